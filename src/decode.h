@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal to the frame decoder (decode.c: link layers; decode_ip.c: IPv4 and
+ * IPv6; decode_tcp.c: TCP and checksums). Every packet byte is read through
+ * the cursor below; the layers pass one struct dec down the chain.
+ */
+#ifndef TCPSTATE_DECODE_H
+#define TCPSTATE_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpstate.h"
+
+/*
+ * The captured bytes. Each layer first classifies a header's whole span with
+ * need(), then reads its fields with the getters. The getters still check
+ * every access and give 0 past the end instead of reading: a slip in the
+ * arithmetic costs a wrong value, never a read outside the caller's bytes.
+ * Bytes are assembled one by one, so alignment never matters.
+ */
+struct cur {
+    const uint8_t *p;
+    size_t len; /* bytes captured */
+};
+
+static inline int cur_has(const struct cur *c, size_t off, size_t n)
+{
+    return off <= c->len && c->len - off >= n;
+}
+
+static inline uint8_t cur_u8(const struct cur *c, size_t off)
+{
+    return cur_has(c, off, 1) ? c->p[off] : 0;
+}
+
+static inline uint16_t cur_be16(const struct cur *c, size_t off)
+{
+    return cur_has(c, off, 2) ? (uint16_t)((unsigned)c->p[off] << 8 | c->p[off + 1]) : 0;
+}
+
+static inline uint32_t cur_be32(const struct cur *c, size_t off)
+{
+    return cur_has(c, off, 4) ? (uint32_t)cur_be16(c, off) << 16 | cur_be16(c, off + 2) : 0;
+}
+
+static inline uint32_t cur_le32(const struct cur *c, size_t off)
+{
+    return cur_has(c, off, 4) ? (uint32_t)c->p[off + 3] << 24 | (uint32_t)c->p[off + 2] << 16 |
+                                    (uint32_t)c->p[off + 1] << 8 | c->p[off]
+                              : 0;
+}
+
+/*
+ * Classify the header span [off, off + n). `end` is where this layer's bytes
+ * end on the wire (the frame's wire length, a PPPoE length or the IP packet's
+ * end). Beyond `end` the packet itself is wrong: the layer's own status `bad`.
+ * Within `end` but beyond what was captured, the snap length cut it:
+ * TCPSTATE_E_TRUNCATED. Otherwise TCPSTATE_OK.
+ */
+static inline tcpstate_status need(const struct cur *c, size_t end, size_t off, size_t n,
+                                   tcpstate_status bad)
+{
+    if (off > end || end - off < n) {
+        return bad;
+    }
+    return cur_has(c, off, n) ? TCPSTATE_OK : TCPSTATE_E_TRUNCATED;
+}
+
+/* What the layers hand down to the next one. */
+struct dec {
+    struct cur c;
+    tcpstate_packet *pkt;
+    uint32_t flags;  /* TCPSTATE_DECODE_* */
+    size_t wire;     /* bytes on the wire */
+    size_t ip_end;   /* end of the IP packet: l3 + its length field */
+    size_t src_off;  /* source address, for the TCP pseudo-header */
+    size_t dst_off;  /* pseudo-header destination (the final one, past a routing header) */
+    size_t addr_len; /* 4 or 16 */
+    int fragment;    /* first fragment of several: only this fragment's bytes are here */
+    int routed;      /* a routing header with segments left was seen */
+    int dst_unknown; /* ... of a type whose final destination we cannot name */
+};
+
+tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3);
+tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3);
+tcpstate_status tcpstate__decode_tcp(struct dec *d, size_t l4);
+
+/* One's complement sum (RFC 1071) of n captured bytes at off, added to sum. */
+uint64_t tcpstate__csum_add(const struct cur *c, size_t off, size_t n, uint64_t sum);
+/* Fold a sum to 16 bits; 0xFFFF over data that includes its checksum means correct. */
+uint16_t tcpstate__csum_fold(uint64_t sum);
+
+#endif

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Flow table: fixed pool, two-choice bucketized index, activity lists.
+ *
+ * Index. Every key hashes (SipHash-1-3, keyed by the caller) to two buckets of
+ * 16 four-byte slots, one cache line each. A slot holds a pool index and, in
+ * the bits the index does not need, a tag from the hash, so a miss rarely
+ * touches a flow record. A new flow goes into the emptier of its two buckets
+ * ("power of two choices"): with 1.25 slots per flow both buckets are full
+ * with negligible probability, and a lookup never reads more than two
+ * buckets, whatever the load: there are no chains to grow and no rehash.
+ * If both buckets are full anyway (an unkeyed hash under attack), the caller
+ * evicts within those two buckets, so the bound holds.
+ *
+ * Lists. Each flow sits on the list of its class (embryonic, established,
+ * closing, TIME_WAIT, closed), moved to the newest end on every segment, so
+ * each list is ordered by last activity: expiry and eviction read the
+ * oldest flows off the list heads in O(1).
+ */
+#include "flowtable.h"
+
+#include <string.h>
+
+#include "compact.h"
+#include "hash.h"
+
+/* Slots per flow = 5/4: see the comment at the top. */
+static uint32_t buckets_for(uint32_t cap)
+{
+    uint64_t slots = (uint64_t)cap + (uint64_t)cap / 4u + FT_BUCKET_SLOTS;
+    uint64_t n = (slots + FT_BUCKET_SLOTS - 1) / FT_BUCKET_SLOTS;
+    return (uint32_t)(n < 2 ? 2 : n);
+}
+
+static uint32_t bit_length(uint32_t v)
+{
+    uint32_t n = 0;
+    while (v != 0) {
+        n++;
+        v >>= 1;
+    }
+    return n;
+}
+
+int tcpstate__ft_sizes(uint32_t cap, uint32_t ext_stride, struct ft_sizes *out)
+{
+    if (cap == 0 || cap > (1u << 28)) {
+        return -1;
+    }
+    out->slots_bytes = (size_t)buckets_for(cap) * FT_BUCKET_SLOTS * sizeof(uint32_t);
+    out->flows_bytes = (size_t)cap * sizeof(struct tcpstate_flow);
+    out->ext_bytes = (size_t)cap * ext_stride;
+    return 0;
+}
+
+static void lists_reset(struct flowtable *ft)
+{
+    for (unsigned c = 0; c < CLS_COUNT; c++) {
+        ft->list[c].head = FT_NIL;
+        ft->list[c].tail = FT_NIL;
+    }
+}
+
+void tcpstate__ft_clear(struct flowtable *ft)
+{
+    memset(ft->slots, 0, (size_t)ft->n_buckets * FT_BUCKET_SLOTS * sizeof(uint32_t));
+    for (uint32_t i = 0; i < ft->cap; i++) {
+        ft->flows[i].cls = CLS_FREE;
+        ft->flows[i].next = i + 1 < ft->cap ? i + 1 : FT_NIL;
+    }
+    ft->free_head = 0;
+    ft->used = 0;
+    lists_reset(ft);
+}
+
+void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, void *slots,
+                       void *flows, void *ext, const uint8_t hash_key[16])
+{
+    ft->flows = flows;
+    ft->slots = slots;
+    ft->ext = ext;
+    ft->cap = cap;
+    ft->n_buckets = buckets_for(cap);
+    ft->ext_stride = ext_stride;
+    ft->idx_bits = bit_length(cap);
+    memcpy(ft->hash_key, hash_key, sizeof ft->hash_key);
+    tcpstate__ft_clear(ft);
+}
+
+/* ------------------------------------------------------------------ keys */
+
+static int endpoint_cmp(const uint8_t *a_addr, uint16_t a_port, const uint8_t *b_addr,
+                        uint16_t b_port, size_t alen)
+{
+    int c = memcmp(a_addr, b_addr, alen);
+    if (c != 0) {
+        return c;
+    }
+    return (a_port > b_port) - (a_port < b_port);
+}
+
+void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
+                           int *src_is_hi)
+{
+    size_t alen = pkt->ip_version == 6 ? 16u : 4u;
+    int swap = endpoint_cmp(pkt->src, pkt->sport, pkt->dst, pkt->dport, alen) > 0;
+
+    memset(key, 0, sizeof *key);
+    memcpy(key->addr[swap], pkt->src, alen);
+    memcpy(key->addr[!swap], pkt->dst, alen);
+    key->port[swap] = pkt->sport;
+    key->port[!swap] = pkt->dport;
+    key->tag = (uint16_t)(pkt->ip_version == 6 ? FT_KEY_V6 : 0u);
+    if (vlan_keyed && pkt->vlan_count > 0) {
+        key->tag = (uint16_t)(key->tag | (pkt->vlan_id[0] & 0x0fffu));
+    }
+    *src_is_hi = swap;
+}
+
+uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key)
+{
+    return tcpstate__siphash13(ft->hash_key, key, sizeof *key);
+}
+
+/* ------------------------------------------------------------------ index */
+
+/* Map 32 hash bits onto [0, n) without division (multiply-shift). */
+static uint32_t reduce(uint32_t h, uint32_t n) { return (uint32_t)(((uint64_t)h * n) >> 32); }
+
+static void buckets_of(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
+{
+    b[0] = reduce((uint32_t)hash, ft->n_buckets);
+    b[1] = reduce((uint32_t)(hash >> 32), ft->n_buckets);
+    if (b[1] == b[0]) {
+        b[1] = b[0] + 1 < ft->n_buckets ? b[0] + 1 : 0;
+    }
+}
+
+static uint32_t tag_of(const struct flowtable *ft, uint64_t hash)
+{
+    /* Bits of the hash neither bucket choice depends on much. */
+    uint32_t tag_bits = 32u - ft->idx_bits;
+    return (uint32_t)(hash >> 20) & ((1u << tag_bits) - 1u);
+}
+
+static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)
+{
+    return (tag << ft->idx_bits) | (idx + 1u);
+}
+
+static uint32_t slot_index(const struct flowtable *ft, uint32_t slot)
+{
+    return (slot & ((1u << ft->idx_bits) - 1u)) - 1u;
+}
+
+struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
+                                          uint64_t hash)
+{
+    uint32_t b[2];
+    uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
+    uint32_t tag_mask = ~((1u << ft->idx_bits) - 1u);
+    buckets_of(ft, hash, b);
+    for (unsigned k = 0; k < 2; k++) {
+        const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            if (s[i] != 0 && (s[i] & tag_mask) == tag) {
+                struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[i])];
+                if (memcmp(&f->key, key, sizeof *key) == 0) {
+                    return f;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static unsigned bucket_free_slots(const uint32_t *s)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        n += s[i] == 0;
+    }
+    return n;
+}
+
+int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash)
+{
+    uint32_t b[2];
+    buckets_of(ft, hash, b);
+    uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
+    uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
+    uint32_t *s = bucket_free_slots(s0) >= bucket_free_slots(s1) ? s0 : s1;
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        if (s[i] == 0) {
+            s[i] = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
+{
+    uint32_t b[2];
+    uint64_t hash = tcpstate__ft_hash(ft, &f->key);
+    uint32_t want = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
+    buckets_of(ft, hash, b);
+    for (unsigned k = 0; k < 2; k++) {
+        uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            if (s[i] == want) {
+                s[i] = 0;
+                return;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ lists */
+
+uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f)
+{
+    return (uint32_t)(f - ft->flows);
+}
+
+uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow *f)
+{
+    if (ft->ext == NULL) {
+        return NULL;
+    }
+    return ft->ext + (size_t)tcpstate__ft_index(ft, f) * ft->ext_stride;
+}
+
+static void list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
+{
+    struct ft_list *l = &ft->list[f->cls];
+    if (f->prev != FT_NIL) {
+        ft->flows[f->prev].next = f->next;
+    } else {
+        l->head = f->next;
+    }
+    if (f->next != FT_NIL) {
+        ft->flows[f->next].prev = f->prev;
+    } else {
+        l->tail = f->prev;
+    }
+}
+
+static void list_append(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
+{
+    struct ft_list *l = &ft->list[cls];
+    uint32_t idx = tcpstate__ft_index(ft, f);
+    f->cls = (uint8_t)cls;
+    f->next = FT_NIL;
+    f->prev = l->tail;
+    if (l->tail != FT_NIL) {
+        ft->flows[l->tail].next = idx;
+    } else {
+        l->head = idx;
+    }
+    l->tail = idx;
+}
+
+void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
+{
+    if (f->cls == cls && f->next == FT_NIL) {
+        return; /* already the newest of its class */
+    }
+    list_unlink(ft, f);
+    list_append(ft, f, cls);
+}
+
+struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_class cls)
+{
+    uint32_t h = ft->list[cls].head;
+    return h == FT_NIL ? NULL : &ft->flows[h];
+}
+
+struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft,
+                                         const struct tcpstate_flow *f)
+{
+    return f->next == FT_NIL ? NULL : &ft->flows[f->next];
+}
+
+struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
+                                         enum flow_class cls)
+{
+    if (ft->free_head == FT_NIL) {
+        return NULL;
+    }
+    struct tcpstate_flow *f = &ft->flows[ft->free_head];
+    ft->free_head = f->next;
+    memset(f, 0, sizeof *f);
+    f->key = *key;
+    list_append(ft, f, cls);
+    uint8_t *ext = tcpstate__ft_ext(ft, f);
+    if (ext != NULL) {
+        memset(ext, 0, ft->ext_stride);
+    }
+    ft->used++;
+    return f;
+}
+
+void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)
+{
+    unindex(ft, f);
+    list_unlink(ft, f);
+    f->cls = CLS_FREE;
+    f->next = ft->free_head;
+    ft->free_head = tcpstate__ft_index(ft, f);
+    ft->used--;
+}
+
+/* ------------------------------------------------------------------ eviction */
+
+/* Eviction preference of a class: lower goes first; -1 never. Closed and
+ * closing flows are nearly done (Linux's early_drop prefers them too), and
+ * embryonic ones go before established so that a SYN flood cannot push out
+ * established connections. */
+static int evict_rank(enum flow_class cls, int allow_established)
+{
+    switch (cls) {
+    case CLS_CLOSED:
+    case CLS_TIME_WAIT:
+    case CLS_CLOSING:
+        return 0;
+    case CLS_EMBRYONIC:
+        return 1;
+    case CLS_ESTABLISHED:
+        return allow_established ? 2 : -1;
+    default:
+        return -1;
+    }
+}
+
+/* Better victim: lower rank, then older. */
+static int better_victim(const struct tcpstate_flow *a, int rank_a, const struct tcpstate_flow *b,
+                         int rank_b)
+{
+    if (b == NULL) {
+        return 1;
+    }
+    if (rank_a != rank_b) {
+        return rank_a < rank_b;
+    }
+    return tcpstate__flow_last_ts(a) < tcpstate__flow_last_ts(b);
+}
+
+struct tcpstate_flow *tcpstate__ft_victim(const struct flowtable *ft, int allow_established)
+{
+    struct tcpstate_flow *best = NULL;
+    int best_rank = 0;
+    for (unsigned c = 0; c < CLS_COUNT; c++) {
+        int rank = evict_rank((enum flow_class)c, allow_established);
+        struct tcpstate_flow *f = tcpstate__ft_oldest(ft, (enum flow_class)c);
+        if (rank >= 0 && f != NULL && better_victim(f, rank, best, best_rank)) {
+            best = f;
+            best_rank = rank;
+        }
+    }
+    return best;
+}
+
+struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uint64_t hash,
+                                                 int allow_established)
+{
+    uint32_t b[2];
+    struct tcpstate_flow *best = NULL;
+    int best_rank = 0;
+    buckets_of(ft, hash, b);
+    for (unsigned k = 0; k < 2; k++) {
+        const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            if (s[i] == 0) {
+                continue;
+            }
+            struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[i])];
+            int rank = evict_rank((enum flow_class)f->cls, allow_established);
+            if (rank >= 0 && better_victim(f, rank, best, best_rank)) {
+                best = f;
+                best_rank = rank;
+            }
+        }
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ time */
+
+uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f)
+{
+    return f->first_ts + u32f_decode(f->age);
+}
+
+void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts)
+{
+    f->age = u32f_encode(ts >= f->first_ts ? ts - f->first_ts : 0);
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The flow table: flow records in a fixed pool, a bucketized hash index with
+ * two choices per key, and per-class activity lists for expiry and eviction.
+ *
+ * Memory budget (the issue's "<= 128 bytes per tracked flow, IPv6
+ * included"): a flow record is 120 bytes and the index costs 1.25 slots of 4
+ * bytes per flow, so a flow costs 125 bytes all-in. That is why a few fields
+ * below are packed (state and option nibbles, durations as minifloats).
+ */
+#ifndef TCPSTATE_FLOWTABLE_H
+#define TCPSTATE_FLOWTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpstate.h"
+
+#define FT_NIL UINT32_MAX    /* no flow (list ends, free list end) */
+#define FT_BUCKET_SLOTS 16u  /* 16 x 4-byte slots: one 64-byte cache line */
+#define FT_KEY_V6 0x8000u    /* flow_key.tag bit: IPv6 addresses */
+
+/* Canonical flow key: the two endpoints ordered (address, port) low to high,
+ * so both directions of a connection build the same bytes. No padding (checked
+ * below), zero-filled before use, compared with memcmp. */
+struct flow_key {
+    uint8_t addr[2][16]; /* IPv4 uses the first 4 bytes, the rest stay zero */
+    uint16_t port[2];
+    uint16_t tag;        /* outermost VLAN id (if keyed) | FT_KEY_V6 */
+};
+_Static_assert(sizeof(struct flow_key) == 38, "flow_key must have no padding");
+
+/* Which activity list a flow is on. Eviction takes the oldest of the
+ * closing-or-closed lists first, then embryonic, then (if allowed)
+ * established; each class has its own idle timeout. */
+enum flow_class {
+    CLS_EMBRYONIC = 0,   /* handshake incomplete */
+    CLS_ESTABLISHED = 1, /* both ESTABLISHED */
+    CLS_CLOSING = 2,     /* a FIN seen, close not complete */
+    CLS_TIME_WAIT = 3,   /* closed by FINs, lingering 2*MSL */
+    CLS_CLOSED = 4,      /* both CLOSED (RST, or final ACK with no TIME_WAIT side) */
+    CLS_COUNT = 5,
+    CLS_FREE = 0xff      /* on the free list */
+};
+
+/* Endpoint facts (ep.flags). An endpoint that sent anything has pkts > 0. */
+#define EP_ACKED 0x01u   /* sent a segment with ACK: ack/win valid */
+#define EP_SYN 0x02u     /* sent a SYN (isn is a real ISN) */
+#define EP_FIN 0x04u     /* sent a FIN: it sits at nxt - 1 */
+#define EP_SYNACK 0x08u  /* sent a SYN-ACK */
+#define EP_WIN_SYN 0x10u /* its last window came in a SYN segment: never scaled (RFC 7323 §2.2) */
+
+/* SYN options (low nibble of ep.synopt; the high nibble is wscale + 1, 0 = none). */
+#define EP_OPT_SACK_PERM 0x01u
+#define EP_OPT_TIMESTAMP 0x02u
+#define EP_OPT_TFO 0x04u
+
+/* What one endpoint has sent, as seen on the wire (24 bytes). */
+struct endpoint {
+    uint32_t isn;    /* ISN, or the first sequence number seen (midstream); 0 until pkts > 0 */
+    uint32_t nxt;    /* highest seq + SEG.LEN sent: its SND.NXT as observed */
+    uint32_t ack;    /* last acknowledgment sent: its RCV.NXT as observed */
+    uint32_t pkts;   /* segments sent */
+    uint16_t win;    /* last window field sent, unscaled */
+    uint16_t mss;    /* from its SYN, 0 if none */
+    uint8_t state;   /* tcpstate_tcp_state */
+    uint8_t flags;   /* EP_* */
+    uint8_t synopt;  /* EP_OPT_* | (wscale + 1) << 4 */
+    uint8_t wraps;   /* times nxt - isn passed 2^32 (saturates at 255: 1 TiB) */
+};
+
+/* Flow facts (flow.fflags). */
+#define FF_ORIG_IS_HI 0x01u    /* the originator is key endpoint [1] */
+#define FF_MIDSTREAM 0x02u     /* created without its handshake */
+#define FF_HANDSHAKE 0x04u     /* handshake completed in view */
+#define FF_RESET 0x08u         /* a RST was accepted */
+#define FF_CLOSED 0x10u        /* both FINs acknowledged */
+#define FF_DROP 0x20u          /* a callback asked to drop it */
+#define FF_PREV_SYN 0x40u      /* the previous segment was the originator's SYN */
+#define FF_PREV_SYNACK 0x80u   /* the previous segment was the responder's SYN-ACK */
+
+struct tcpstate_flow {
+    struct flow_key key;     /* 38 */
+    uint8_t fflags;          /* FF_* */
+    uint8_t cls;             /* enum flow_class */
+    void *user;              /* application pointer */
+    uint64_t first_ts;       /* first segment, ns */
+    uint32_t age;            /* last_ts - first_ts, u32 minifloat (compact.h) */
+    uint16_t rtt[2];         /* SYN->SYN-ACK, SYN-ACK->ACK, us, u16 minifloat; 0 = none */
+    uint32_t prev, next;     /* activity list (or free list) links, pool indices */
+    struct endpoint ep[2];   /* indexed by tcpstate_side */
+};
+_Static_assert(sizeof(struct endpoint) == 24, "endpoint layout");
+_Static_assert(sizeof(void *) > 4 ? sizeof(struct tcpstate_flow) == 120 : 1,
+               "flow record must stay at 120 bytes (memory budget)");
+
+struct ft_list {
+    uint32_t head, tail; /* oldest, newest */
+};
+
+struct flowtable {
+    struct tcpstate_flow *flows; /* pool of cap records */
+    uint32_t *slots;             /* n_buckets * FT_BUCKET_SLOTS; 0 = empty */
+    uint8_t *ext;                /* cap * ext_stride per-flow extension bytes, or NULL */
+    uint32_t cap;
+    uint32_t n_buckets;
+    uint32_t ext_stride;
+    uint32_t idx_bits;           /* slot = tag << idx_bits | (index + 1) */
+    uint32_t used;
+    uint32_t free_head;
+    struct ft_list list[CLS_COUNT];
+    uint8_t hash_key[16];
+};
+
+/* Sizes of the regions a table of `cap` flows needs (footprint and carving). */
+struct ft_sizes {
+    size_t slots_bytes;
+    size_t flows_bytes;
+    size_t ext_bytes;
+};
+int tcpstate__ft_sizes(uint32_t cap, uint32_t ext_stride, struct ft_sizes *out);
+
+/* Lay the table out over regions the caller carved (slots 64-byte aligned). */
+void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, void *slots,
+                       void *flows, void *ext, const uint8_t hash_key[16]);
+/* Forget every flow (no callbacks). */
+void tcpstate__ft_clear(struct flowtable *ft);
+
+/* Build the canonical key of a decoded packet. Sets *src_is_hi when the packet's
+ * source is key endpoint [1]. */
+void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
+                           int *src_is_hi);
+uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key);
+
+struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
+                                          uint64_t hash);
+/* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
+struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
+                                         enum flow_class cls);
+/* Index a record allocated above; 0, or -1 when both candidate buckets are full. */
+int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash);
+/* Unindex, unlist and free a record. */
+void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
+
+/* Move a flow to the newest end of the list of class `cls`. */
+void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
+/* Oldest flow of a class, or NULL. */
+struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_class cls);
+/* Next-newer flow on the same list, or NULL. */
+struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft,
+                                         const struct tcpstate_flow *f);
+
+/* The flow to evict when the pool is empty, by the policy above; NULL if
+ * only established flows are left and they may not be evicted. */
+struct tcpstate_flow *tcpstate__ft_victim(const struct flowtable *ft, int allow_established);
+/* The same policy restricted to the flows in the two buckets of `hash`. */
+struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uint64_t hash,
+                                                 int allow_established);
+
+/* Pool index of a record, and its extension bytes. */
+uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f);
+uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow *f);
+
+/* Time of the flow's last segment (first_ts + decoded age). */
+uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f);
+void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SipHash-1-3, written from the SipHash paper (Aumasson, Bernstein 2012,
+ * "SipHash: a fast short-input PRF"). The 1-3 variant is what Linux uses for
+ * its hash tables (hsiphash on 64-bit) and Rust for HashMap: enough against
+ * hash flooding, about twice as fast as SipHash-2-4 on short keys.
+ */
+#include "hash.h"
+
+#include <string.h>
+
+static inline uint64_t rotl(uint64_t x, unsigned b) { return (x << b) | (x >> (64u - b)); }
+
+/* Little-endian load, byte by byte: no alignment or host-order assumption. */
+static inline uint64_t load_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        v |= (uint64_t)p[i] << (8u * i);
+    }
+    return v;
+}
+
+struct sip {
+    uint64_t v0, v1, v2, v3;
+};
+
+static inline void sipround(struct sip *s)
+{
+    s->v0 += s->v1;
+    s->v1 = rotl(s->v1, 13);
+    s->v1 ^= s->v0;
+    s->v0 = rotl(s->v0, 32);
+    s->v2 += s->v3;
+    s->v3 = rotl(s->v3, 16);
+    s->v3 ^= s->v2;
+    s->v0 += s->v3;
+    s->v3 = rotl(s->v3, 21);
+    s->v3 ^= s->v0;
+    s->v2 += s->v1;
+    s->v1 = rotl(s->v1, 17);
+    s->v1 ^= s->v2;
+    s->v2 = rotl(s->v2, 32);
+}
+
+uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
+{
+    const uint8_t *in = data;
+    uint64_t k0 = load_le64(key);
+    uint64_t k1 = load_le64(key + 8);
+    /* "somepseudorandomlygeneratedbytes", the paper's initialisation constants */
+    struct sip s = {k0 ^ UINT64_C(0x736f6d6570736575), k1 ^ UINT64_C(0x646f72616e646f6d),
+                    k0 ^ UINT64_C(0x6c7967656e657261), k1 ^ UINT64_C(0x7465646279746573)};
+    size_t whole = len - (len % 8);
+
+    for (size_t i = 0; i < whole; i += 8) {
+        uint64_t m = load_le64(in + i);
+        s.v3 ^= m;
+        sipround(&s);
+        s.v0 ^= m;
+    }
+
+    /* Last block: remaining bytes, zero-padded, with len mod 256 in the top byte. */
+    uint8_t tail[8] = {0};
+    memcpy(tail, in + whole, len - whole);
+    uint64_t b = load_le64(tail) | ((uint64_t)(len & 0xffu) << 56);
+    s.v3 ^= b;
+    sipround(&s);
+    s.v0 ^= b;
+
+    s.v2 ^= 0xff;
+    sipround(&s);
+    sipround(&s);
+    sipround(&s);
+    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}

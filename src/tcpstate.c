@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Glue: configuration, memory carving, feed / expire / finish, event
+ * delivery, flow accessors and statistics. The decoding lives in decode*.c,
+ * the table in flowtable.c, the state machine in track.c.
+ */
+#include <string.h>
+
+#include "compact.h"
+#include "engine.h"
+#include "track.h"
+#include "tcpstate.h"
+#include "zeek.h"
+
+#define NS_PER_S UINT64_C(1000000000)
+
+/* Ports that mark the responder of a flow picked up midstream, besides all
+ * ports below 1024: common services on registered ports. */
+static const uint16_t default_server_ports[] = {
+    1080, 1194, 1433, 1521, 1723, 1883, 2049, 2181, 2375, 2376, 3128, 3260, 3268, 3306,
+    3389, 3690, 4369, 5000, 5060, 5061, 5222, 5269, 5432, 5601, 5671, 5672, 5900, 5984,
+    6379, 6443, 6667, 6697, 7001, 8000, 8008, 8080, 8081, 8443, 8888, 9000, 9042, 9092,
+    9200, 9300, 9418, 11211, 27017,
+};
+
+#define KNOWN_FLAGS                                                                                \
+    (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
+     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                    \
+     TCPSTATE_F_ZEEK_LIFETIME)
+
+#define MAX_USER_BYTES 4096u
+#define ENGINE_ALIGN 64u /* the bucket array is cache-line aligned */
+
+void tcpstate_config_init(tcpstate_config *cfg)
+{
+    if (cfg == NULL) {
+        return;
+    }
+    memset(cfg, 0, sizeof *cfg);
+    cfg->max_flows = 65536;
+    cfg->flags = TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED;
+    cfg->expire_budget = 2;
+    /* Linux nf_conntrack_proto_tcp.c tcp_timeouts[]: SYN_SENT 2 min, ESTABLISHED
+     * 5 days, FIN_WAIT 2 min, TIME_WAIT 2 min (2 * MSL with MSL = 60 s), CLOSE 10 s. */
+    cfg->timeout_embryonic = 120 * NS_PER_S;
+    cfg->timeout_established = 5 * 24 * 3600 * NS_PER_S;
+    cfg->timeout_closing = 120 * NS_PER_S;
+    cfg->timeout_time_wait = 120 * NS_PER_S;
+    cfg->timeout_closed = 10 * NS_PER_S;
+}
+
+/* ------------------------------------------------------------------ layout */
+
+struct layout {
+    size_t engine_bytes; /* engine struct, rounded to ENGINE_ALIGN */
+    struct ft_sizes ft;
+    uint32_t user_bytes;
+    uint32_t ext_stride;
+    size_t total;        /* including alignment slack */
+};
+
+static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+static int config_valid(const tcpstate_config *cfg)
+{
+    return cfg != NULL && cfg->max_flows >= 1 && cfg->max_flows <= (1u << 28) &&
+           (cfg->flags & ~KNOWN_FLAGS) == 0 && cfg->flow_user_bytes <= MAX_USER_BYTES &&
+           cfg->timeout_embryonic != 0 && cfg->timeout_established != 0 &&
+           cfg->timeout_closing != 0 && cfg->timeout_time_wait != 0 && cfg->timeout_closed != 0 &&
+           !(cfg->server_ports == NULL && cfg->n_server_ports != 0) &&
+           !((cfg->flags & TCPSTATE_F_ZEEK_LIFETIME) && !(cfg->flags & TCPSTATE_F_HISTORY)) &&
+           cfg->n_server_ports <= 65536u;
+}
+
+static int plan(const tcpstate_config *cfg, struct layout *lay)
+{
+    if (!config_valid(cfg)) {
+        return -1;
+    }
+    lay->user_bytes = (uint32_t)round_up(cfg->flow_user_bytes, 8);
+    lay->ext_stride = lay->user_bytes +
+                      ((cfg->flags & TCPSTATE_F_HISTORY) ? (uint32_t)TCPSTATE_HISTORY_BYTES : 0u);
+    if (tcpstate__ft_sizes(cfg->max_flows, lay->ext_stride, &lay->ft) != 0) {
+        return -1;
+    }
+    lay->engine_bytes = round_up(sizeof(struct tcpstate_engine), ENGINE_ALIGN);
+    /* Sum in 64 bits and check, so that 32-bit targets cannot overflow. */
+    uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
+                     lay->ft.flows_bytes + lay->ft.ext_bytes;
+    if (total > SIZE_MAX) {
+        return -1;
+    }
+    lay->total = (size_t)total;
+    return 0;
+}
+
+size_t tcpstate_footprint(const tcpstate_config *cfg)
+{
+    struct layout lay;
+    return plan(cfg, &lay) == 0 ? lay.total : 0;
+}
+
+static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg)
+{
+    memset(e->server_ports, 0, sizeof e->server_ports);
+    if (cfg->server_ports != NULL) {
+        for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
+            uint16_t p = cfg->server_ports[i];
+            e->server_ports[p >> 3] = (uint8_t)(e->server_ports[p >> 3] | (1u << (p & 7u)));
+        }
+        return;
+    }
+    memset(e->server_ports, 0xff, 1024 / 8);
+    for (size_t i = 0; i < sizeof default_server_ports / sizeof *default_server_ports; i++) {
+        uint16_t p = default_server_ports[i];
+        e->server_ports[p >> 3] = (uint8_t)(e->server_ports[p >> 3] | (1u << (p & 7u)));
+    }
+}
+
+tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
+                              const tcpstate_callbacks *cb, void *user, tcpstate_engine **out)
+{
+    struct layout lay;
+    if (mem == NULL || out == NULL || plan(cfg, &lay) != 0) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (len < lay.total) {
+        return TCPSTATE_E_NOMEM;
+    }
+    uintptr_t addr = (uintptr_t)mem;
+    uint8_t *base = (uint8_t *)mem + ((ENGINE_ALIGN - addr % ENGINE_ALIGN) % ENGINE_ALIGN);
+    tcpstate_engine *e = (tcpstate_engine *)(void *)base;
+    uint8_t *slots = base + lay.engine_bytes;
+    uint8_t *flows = slots + lay.ft.slots_bytes;
+    uint8_t *ext = flows + lay.ft.flows_bytes;
+
+    memset(e, 0, sizeof *e);
+    e->flags = cfg->flags;
+    e->expire_budget = cfg->expire_budget;
+    e->user_bytes = lay.user_bytes;
+    e->history_offset = (cfg->flags & TCPSTATE_F_HISTORY) ? lay.user_bytes : UINT32_MAX;
+    e->timeout[CLS_EMBRYONIC] = cfg->timeout_embryonic;
+    e->timeout[CLS_ESTABLISHED] = cfg->timeout_established;
+    e->timeout[CLS_CLOSING] = cfg->timeout_closing;
+    e->timeout[CLS_TIME_WAIT] = cfg->timeout_time_wait;
+    e->timeout[CLS_CLOSED] = cfg->timeout_closed;
+    if (cb != NULL) {
+        e->cb = *cb;
+    }
+    e->user = user;
+    set_server_ports(e, cfg);
+    tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
+                      lay.ext_stride ? ext : NULL, cfg->hash_key);
+    *out = e;
+    return TCPSTATE_OK;
+}
+
+tcpstate_status tcpstate_reset(tcpstate_engine *e)
+{
+    if (e == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->in_callback) {
+        return TCPSTATE_E_REENTRANT;
+    }
+    tcpstate__ft_clear(&e->ft);
+    memset(&e->stats, 0, sizeof e->stats);
+    e->now = 0;
+    e->frame_no = 0;
+    e->stop = 0;
+    e->sweep = 0;
+    return TCPSTATE_OK;
+}
+
+/* ------------------------------------------------------------------ events, ends */
+
+void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev)
+{
+    tcpstate_event_cb fn = NULL;
+    switch ((tcpstate_event_kind)ev->kind) {
+    case TCPSTATE_EV_SYN:
+        fn = e->cb.on_syn;
+        break;
+    case TCPSTATE_EV_SYNACK:
+        fn = e->cb.on_synack;
+        break;
+    case TCPSTATE_EV_ACK:
+        fn = e->cb.on_ack;
+        break;
+    case TCPSTATE_EV_FIN:
+        fn = e->cb.on_fin;
+        break;
+    case TCPSTATE_EV_RST:
+        fn = e->cb.on_rst;
+        break;
+    case TCPSTATE_EV_STATE_CHANGE:
+        fn = e->cb.on_state_change;
+        break;
+    case TCPSTATE_EV_FLOW_END:
+        fn = e->cb.on_flow_end;
+        break;
+    case TCPSTATE_EV_COUNT:
+        break;
+    }
+    if (fn == NULL || (e->stop && ev->kind != TCPSTATE_EV_FLOW_END)) {
+        return;
+    }
+    uint8_t was = e->in_callback;
+    e->in_callback = 1;
+    int r = fn(e->user, f, ev);
+    e->in_callback = was;
+    if (r == TCPSTATE_CB_CONTINUE) {
+        return;
+    }
+    if (r == TCPSTATE_CB_DROP_FLOW) {
+        if (ev->kind != TCPSTATE_EV_FLOW_END) {
+            f->fflags |= FF_DROP;
+        }
+        return;
+    }
+    e->stop = 1;
+}
+
+static void count_end(tcpstate_stats *st, tcpstate_end_reason reason)
+{
+    switch (reason) {
+    case TCPSTATE_END_CLOSED:
+        st->flows_closed++;
+        break;
+    case TCPSTATE_END_RESET:
+        st->flows_reset++;
+        break;
+    case TCPSTATE_END_TIMEOUT:
+        st->flows_timed_out++;
+        break;
+    case TCPSTATE_END_EVICTED:
+        st->flows_evicted++;
+        break;
+    case TCPSTATE_END_REUSED:
+        st->flows_reused++;
+        break;
+    case TCPSTATE_END_FINISHED:
+        st->flows_finished++;
+        break;
+    case TCPSTATE_END_DROPPED:
+        st->flows_dropped++;
+        break;
+    case TCPSTATE_END_NONE:
+    case TCPSTATE_END_COUNT:
+        break;
+    }
+}
+
+static void end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
+                     uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir)
+{
+    tcpstate_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = TCPSTATE_EV_FLOW_END;
+    ev.dir = (uint8_t)dir;
+    ev.side = (uint8_t)dir;
+    ev.reason = (uint8_t)reason;
+    ev.before[0] = ev.after[0] = f->ep[0].state;
+    ev.before[1] = ev.after[1] = f->ep[1].state;
+    ev.flags = (f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u;
+    ev.ts = ts;
+    ev.frame = pkt != NULL ? e->frame_no : 0;
+    ev.pkt = pkt;
+    ev.engine = e;
+    tcpstate__emit(e, f, &ev);
+    count_end(&e->stats, reason);
+    tcpstate__ft_release(&e->ft, f);
+}
+
+/* ------------------------------------------------------------------ expiry */
+
+/* The flow whose idle deadline comes first, over the heads of all classes. */
+static struct tcpstate_flow *next_due(const tcpstate_engine *e, uint64_t *deadline)
+{
+    struct tcpstate_flow *best = NULL;
+    for (unsigned c = 0; c < CLS_COUNT; c++) {
+        struct tcpstate_flow *f = tcpstate__ft_oldest(&e->ft, (enum flow_class)c);
+        if (f == NULL) {
+            continue;
+        }
+        uint64_t d = tcpstate__flow_last_ts(f) + e->timeout[c];
+        if (best == NULL || d < *deadline) {
+            best = f;
+            *deadline = d;
+        }
+    }
+    return best;
+}
+
+/* Zeek's deadlines do not follow last activity (an unanswered SYN ends 5 s
+ * after the SYN however busy the flow), so with Zeek lifetimes the table is
+ * swept round-robin instead, `budget` records per call. A flow's next packet
+ * checks its deadline too (find_flow), so a late sweep never changes what a
+ * flow contains, only when its end is reported. */
+static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
+{
+    size_t n = budget == 0 || budget > e->ft.cap ? e->ft.cap : budget;
+    for (size_t i = 0; i < n; i++) {
+        struct tcpstate_flow *f = &e->ft.flows[e->sweep];
+        e->sweep = e->sweep + 1 < e->ft.cap ? e->sweep + 1 : 0;
+        if (f->cls == CLS_FREE) {
+            continue;
+        }
+        uint64_t deadline = tcpstate__zeek_deadline(tcpstate__flow_history_record(e, f));
+        if (deadline <= now) {
+            end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
+        }
+    }
+}
+
+/* End idle flows, earliest deadline first; each is reported at its deadline. */
+static void run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
+{
+    if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
+        run_zeek_expiry(e, now, budget);
+        return;
+    }
+    for (size_t n = 0; budget == 0 || n < budget; n++) {
+        uint64_t deadline = 0;
+        struct tcpstate_flow *f = next_due(e, &deadline);
+        if (f == NULL || deadline > now) {
+            return;
+        }
+        end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
+    }
+}
+
+/* Take a caller's timestamp: time never goes backwards inside the engine. */
+static uint64_t clamp_time(tcpstate_engine *e, uint64_t ts)
+{
+    if (ts < e->now) {
+        e->stats.time_backwards++;
+        return e->now;
+    }
+    e->now = ts;
+    return ts;
+}
+
+static tcpstate_status call_result(tcpstate_engine *e, tcpstate_status st)
+{
+    if (e->stop) {
+        e->stop = 0;
+        if (st >= 0) {
+            return TCPSTATE_E_CALLBACK;
+        }
+    }
+    return st;
+}
+
+tcpstate_status tcpstate_expire(tcpstate_engine *e, uint64_t now, size_t budget)
+{
+    if (e == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->in_callback) {
+        return TCPSTATE_E_REENTRANT;
+    }
+    e->stop = 0;
+    run_expiry(e, clamp_time(e, now), budget);
+    return call_result(e, TCPSTATE_OK);
+}
+
+tcpstate_status tcpstate_finish(tcpstate_engine *e)
+{
+    if (e == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->in_callback) {
+        return TCPSTATE_E_REENTRANT;
+    }
+    e->stop = 0;
+    for (;;) {
+        struct tcpstate_flow *oldest = NULL;
+        for (unsigned c = 0; c < CLS_COUNT; c++) {
+            struct tcpstate_flow *f = tcpstate__ft_oldest(&e->ft, (enum flow_class)c);
+            if (f != NULL &&
+                (oldest == NULL || tcpstate__flow_last_ts(f) < tcpstate__flow_last_ts(oldest))) {
+                oldest = f;
+            }
+        }
+        if (oldest == NULL) {
+            break;
+        }
+        end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL, TCPSTATE_ORIG);
+    }
+    return call_result(e, TCPSTATE_OK);
+}
+
+/* ------------------------------------------------------------------ feed */
+
+/* A new flow for `key`: from the free pool, or by evicting per policy. */
+static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key *key,
+                                       uint64_t hash, const tcpstate_packet *pkt, int src_is_hi,
+                                       uint64_t ts)
+{
+    int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0;
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
+    if (f == NULL) {
+        struct tcpstate_flow *victim = tcpstate__ft_victim(&e->ft, allow_est);
+        if (victim == NULL) {
+            e->stats.flows_refused++;
+            return NULL;
+        }
+        end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
+        f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
+    }
+    if (tcpstate__ft_insert(&e->ft, f, hash) != 0) {
+        /* Both buckets full: make room among the flows sharing them. */
+        struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
+        if (victim == NULL) {
+            tcpstate__ft_release(&e->ft, f);
+            e->stats.flows_refused++;
+            return NULL;
+        }
+        end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
+        (void)tcpstate__ft_insert(&e->ft, f, hash); /* a slot was just freed */
+    }
+    f->first_ts = ts;
+    tcpstate__track_open(e, f, pkt, src_is_hi);
+    if (e->history_offset != UINT32_MAX) {
+        int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
+        tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
+    }
+    tcpstate__ft_touch(&e->ft, f, tcpstate__track_class(f));
+    e->stats.flows_created++;
+    if (e->ft.used > e->stats.flows_peak) {
+        e->stats.flows_peak = e->ft.used;
+    }
+    return f;
+}
+
+/* Find the flow of a segment, or create it. With TCPSTATE_F_ZEEK_LIFETIME a
+ * flow Zeek would have ended by now, or that this SYN would replace, ends
+ * first and the segment starts a new one. */
+static struct tcpstate_flow *find_flow(tcpstate_engine *e, const tcpstate_packet *pkt,
+                                       uint64_t ts, tcpstate_side *side, uint32_t *evflags,
+                                       tcpstate_status *why_none)
+{
+    struct flow_key key;
+    int src_is_hi;
+    tcpstate__ft_make_key(&key, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &src_is_hi);
+    uint64_t hash = tcpstate__ft_hash(&e->ft, &key);
+    struct tcpstate_flow *f = tcpstate__ft_lookup(&e->ft, &key, hash);
+
+    if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
+        const uint8_t *rec = tcpstate__flow_history_record(e, f);
+        int from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
+        if (ts >= tcpstate__zeek_deadline(rec)) {
+            end_flow(e, f, tcpstate__track_end_reason(f, 0), ts, pkt, TCPSTATE_ORIG);
+            f = NULL;
+        } else if (tcpstate__zeek_is_reuse(rec, pkt, from_orig)) {
+            end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, TCPSTATE_ORIG);
+            f = NULL;
+        }
+    }
+    *evflags = 0;
+    if (f == NULL) {
+        if (!tcpstate__track_may_open(e, pkt)) {
+            e->stats.midstream_ignored++;
+            *why_none = TCPSTATE_SKIP_MIDSTREAM;
+            return NULL;
+        }
+        f = open_flow(e, &key, hash, pkt, src_is_hi, ts);
+        if (f == NULL) {
+            *why_none = TCPSTATE_E_TABLE_FULL;
+            return NULL;
+        }
+        *evflags = TCPSTATE_EVF_NEW_FLOW;
+    }
+    *side = tcpstate__track_sender(f, src_is_hi);
+    return f;
+}
+
+static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts)
+{
+    tcpstate_side side;
+    uint32_t evflags;
+    tcpstate_status none;
+    struct tcpstate_flow *f = find_flow(e, pkt, ts, &side, &evflags, &none);
+    if (f == NULL) {
+        return none;
+    }
+    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags) == TRACK_REUSE) {
+        if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
+            /* Zeek decides where connections start (find_flow asked it): the
+             * tracker starts over inside the same flow. */
+            tcpstate__track_restart(f);
+        } else {
+            end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
+            f = find_flow(e, pkt, ts, &side, &evflags, &none);
+            if (f == NULL) {
+                return none;
+            }
+        }
+        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags);
+    }
+    if (e->history_offset != UINT32_MAX) {
+        tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG,
+                               ts);
+    }
+    tcpstate__flow_set_last_ts(f, ts);
+    tcpstate__ft_touch(&e->ft, f, tcpstate__track_class(f));
+    if (f->fflags & FF_DROP) {
+        end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
+    }
+    return TCPSTATE_OK;
+}
+
+/* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
+ * its flow (created if need be); the segment itself is not tracked. */
+static void note_bad_checksum(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts)
+{
+    tcpstate_side side;
+    uint32_t evflags;
+    tcpstate_status none;
+    struct tcpstate_flow *f = find_flow(e, pkt, ts, &side, &evflags, &none);
+    if (f != NULL) {
+        tcpstate__zeek_bad_checksum(tcpstate__flow_history_record(e, f), side == TCPSTATE_ORIG);
+    }
+}
+
+tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
+                              size_t caplen, size_t wirelen, uint64_t ts)
+{
+    if (e == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->in_callback) {
+        return TCPSTATE_E_REENTRANT;
+    }
+    e->frame_no++;
+    e->stats.frames++;
+    e->stop = 0;
+    ts = clamp_time(e, ts);
+    if (e->expire_budget != 0) {
+        run_expiry(e, ts, e->expire_budget);
+    }
+
+    tcpstate_packet pkt;
+    uint32_t dflags = e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
+    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, dflags, &pkt);
+    if (st == TCPSTATE_OK) {
+        st = track_frame(e, &pkt, ts);
+    } else if (st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX) {
+        note_bad_checksum(e, &pkt, ts);
+    }
+    st = call_result(e, st);
+    e->stats.frames_by_status[tcpstate_status_index(st)]++;
+    return st;
+}
+
+/* ------------------------------------------------------------------ accessors */
+
+tcpstate_tcp_state tcpstate_flow_state(const tcpstate_flow *flow, tcpstate_side side)
+{
+    if (flow == NULL || (unsigned)side > 1u) {
+        return TCPSTATE_CLOSED;
+    }
+    return (tcpstate_tcp_state)flow->ep[side].state;
+}
+
+void *tcpstate_flow_user(const tcpstate_flow *flow) { return flow != NULL ? flow->user : NULL; }
+
+void tcpstate_flow_set_user(tcpstate_flow *flow, void *ptr)
+{
+    if (flow != NULL) {
+        flow->user = ptr;
+    }
+}
+
+void *tcpstate_flow_user_bytes(const tcpstate_engine *e, tcpstate_flow *flow)
+{
+    if (e == NULL || flow == NULL || e->user_bytes == 0) {
+        return NULL;
+    }
+    return tcpstate__ft_ext(&e->ft, flow);
+}
+
+uint8_t *tcpstate__flow_history_record(const tcpstate_engine *e, const struct tcpstate_flow *f)
+{
+    if (e->history_offset == UINT32_MAX) {
+        return NULL;
+    }
+    return tcpstate__ft_ext(&e->ft, f) + e->history_offset;
+}
+
+/* Payload bytes an endpoint sent: the sequence space it consumed, less its
+ * SYN and FIN. */
+static uint64_t endpoint_bytes(const struct endpoint *ep)
+{
+    uint64_t n = ((uint64_t)ep->wraps << 32) + (uint32_t)(ep->nxt - ep->isn);
+    unsigned controls = ((ep->flags & EP_SYN) ? 1u : 0u) + ((ep->flags & EP_FIN) ? 1u : 0u);
+    return n >= controls ? n - controls : 0;
+}
+
+tcpstate_status tcpstate_flow_get_info(const tcpstate_flow *flow, tcpstate_flow_info *info)
+{
+    if (flow == NULL || info == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    memset(info, 0, sizeof *info);
+    int orig_hi = (flow->fflags & FF_ORIG_IS_HI) != 0;
+    int v6 = (flow->key.tag & FT_KEY_V6) != 0;
+    info->ip_version = (uint8_t)(v6 ? 6 : 4);
+    info->vlan = (uint16_t)(flow->key.tag & 0x0fffu);
+    for (unsigned s = 0; s < 2; s++) {
+        unsigned k = s == TCPSTATE_ORIG ? (unsigned)orig_hi : (unsigned)!orig_hi;
+        const struct endpoint *ep = &flow->ep[s];
+        memcpy(info->addr[s], flow->key.addr[k], 16);
+        info->port[s] = flow->key.port[k];
+        info->state[s] = ep->state;
+        info->isn[s] = ep->isn;
+        info->pkts[s] = ep->pkts;
+        info->bytes[s] = endpoint_bytes(ep);
+        info->mss[s] = ep->mss;
+        uint8_t so = 0;
+        if (ep->flags & EP_SYN) {
+            so |= ep->mss ? TCPSTATE_SYNOPT_MSS : 0u;
+            so |= (ep->synopt >> 4) ? TCPSTATE_SYNOPT_WSCALE : 0u;
+            so |= (ep->synopt & EP_OPT_SACK_PERM) ? TCPSTATE_SYNOPT_SACK_PERM : 0u;
+            so |= (ep->synopt & EP_OPT_TIMESTAMP) ? TCPSTATE_SYNOPT_TIMESTAMP : 0u;
+            so |= (ep->synopt & EP_OPT_TFO) ? TCPSTATE_SYNOPT_TFO : 0u;
+        }
+        info->syn_opts[s] = so;
+        info->wscale[s] = (uint8_t)((ep->synopt >> 4) ? (ep->synopt >> 4) - 1u : 0u);
+    }
+    uint8_t fl = 0;
+    fl |= (flow->fflags & FF_MIDSTREAM) ? TCPSTATE_FLOW_MIDSTREAM : 0u;
+    fl |= (flow->fflags & FF_HANDSHAKE) ? TCPSTATE_FLOW_HANDSHAKE : 0u;
+    fl |= (flow->fflags & FF_RESET) ? TCPSTATE_FLOW_RESET : 0u;
+    fl |= (flow->fflags & FF_CLOSED) ? TCPSTATE_FLOW_CLOSED : 0u;
+    info->flags = fl;
+    info->first_ts = flow->first_ts;
+    info->last_ts = tcpstate__flow_last_ts(flow);
+    info->rtt_syn_synack = u16f_decode(flow->rtt[0]) * 1000u;
+    info->rtt_synack_ack = u16f_decode(flow->rtt[1]) * 1000u;
+    return TCPSTATE_OK;
+}
+
+tcpstate_status tcpstate_foreach(tcpstate_engine *e, tcpstate_flow_visitor fn, void *user)
+{
+    if (e == NULL || fn == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    uint8_t was = e->in_callback;
+    e->in_callback = 1; /* the visitor must not feed the engine while we walk its lists */
+    for (unsigned c = 0; c < CLS_COUNT; c++) {
+        struct tcpstate_flow *f = tcpstate__ft_oldest(&e->ft, (enum flow_class)c);
+        while (f != NULL) {
+            struct tcpstate_flow *next = tcpstate__ft_newer(&e->ft, f);
+            if (fn(user, f) != 0) {
+                e->in_callback = was;
+                return TCPSTATE_OK;
+            }
+            f = next;
+        }
+    }
+    e->in_callback = was;
+    return TCPSTATE_OK;
+}
+
+tcpstate_status tcpstate_get_stats(const tcpstate_engine *e, tcpstate_stats *out)
+{
+    if (e == NULL || out == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    *out = e->stats;
+    out->flows_active = e->ft.used;
+    return TCPSTATE_OK;
+}
+
+tcpstate_status tcpstate_flow_conn_state(const tcpstate_engine *e, const tcpstate_flow *flow,
+                                         tcpstate_conn_state *out)
+{
+    if (e == NULL || flow == NULL || out == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->history_offset == UINT32_MAX) {
+        return TCPSTATE_E_DISABLED;
+    }
+    *out = tcpstate__zeek_conn_state(tcpstate__flow_history_record(e, flow));
+    return TCPSTATE_OK;
+}
+
+tcpstate_status tcpstate_flow_history(const tcpstate_engine *e, const tcpstate_flow *flow,
+                                      char *buf, size_t len)
+{
+    if (e == NULL || flow == NULL || buf == NULL || len == 0) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->history_offset == UINT32_MAX) {
+        buf[0] = '\0';
+        return TCPSTATE_E_DISABLED;
+    }
+    (void)tcpstate__zeek_history(tcpstate__flow_history_record(e, flow), buf, len);
+    return TCPSTATE_OK;
+}

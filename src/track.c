@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The two-endpoint tracker: RFC 9293 (RFC 793) state machines for both ends
+ * of a connection, driven by the segments a passive observer sees.
+ *
+ * A segment from S to R moves S as its sender and R as if R received it.
+ * Its effects apply in the order of RFC 9293 §3.10.7.4 (SEGMENT ARRIVES):
+ * RST first (and nothing after an accepted RST), then SYN, then the ACK
+ * field, then FIN. So a FIN+ACK arriving in FIN-WAIT-1 first takes the ACK
+ * of our FIN (to FIN-WAIT-2), then the FIN (to TIME-WAIT).
+ *
+ * Each step looks up two tables, one for the sender's new state and one for
+ * the receiver's. A cell is an RFC target state, "keep", or a target under a
+ * named guard: the data-dependent conditions (is this ACK for our SYN, does
+ * it cover our FIN, is this SYN a retransmission) are small predicates in
+ * guard_eval(). RST and FIN are applied only when acceptable to the receiver
+ * (rst_acceptable(), fin_acceptable(), RFC 5961 reasoning); otherwise they
+ * are reported, counted and change nothing.
+ *
+ * LISTEN is never inferred: an observer cannot see a passive OPEN, so the
+ * responder stays CLOSED until its SYN-ACK shows it accepted the SYN.
+ */
+#include "track.h"
+
+#include <string.h>
+
+#include "compact.h"
+#include "seq.h"
+
+/* Short names for the table columns. */
+#define sCL TCPSTATE_CLOSED
+#define sLI TCPSTATE_LISTEN
+#define sSS TCPSTATE_SYN_SENT
+#define sSR TCPSTATE_SYN_RECEIVED
+#define sES TCPSTATE_ESTABLISHED
+#define sF1 TCPSTATE_FIN_WAIT_1
+#define sF2 TCPSTATE_FIN_WAIT_2
+#define sCW TCPSTATE_CLOSE_WAIT
+#define sCG TCPSTATE_CLOSING
+#define sLA TCPSTATE_LAST_ACK
+#define sTW TCPSTATE_TIME_WAIT
+
+#define KEEP TRACK_KEEP
+#define REUSE TRACK_REUSE
+
+/* Guards: conditions a cell's target depends on. */
+enum guard {
+    G_NONE = 0,
+    G_SYN_OPEN,      /* sender opens: SYN_SENT, or SYN_RECEIVED if the peer's SYN is
+                        outstanding (simultaneous open), or REUSE after an ended flow */
+    G_SYN_NEW_ISN,   /* a new ISN starts a new connection; the old ISN is a retransmission */
+    G_SYN_SYNC,      /* SYN in a synchronized state: retransmission or unexpected */
+    G_SYNACK_OPEN,   /* SYN-ACK from CLOSED: answers a SYN, unless the flow already ended */
+    G_SYNACK_AGAIN,  /* SYN-ACK from an endpoint that already sent one */
+    G_ACK_INFER,     /* ACK from SYN_SENT: the SYN-ACK was not seen */
+    G_FIN_AGAIN,     /* FIN from an endpoint that already sent one */
+    G_FIN_CROSS,     /* FIN from CLOSE-WAIT: LAST-ACK, or CLOSING if the FINs crossed */
+    G_RCV_SYNACK,    /* SYN-ACK must acknowledge our SYN: ISN + 1 (+ SYN data) */
+    G_RCV_ACK_SYN,   /* ACK must acknowledge our SYN */
+    G_RCV_ACK_INFER, /* the peer's ACK proves a SYN-ACK we did not see */
+    G_RCV_ACK_FIN    /* ACK must cover our FIN */
+};
+
+struct cell {
+    uint8_t next;  /* target state, KEEP or REUSE */
+    uint8_t guard; /* enum guard */
+};
+
+#define T(s) {(s), G_NONE}
+#define TG(s, g) {(s), (g)}
+#define K {KEEP, G_NONE}
+
+/* clang-format off */
+/*
+ * The SENDER's new state: what sending this step says about the endpoint.
+ *
+ *               CLOSED             LISTEN             SYN_SENT             SYN_RECEIVED           ESTABLISHED            FIN_WAIT_1           FIN_WAIT_2           CLOSE_WAIT           CLOSING              LATRACK_ACK             TIME_WAIT
+ */
+static const struct cell sender_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
+    [TRACK_SYN] = {TG(sSS, G_SYN_OPEN), TG(sSS, G_SYN_OPEN), TG(REUSE, G_SYN_NEW_ISN), TG(REUSE, G_SYN_NEW_ISN), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(REUSE, G_SYN_NEW_ISN)},
+/*  CLOSED/LISTEN + SYN    -> SYN_SENT      active OPEN                          RFC 9293 §3.10.1 (793 §3.9 OPEN)
+ *                         -> SYN_RECEIVED  peer's SYN in flight: simultaneous  RFC 9293 §3.5 Fig. 7 (793 Fig. 8)
+ *                         -> new flow      the old flow ended (reset/closed)   RFC 9293 §3.10.7.1
+ *  SYN_SENT/RCVD + SYN    -> new flow      new ISN: a new attempt
+ *                         -> keep          same ISN: retransmission            RFC 9293 §3.8.1
+ *  synchronized + SYN     -> keep          challenge ACK, no state change      RFC 5961 §4.2
+ *  TIME_WAIT + SYN        -> new flow      new ISN reopens the 4-tuple         RFC 1122 §4.2.2.13, RFC 9293 §3.6.1
+ *                         -> keep          old ISN: a delayed duplicate */
+    [TRACK_SYNACK] = {TG(sSR, G_SYNACK_OPEN), TG(sSR, G_SYNACK_OPEN), TG(KEEP, G_SYNACK_AGAIN), TG(KEEP, G_SYNACK_AGAIN), TG(KEEP, G_SYNACK_AGAIN), K, K, K, K, K, K},
+/*  CLOSED/LISTEN + SYN-ACK -> SYN_RECEIVED it had a passive OPEN and got a SYN  RFC 9293 §3.10.7.2 (793 §3.9)
+ *                         -> keep          stray, in a flow already reset or closed
+ *  SYN_SENT + SYN-ACK      -> keep         it would answer a crossing SYN (RFC 9293 §3.10.7.3
+ *                                          "fourth"), but a crossing SYN we saw already moved it
+ *                                          to SYN_RECEIVED: this one answers a SYN never seen
+ *  SYN_RECEIVED/ESTAB      -> keep         retransmitted SYN-ACK (lost ACK)    RFC 9293 §3.8.1
+ *  later states            -> keep         stray SYN-ACK                       RFC 5961 §4.2 */
+    [TRACK_ACK] = {K, K, TG(sES, G_ACK_INFER), K, K, K, K, K, K, K, K},
+/*  SYN_SENT + ACK         -> ESTABLISHED   it must have accepted a SYN-ACK     RFC 9293 §3.10.7.3 "fifth"
+ *  other states + ACK     -> keep          acknowledging changes only the receiver */
+    [TRACK_FIN] = {K, K, K, T(sF1), T(sF1), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN), TG(sLA, G_FIN_CROSS), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN)},
+/*  CLOSED/LISTEN/SYN_SENT + FIN -> keep    no connection to close              RFC 9293 §3.10.4 (CLOSE call)
+ *  SYN_RECEIVED + FIN     -> FIN_WAIT_1    CLOSE in SYN-RECEIVED               RFC 9293 §3.10.4
+ *  ESTABLISHED + FIN      -> FIN_WAIT_1    CLOSE in ESTABLISHED                RFC 9293 §3.10.4, §3.6
+ *  CLOSE_WAIT + FIN       -> LATRACK_ACK      CLOSE after the peer's FIN          RFC 9293 §3.10.4, §3.6
+ *                         -> CLOSING       FINs crossed: simultaneous close    RFC 9293 §3.6 Fig. 13 (793 Fig. 14)
+ *  FIN already sent       -> keep          retransmitted FIN                   RFC 9293 §3.8.1 */
+    [TRACK_RST] = {T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL)},
+/*  any + RST              -> CLOSED        ABORT: send a reset, enter CLOSED    RFC 9293 §3.10.5 (793 §3.9 ABORT) */
+};
+
+/*
+ * The RECEIVER's new state: what receiving this step does to the endpoint.
+ *
+ *               CLOSED   LISTEN   SYN_SENT                SYN_RECEIVED              ESTABLISHED  FIN_WAIT_1                FIN_WAIT_2  CLOSE_WAIT  CLOSING                   LATRACK_ACK                  TIME_WAIT
+ */
+static const struct cell receiver_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
+    [TRACK_SYN] = {K, T(sSR), T(sSR), K, K, K, K, K, K, K, K},
+/*  CLOSED + SYN           -> keep          LISTEN is not observable: wait for its SYN-ACK
+ *  LISTEN + SYN           -> SYN_RECEIVED  passive OPEN answers                RFC 9293 §3.10.7.2
+ *  SYN_SENT + SYN         -> SYN_RECEIVED  simultaneous open                   RFC 9293 §3.10.7.3 "fourth"
+ *  other states + SYN     -> keep          duplicate, or challenge ACK         RFC 5961 §4.2 */
+    [TRACK_SYNACK] = {K, K, TG(sES, G_RCV_SYNACK), TG(sES, G_RCV_SYNACK), K, K, K, K, K, K, K},
+/*  SYN_SENT + SYN-ACK     -> ESTABLISHED   if ISS < SEG.ACK =< SND.NXT         RFC 9293 §3.10.7.3 "first", "fourth"
+ *  SYN_RECEIVED + SYN-ACK -> ESTABLISHED   simultaneous open, acceptable ACK   RFC 9293 §3.10.7.4 "fifth"
+ *  other states           -> keep          duplicate SYN-ACK */
+    [TRACK_ACK] = {TG(sES, G_RCV_ACK_INFER), K, K, TG(sES, G_RCV_ACK_SYN), K, TG(sF2, G_RCV_ACK_FIN), K, K, TG(sTW, G_RCV_ACK_FIN), TG(sCL, G_RCV_ACK_FIN), K},
+/*  CLOSED + ACK           -> ESTABLISHED   only when the sender was SYN_SENT: the ACK proves
+ *                                          a SYN-ACK we did not see (then both become ESTABLISHED)
+ *  SYN_RECEIVED + ACK     -> ESTABLISHED   if it acknowledges our SYN          RFC 9293 §3.10.7.4 "fifth"
+ *  FIN_WAIT_1 + ACK       -> FIN_WAIT_2    if it covers our FIN                RFC 9293 §3.10.7.4 "fifth"
+ *  CLOSING + ACK          -> TIME_WAIT     if it covers our FIN                RFC 9293 §3.10.7.4 "fifth"
+ *  LATRACK_ACK + ACK         -> CLOSED        if it covers our FIN                RFC 9293 §3.10.7.4 "fifth" */
+    [TRACK_FIN] = {K, K, K, T(sCW), T(sCW), T(sCG), T(sTW), K, K, K, K},
+/*  CLOSED/LISTEN/SYN_SENT -> keep          "do not process the FIN"            RFC 9293 §3.10.7.4 "eighth"
+ *  SYN_RECEIVED, ESTAB    -> CLOSE_WAIT                                        RFC 9293 §3.10.7.4 "eighth"
+ *  FIN_WAIT_1 + FIN       -> CLOSING       our FIN not yet acknowledged        RFC 9293 §3.10.7.4 "eighth"
+ *  FIN_WAIT_2 + FIN       -> TIME_WAIT                                         RFC 9293 §3.10.7.4 "eighth"
+ *  CLOSE_WAIT .. TIME_WAIT-> keep          duplicate FIN (TIME-WAIT restarts 2 MSL) */
+    [TRACK_RST] = {K, K, T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL)},
+/*  CLOSED/LISTEN + RST    -> keep          "an incoming RST should be ignored" RFC 9293 §3.10.7.1, §3.10.7.2
+ *  SYN_SENT + RST         -> CLOSED        if its ACK was acceptable           RFC 9293 §3.10.7.3 "second"
+ *  SYN_RECEIVED + RST     -> CLOSED        (LISTEN if passive: not observable) RFC 9293 §3.10.7.4 "second"
+ *  other states + RST     -> CLOSED                                            RFC 9293 §3.10.7.4 "second" */
+};
+/* clang-format on */
+
+void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state state,
+                          unsigned *next, int *guarded)
+{
+    const struct cell *c = receiver ? &receiver_next[step][state] : &sender_next[step][state];
+    *next = c->next;
+    *guarded = c->guard != G_NONE;
+}
+
+/* ------------------------------------------------------------------ segment context */
+
+struct seg {
+    tcpstate_engine *e;
+    struct tcpstate_flow *f;
+    const tcpstate_packet *pkt;
+    struct endpoint *snd, *rcv;
+    uint8_t s, r;      /* sides */
+    uint8_t reuse;     /* the SYN step decided: new connection */
+    uint8_t fin_taken; /* the FIN was acceptable */
+    uint8_t syn_new;   /* the SYN opened (not a retransmission or stray) */
+    uint32_t evflags;  /* flags on every event of this segment */
+    uint32_t seglen;   /* payload + SYN + FIN, in sequence space */
+    uint64_t ts;
+};
+
+static int has(const struct seg *c, unsigned th) { return (c->pkt->tcp_flags & th) != 0; }
+
+/* Receiver window in bytes, as the receiver last advertised it. Scaling
+ * applies only when both SYNs carried the option, and never to a window sent
+ * in a SYN (RFC 7323 §2.2, §2.3). Without both SYNs the scale is unknown, so
+ * assume the largest (14): leniency rather than false out-of-window verdicts
+ * on flows picked up midstream. */
+static uint32_t rcv_window(const struct seg *c)
+{
+    const struct endpoint *r = c->rcv;
+    unsigned shift;
+    if (r->flags & EP_WIN_SYN) {
+        shift = 0;
+    } else if ((c->snd->flags & EP_SYN) && (r->flags & EP_SYN)) {
+        unsigned rs = r->synopt >> 4, ss = c->snd->synopt >> 4;
+        shift = (rs != 0 && ss != 0) ? rs - 1u : 0u;
+    } else {
+        shift = 14;
+    }
+    uint32_t w = (uint32_t)r->win << shift;
+    return w == 0 ? 1u : w;
+}
+
+/* Is sequence number x where the receiver can accept it? RCV.NXT is taken
+ * from the receiver's last ACK (a lower bound: ACKs lag what arrived) and the
+ * window from its last advertisement; x equal to the sender's own next
+ * sequence number, as we saw it, is accepted too. A receiver that has not
+ * acknowledged anything yet gives no bound, so anything goes. */
+static int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
+{
+    const struct endpoint *r = c->rcv;
+    if (!(r->flags & EP_ACKED)) {
+        return 1;
+    }
+    if (c->snd->pkts > 0 && x == c->snd->nxt) {
+        return 1;
+    }
+    return seq_in_window(x, r->ack - below, rcv_window(c) + below + 1u);
+}
+
+/* RST acceptability. In SYN-SENT a reset is valid only if it acknowledges
+ * our SYN (RFC 9293 §3.10.7.3: "If the ACK bit is set ... if the ACK was
+ * acceptable then ... enter CLOSED state"; without ACK, drop it). Elsewhere
+ * RFC 5961 §3.2 resets only on an exact RCV.NXT match and answers other
+ * in-window resets with a challenge ACK; an observer cannot know RCV.NXT
+ * exactly (ACKs lag), so it accepts any in-window RST, as stacks before
+ * RFC 5961 and Linux conntrack do. Out-of-window resets change nothing. */
+static int rst_acceptable(const struct seg *c)
+{
+    if (c->e->flags & TCPSTATE_F_NO_WINDOW_CHECK) {
+        return 1;
+    }
+    if (c->rcv->state == TCPSTATE_SYN_SENT) {
+        return has(c, TCPSTATE_TH_ACK) && c->pkt->ack == c->rcv->isn + 1u;
+    }
+    return seq_acceptable(c, c->pkt->seq, 0);
+}
+
+/* FIN acceptability: the FIN sits at seq + payload. A real FIN can be at most
+ * one below the receiver's last ACK (when that ACK already covered it). */
+static int fin_acceptable(const struct seg *c)
+{
+    if (c->e->flags & TCPSTATE_F_NO_WINDOW_CHECK) {
+        return 1;
+    }
+    return seq_acceptable(c, c->pkt->seq + c->pkt->payload_len, 1);
+}
+
+/* Does this segment acknowledge everything up to and including x - 1? */
+static int acks_through(const struct seg *c, uint32_t x)
+{
+    return has(c, TCPSTATE_TH_ACK) && seq_ge(c->pkt->ack, x);
+}
+
+/* ------------------------------------------------------------------ guards */
+
+static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *flags)
+{
+    const struct endpoint *snd = c->snd, *rcv = c->rcv;
+    const tcpstate_packet *p = c->pkt;
+    tcpstate_stats *st = &c->e->stats;
+
+    switch ((enum guard)cell->guard) {
+    case G_NONE:
+        return cell->next;
+    case G_SYN_OPEN:
+        if (c->f->fflags & (FF_RESET | FF_CLOSED)) {
+            return REUSE;
+        }
+        c->syn_new = 1;
+        if (rcv->state == TCPSTATE_SYN_SENT && (rcv->flags & EP_SYN)) {
+            *flags |= TCPSTATE_EVF_SIMULTANEOUS;
+            return TCPSTATE_SYN_RECEIVED;
+        }
+        return cell->next;
+    case G_SYN_NEW_ISN:
+        if ((snd->flags & EP_SYN) && p->seq == snd->isn) {
+            *flags |= TCPSTATE_EVF_RETRANSMIT;
+            st->syn_retransmits++;
+            return KEEP;
+        }
+        return REUSE;
+    case G_SYN_SYNC:
+        if ((snd->flags & EP_SYN) && p->seq == snd->isn) {
+            *flags |= TCPSTATE_EVF_RETRANSMIT;
+            st->syn_retransmits++;
+        } else {
+            *flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
+        }
+        return KEEP;
+    case G_SYNACK_OPEN:
+        if (c->f->fflags & (FF_RESET | FF_CLOSED)) {
+            *flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
+            return KEEP;
+        }
+        return cell->next;
+    case G_SYNACK_AGAIN:
+        if ((snd->flags & EP_SYNACK) && p->seq == snd->isn) {
+            *flags |= TCPSTATE_EVF_RETRANSMIT;
+            st->syn_retransmits++;
+        } else if (!(snd->flags & EP_SYNACK) && (snd->flags & EP_SYN) && p->seq == snd->isn) {
+            /* First SYN-ACK of a simultaneous open: its SYN was already seen. */
+            *flags |= TCPSTATE_EVF_SIMULTANEOUS;
+        } else {
+            *flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
+        }
+        return KEEP;
+    case G_ACK_INFER:
+        if (!(rcv->flags & EP_SYNACK)) {
+            *flags |= TCPSTATE_EVF_MIDSTREAM;
+            c->f->fflags |= FF_MIDSTREAM;
+        }
+        return cell->next;
+    case G_RCV_ACK_INFER:
+        return snd->state == TCPSTATE_SYN_SENT ? cell->next : KEEP;
+    case G_FIN_AGAIN:
+        if ((snd->flags & EP_FIN) && p->seq + p->payload_len + 1u == snd->nxt) {
+            *flags |= TCPSTATE_EVF_RETRANSMIT;
+        }
+        return KEEP;
+    case G_FIN_CROSS:
+        /* The ACK step already ran: if this segment acknowledged the peer's FIN the peer
+         * left FIN_WAIT_1; if it is still there, our FIN was sent before theirs arrived. */
+        if (rcv->state == TCPSTATE_FIN_WAIT_1) {
+            *flags |= TCPSTATE_EVF_SIMULTANEOUS;
+            return TCPSTATE_CLOSING;
+        }
+        return cell->next;
+    case G_RCV_SYNACK:
+        /* "If SND.UNA < SEG.ACK =< SND.NXT then the ACK is acceptable" (RFC 9293
+         * §3.10.7.3): exactly ISN + 1, unless the SYN carried data (TFO, RFC 7413). */
+        if ((rcv->flags & EP_SYN) && has(c, TCPSTATE_TH_ACK) && seq_gt(p->ack, rcv->isn) &&
+            seq_le(p->ack, rcv->nxt)) {
+            return cell->next;
+        }
+        *flags |= TCPSTATE_EVF_BAD_ACK;
+        st->bad_acks++;
+        return KEEP;
+    case G_RCV_ACK_SYN:
+        if (seq_ge(p->ack, rcv->isn + 1u) && seq_le(p->ack, rcv->nxt)) {
+            return cell->next;
+        }
+        *flags |= TCPSTATE_EVF_BAD_ACK;
+        st->bad_acks++;
+        return KEEP;
+    case G_RCV_ACK_FIN:
+        return (rcv->flags & EP_FIN) && acks_through(c, rcv->nxt) ? cell->next : KEEP;
+    }
+    return KEEP;
+}
+
+/* ------------------------------------------------------------------ events */
+
+static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side, const uint8_t before[2],
+                 const uint8_t after[2], uint32_t flags)
+{
+    tcpstate_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = (uint8_t)kind;
+    ev.dir = c->s;
+    ev.side = (uint8_t)side;
+    ev.reason = TCPSTATE_END_NONE;
+    memcpy(ev.before, before, 2);
+    memcpy(ev.after, after, 2);
+    ev.flags = flags;
+    ev.ts = c->ts;
+    ev.frame = c->e->frame_no;
+    ev.pkt = c->pkt;
+    ev.engine = c->e;
+    tcpstate__emit(c->e, c->f, &ev);
+}
+
+/* Run one step: look up both cells against the states before the step, apply,
+ * then report: the named event (if any), the sender's change, the receiver's. */
+static void run_step(struct seg *c, enum track_step stp, int named)
+{
+    struct endpoint *ep = c->f->ep;
+    uint8_t before[2] = {ep[0].state, ep[1].state};
+    uint32_t flags = c->evflags;
+    unsigned ns = guard_eval(c, &sender_next[stp][c->snd->state], &flags);
+    unsigned nr = guard_eval(c, &receiver_next[stp][c->rcv->state], &flags);
+
+    if (ns == REUSE) {
+        c->reuse = 1;
+        return;
+    }
+    if (flags & TCPSTATE_EVF_BAD_ACK) {
+        ns = KEEP; /* a wrong acknowledgment does not advance the handshake at all */
+    }
+    if (ns != KEEP) {
+        c->snd->state = (uint8_t)ns;
+    }
+    if (nr != KEEP) {
+        c->rcv->state = (uint8_t)nr;
+    }
+    uint8_t after[2] = {ep[0].state, ep[1].state};
+
+    /* The ACK event is for ACKs that complete a handshake or acknowledge a FIN:
+     * the ACK step's only transitions. */
+    if (stp == TRACK_ACK) {
+        named = memcmp(before, after, 2) != 0 ? TCPSTATE_EV_ACK : -1;
+    }
+    if (named >= 0) {
+        emit(c, (tcpstate_event_kind)named, (tcpstate_side)c->s, before, after, flags);
+    }
+    /* Then each change, sender first, from the states just before it. */
+    uint8_t cur[2] = {before[0], before[1]};
+    const uint8_t order[2] = {c->s, c->r};
+    for (unsigned i = 0; i < 2; i++) {
+        unsigned side = order[i];
+        if (cur[side] != after[side]) {
+            uint8_t pre[2] = {cur[0], cur[1]};
+            cur[side] = after[side];
+            emit(c, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)side, pre, cur, flags);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ endpoint facts */
+
+static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
+{
+    ep->mss = (p->opts & TCPSTATE_OPT_MSS) ? p->mss : 0;
+    uint8_t opt = 0;
+    if (p->opts & TCPSTATE_OPT_SACK_PERM) {
+        opt |= EP_OPT_SACK_PERM;
+    }
+    if (p->opts & TCPSTATE_OPT_TIMESTAMP) {
+        opt |= EP_OPT_TIMESTAMP;
+    }
+    if (p->opts & TCPSTATE_OPT_TFO) {
+        opt |= EP_OPT_TFO;
+    }
+    if (p->opts & TCPSTATE_OPT_WSCALE) {
+        /* RFC 7323 §2.3: a shift above 14 is used as 14. */
+        unsigned ws = p->wscale > 14 ? 14u : p->wscale;
+        opt = (uint8_t)(opt | ((ws + 1u) << 4));
+    }
+    ep->synopt = opt;
+}
+
+/* Advance the sender's highest sequence number, counting the times its
+ * distance from the ISN passes 2^32 (for byte counts beyond 4 GiB). A jump
+ * beyond the receiver's window is not believed. */
+static void advance_nxt(struct seg *c)
+{
+    struct endpoint *s = c->snd;
+    uint32_t end = c->pkt->seq + c->seglen;
+    if (!seq_gt(end, s->nxt)) {
+        return;
+    }
+    if (!seq_le(c->pkt->seq, s->nxt) && !seq_acceptable(c, c->pkt->seq, 0)) {
+        return;
+    }
+    if (end - s->isn < s->nxt - s->isn && s->wraps < UINT8_MAX) {
+        s->wraps++;
+    }
+    s->nxt = end;
+}
+
+/* Record what the sender's segment says about it, after the steps (guards
+ * compare against the values from before this segment). */
+static void update_sender(struct seg *c)
+{
+    struct endpoint *s = c->snd;
+    const tcpstate_packet *p = c->pkt;
+
+    if (s->pkts == 0 && !(s->flags & EP_SYN)) {
+        /* First segment seen from it, no SYN known: sequence space starts here. */
+        s->isn = p->seq;
+        s->nxt = p->seq;
+    }
+    if (c->syn_new || (has(c, TCPSTATE_TH_SYN) && !(s->flags & EP_SYN) && s->state != sCL)) {
+        s->isn = p->seq;
+        s->nxt = p->seq;
+        s->wraps = 0;
+        s->flags |= EP_SYN;
+        note_syn_options(s, p);
+    }
+    if (has(c, TCPSTATE_TH_SYN) && has(c, TCPSTATE_TH_ACK) && (s->flags & EP_SYN)) {
+        s->flags |= EP_SYNACK;
+    }
+    if (!has(c, TCPSTATE_TH_RST)) {
+        advance_nxt(c);
+    }
+    if (c->fin_taken) {
+        s->flags |= EP_FIN;
+    }
+    if (has(c, TCPSTATE_TH_ACK) && !has(c, TCPSTATE_TH_RST)) {
+        if (!(s->flags & EP_ACKED) || seq_ge(p->ack, s->ack)) {
+            s->ack = p->ack;
+        }
+        s->win = p->window;
+        s->flags |= EP_ACKED;
+        if (has(c, TCPSTATE_TH_SYN)) {
+            s->flags |= EP_WIN_SYN;
+        } else {
+            s->flags &= (uint8_t)~EP_WIN_SYN;
+        }
+    }
+    s->pkts++;
+}
+
+/* Handshake round-trip times, measured from the latest SYN to the first
+ * SYN-ACK answering it and from that SYN-ACK to the ACK completing the
+ * handshake (the "previous segment" bits say the latest segment was that SYN
+ * or SYN-ACK, so retransmissions do not inflate the sample). */
+static void note_handshake(struct seg *c, const uint8_t before[2])
+{
+    struct tcpstate_flow *f = c->f;
+    /* In microseconds, rounded: what the record keeps (compact.h). */
+    uint64_t gap = (c->ts - tcpstate__flow_last_ts(f) + 500u) / 1000u;
+    if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES && c->s == TCPSTATE_RESP &&
+        has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN) && f->rtt[0] == 0) {
+        f->rtt[0] = u16f_encode(gap == 0 ? 1 : gap);
+    }
+    if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES && c->s == TCPSTATE_ORIG &&
+        !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK) && f->rtt[1] == 0) {
+        f->rtt[1] = u16f_encode(gap == 0 ? 1 : gap);
+    }
+    if (f->ep[0].state == sES && f->ep[1].state == sES && !(f->fflags & FF_MIDSTREAM)) {
+        f->fflags |= FF_HANDSHAKE;
+    }
+}
+
+/* ------------------------------------------------------------------ public to the engine */
+
+enum flow_class tcpstate__track_class(const struct tcpstate_flow *f)
+{
+    unsigned a = f->ep[0].state, b = f->ep[1].state;
+    if (a == sCL && b == sCL) {
+        return CLS_CLOSED;
+    }
+    if ((a == sCL || a == sTW) && (b == sCL || b == sTW)) {
+        return CLS_TIME_WAIT;
+    }
+    if (a >= sF1 || b >= sF1) {
+        return CLS_CLOSING;
+    }
+    if (a == sES && b == sES) {
+        return CLS_ESTABLISHED;
+    }
+    return CLS_EMBRYONIC;
+}
+
+tcpstate_end_reason tcpstate__track_end_reason(const struct tcpstate_flow *f, int finishing)
+{
+    if (f->fflags & FF_RESET) {
+        return TCPSTATE_END_RESET;
+    }
+    if (f->fflags & FF_CLOSED) {
+        return TCPSTATE_END_CLOSED;
+    }
+    return finishing ? TCPSTATE_END_FINISHED : TCPSTATE_END_TIMEOUT;
+}
+
+void tcpstate__track_restart(struct tcpstate_flow *f)
+{
+    memset(f->ep, 0, sizeof f->ep);
+    memset(f->rtt, 0, sizeof f->rtt);
+    f->fflags &= FF_ORIG_IS_HI;
+}
+
+int tcpstate__track_may_open(const tcpstate_engine *e, const tcpstate_packet *p)
+{
+    unsigned mask = TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST;
+    int opening_syn = (p->tcp_flags & mask) == TCPSTATE_TH_SYN;
+    return opening_syn || (e->flags & TCPSTATE_F_PICKUP_MIDSTREAM) != 0;
+}
+
+void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_packet *p,
+                          int src_is_hi)
+{
+    unsigned fl = p->tcp_flags;
+    int syn = (fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN;
+    int sender_is_orig;
+
+    /* Roles (DESIGN "Tracking semantics"): the sender of a SYN originates, the
+     * sender of a SYN-ACK responds. Otherwise the side on a likely server port
+     * responds, with Zeek's tie-break when both ports are likely: the lower
+     * port is the server. Otherwise the first sender originates. */
+    if (syn) {
+        sender_is_orig = (fl & TCPSTATE_TH_ACK) == 0;
+    } else if (tcpstate__is_server_port(e, p->sport)) {
+        sender_is_orig = tcpstate__is_server_port(e, p->dport) && p->sport >= p->dport;
+    } else {
+        sender_is_orig = 1;
+    }
+    int orig_is_hi = sender_is_orig ? src_is_hi : !src_is_hi;
+    f->fflags = (uint8_t)(orig_is_hi ? FF_ORIG_IS_HI : 0u);
+
+    if (syn && (fl & TCPSTATE_TH_ACK)) {
+        /* A SYN-ACK first: the originator's SYN was missed, but the SYN-ACK says
+         * what it was (ISN = ack - 1) and that it was in SYN_SENT. */
+        struct endpoint *o = &f->ep[TCPSTATE_ORIG];
+        o->state = sSS;
+        o->isn = p->ack - 1u;
+        o->nxt = p->ack;
+        o->flags = EP_SYN;
+        f->fflags |= FF_MIDSTREAM;
+    } else if (!syn) {
+        /* Picked up midstream: both ends assumed ESTABLISHED. */
+        f->ep[0].state = sES;
+        f->ep[1].state = sES;
+        f->fflags |= FF_MIDSTREAM;
+        e->stats.midstream_pickups++;
+    }
+}
+
+enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
+                                           const tcpstate_packet *pkt, tcpstate_side sender,
+                                           uint64_t ts, uint32_t evflags)
+{
+    struct seg c;
+    memset(&c, 0, sizeof c);
+    c.e = e;
+    c.f = f;
+    c.pkt = pkt;
+    c.s = (uint8_t)sender;
+    c.r = (uint8_t)(sender ^ 1);
+    c.snd = &f->ep[c.s];
+    c.rcv = &f->ep[c.r];
+    c.ts = ts;
+    c.seglen = seq_seg_len(pkt->payload_len, has(&c, TCPSTATE_TH_SYN), has(&c, TCPSTATE_TH_FIN));
+    c.evflags = evflags;
+    if (pkt->payload_len > 0) {
+        c.evflags |= TCPSTATE_EVF_DATA;
+    }
+    if (f->fflags & FF_MIDSTREAM) {
+        c.evflags |= TCPSTATE_EVF_MIDSTREAM;
+    }
+    uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+
+    if (has(&c, TCPSTATE_TH_RST)) {
+        /* RFC 9293 §3.10.7.4 "second, check the RST bit": nothing else in the
+         * segment is processed. */
+        uint32_t flags = c.evflags;
+        if (rst_acceptable(&c)) {
+            int again = (f->fflags & FF_RESET) != 0;
+            if (again) {
+                c.evflags |= TCPSTATE_EVF_RETRANSMIT;
+            }
+            f->fflags |= FF_RESET;
+            run_step(&c, TRACK_RST, TCPSTATE_EV_RST);
+        } else {
+            flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
+            e->stats.rst_out_of_window++;
+            emit(&c, TCPSTATE_EV_RST, (tcpstate_side)c.s, before, before, flags);
+        }
+    } else {
+        if (has(&c, TCPSTATE_TH_SYN)) {
+            int synack = has(&c, TCPSTATE_TH_ACK);
+            run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN);
+            if (c.reuse) {
+                return TRACK_REUSE;
+            }
+        } else if (has(&c, TCPSTATE_TH_ACK)) {
+            run_step(&c, TRACK_ACK, -1);
+        }
+        if (has(&c, TCPSTATE_TH_FIN)) {
+            /* RFC 9293 §3.10.7.4 "fifth": a segment without ACK is dropped in
+             * synchronized states, so a bare FIN changes nothing. */
+            uint32_t flags = c.evflags;
+            uint8_t now[2] = {f->ep[0].state, f->ep[1].state};
+            if (!has(&c, TCPSTATE_TH_ACK)) {
+                emit(&c, TCPSTATE_EV_FIN, (tcpstate_side)c.s, now, now, flags | TCPSTATE_EVF_BAD_ACK);
+            } else if (!fin_acceptable(&c) && !((c.snd->flags & EP_FIN) &&
+                                                pkt->seq + pkt->payload_len + 1u == c.snd->nxt)) {
+                e->stats.fin_out_of_window++;
+                emit(&c, TCPSTATE_EV_FIN, (tcpstate_side)c.s, now, now,
+                     flags | TCPSTATE_EVF_OUT_OF_WINDOW);
+            } else {
+                c.fin_taken = 1;
+                run_step(&c, TRACK_FIN, TCPSTATE_EV_FIN);
+            }
+        }
+    }
+
+    note_handshake(&c, before);
+    update_sender(&c);
+
+    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
+    unsigned a = f->ep[0].state, b = f->ep[1].state;
+    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
+        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
+        f->fflags |= FF_CLOSED;
+    }
+    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
+    if (has(&c, TCPSTATE_TH_SYN) && !has(&c, TCPSTATE_TH_RST)) {
+        f->fflags |= has(&c, TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
+    }
+    return TRACK_DONE;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The two-endpoint RFC 793 / RFC 9293 tracker. */
+#ifndef TCPSTATE_TRACK_H
+#define TCPSTATE_TRACK_H
+
+#include <stdint.h>
+
+#include "engine.h"
+
+enum track_verdict {
+    TRACK_DONE = 0,  /* segment applied */
+    TRACK_REUSE = 1  /* a new connection reuses the 4-tuple: end this flow, start a new one
+                        and apply the segment to it; nothing was changed */
+};
+
+/* Set roles and assumed states of a flow created by `pkt` (the key's endpoint
+ * [src_is_hi] sent it). */
+void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_packet *pkt,
+                          int src_is_hi);
+
+/* Forget both endpoints' TCP state but keep the flow (key, roles, times,
+ * application data): the tracker sees a new connection start inside it. */
+void tcpstate__track_restart(struct tcpstate_flow *f);
+
+/* Whether a segment with no flow may create one (a SYN, or midstream pickup on). */
+int tcpstate__track_may_open(const tcpstate_engine *e, const tcpstate_packet *pkt);
+
+/* The side that sent a segment whose source is key endpoint [src_is_hi]. */
+static inline tcpstate_side tcpstate__track_sender(const struct tcpstate_flow *f, int src_is_hi)
+{
+    int orig_is_hi = (f->fflags & FF_ORIG_IS_HI) != 0;
+    return orig_is_hi == (src_is_hi != 0) ? TCPSTATE_ORIG : TCPSTATE_RESP;
+}
+
+/* Apply one segment sent by `sender`, firing its events. `evflags` are added to
+ * every event (TCPSTATE_EVF_NEW_FLOW for the creating segment). */
+enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
+                                           const tcpstate_packet *pkt, tcpstate_side sender,
+                                           uint64_t ts, uint32_t evflags);
+
+/* The steps of a segment, in the order they apply (RFC 9293 §3.10.7.4 checks
+ * RST first; then SYN or SYN-ACK, the ACK field, and FIN): the rows of the
+ * transition tables. */
+enum track_step { TRACK_SYN, TRACK_SYNACK, TRACK_ACK, TRACK_FIN, TRACK_RST, TRACK_STEPS };
+
+#define TRACK_KEEP 0xffu  /* cell target: no change */
+#define TRACK_REUSE 0xfeu /* cell target: a new connection on this 4-tuple (sender only) */
+
+/* One cell of the transition tables (for tests): its target state, TRACK_KEEP
+ * or TRACK_REUSE, and whether a guard decides between it and no change. */
+void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state state,
+                          unsigned *next, int *guarded);
+
+/* The activity class the flow's two states put it in. */
+enum flow_class tcpstate__track_class(const struct tcpstate_flow *f);
+
+/* The end reason of a flow that leaves the table on its own (expiry, finish). */
+tcpstate_end_reason tcpstate__track_end_reason(const struct tcpstate_flow *f, int finishing);
+
+#endif

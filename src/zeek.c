@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Zeek emulation: what Zeek's TCP analyzer would record for a connection, so
+ * that a flow reports Zeek's conn_state and history and ends where Zeek would
+ * end it. The behaviour follows the project's research note on how Zeek
+ * derives conn_state and history (checked against Zeek's own test baselines);
+ * it is described here in our own words and contains no Zeek code.
+ *
+ * What Zeek keeps per endpoint (a coarse state, where its sequence space
+ * starts and ends, what the peer acknowledged, what it already wrote into the
+ * history) and per connection (the history, the time of its last packet, a
+ * few timers) lives in a fixed record inside the flow (struct zeek_rec).
+ *
+ * Deliberate differences from Zeek:
+ *  - Roles are the flow's, decided by the engine when the flow is created
+ *    (SYN sender; SYN-ACK receiver; else the likely-server-port rule). If the
+ *    creating packet came from the responder the history starts with '^', as
+ *    when Zeek flips roles at creation. Zeek's two later flips (a SYN answered
+ *    by a SYN from the SYN-ACK sender's peer, and the "late flip" of a
+ *    connection opened by a SYN-ACK) never happen here: their state effects
+ *    are kept, the role swap is not. A connection opened by a lone SYN-ACK
+ *    therefore always reads "^h...", where Zeek without a likely server port
+ *    writes "H".
+ *  - No reassembly, so no 'G'/'g' (content gaps) and no 'X'.
+ *  - The history holds ZEEK_HISTORY_CAP letters; later letters are dropped.
+ *
+ * Timers are not events here: the record keeps when each armed timer fires
+ * next, and tcpstate__zeek_deadline() works out, from the record as it
+ * stands, the first firing that would remove the connection. A timer that
+ * fires without removing it has no effect other than re-arming itself, so
+ * nothing is lost by evaluating them lazily.
+ */
+#include <string.h>
+
+#include "seq.h"
+#include "zeek.h"
+
+#define NS_PER_S UINT64_C(1000000000)
+
+/* Zeek's default timeouts (init-bare). */
+#define ZK_SYN_TIMEOUT   (5u * NS_PER_S) /* first EXPIRE check after creation */
+#define ZK_SESSION_TIMER (6u * NS_PER_S) /* EXPIRE re-check period; half-close check */
+#define ZK_LINGER        (5u * NS_PER_S) /* idle time EXPIRE wants before removing */
+#define ZK_ATTEMPT_DELAY (5u * NS_PER_S) /* an unanswered SYN is given up after this */
+#define ZK_CLOSE_DELAY   (5u * NS_PER_S) /* a closed or reset connection lingers this long */
+/* Idle limits: while both ends are still in handshake states (Zeek uses its
+ * UDP value there), and once either end got past them. */
+#define ZK_IDLE_HANDSHAKE (60u * NS_PER_S)
+#define ZK_IDLE_TCP       (300u * NS_PER_S)
+
+/* A SYN or RST farther than this from the sender's sequence position is
+ * too wild to move it. */
+#define ZK_SEQ_TOO_FAR 1048576
+
+/* A scaled letter is written at the 1st, 10th, 100th ... occurrence. Zeek
+ * counts in 32 bits: past 10^9 the threshold cannot grow, so the count
+ * restarts and the letter comes back every 10^9 occurrences. */
+#define ZK_SCALE_TOP UINT32_C(1000000000)
+
+#define ZEEK_HISTORY_CAP 38 /* letters the record holds; see the layout below */
+
+/* Zeek's endpoint states. PARTIAL: seen only midstream. */
+enum zk_state {
+    ZK_INACTIVE = 0,
+    ZK_SYN_SENT,
+    ZK_SYN_ACK_SENT,
+    ZK_PARTIAL,
+    ZK_ESTABLISHED,
+    ZK_CLOSED,
+    ZK_RESET
+};
+
+/* Letters Zeek writes only once per direction (the first SYN or SYN-ACK, FIN
+ * and RST also only once unless their position changes). */
+enum zk_once {
+    ONCE_SYN = 0x01, /* S and H share it */
+    ONCE_FIN = 0x02,
+    ONCE_RST = 0x04,
+    ONCE_FINRST = 0x08, /* I */
+    ONCE_DATA = 0x10,   /* D */
+    ONCE_ACK = 0x20,    /* A */
+    ONCE_MULTI = 0x40   /* Q */
+};
+
+/* Letters written on a logarithmic scale, one counter each per endpoint. */
+enum zk_scaled { SC_C = 0, SC_T, SC_W, SC_COUNT };
+
+/* Endpoint flags. */
+#define EPF_DID_CLOSE 0x01u /* its close was reported (connection_closed ran for it) */
+#define EPF_FIN_SEEN  0x02u /* it sent a FIN (endpoint size excludes the FIN octet) */
+#define EPF_START_NEG 0x04u /* start_seq is -1: a midstream start at seq 0, or ack 0 */
+#define EPF_SCALE_TOP 0x08u /* + zk_scaled: that counter passed ZK_SCALE_TOP once */
+
+/* Connection flags. */
+#define CF_ACTIVE   0x01u /* Zeek's "still interesting": ATTEMPT / EXPIRE may remove it */
+#define CF_IDLE_TCP 0x02u /* past the handshake: the 300 s idle limit applies */
+#define CF_CLOSING  0x04u /* a complete close happened: only DELETE is armed */
+
+/*
+ * Sequence values. Zeek tracks each endpoint's positions as 32-bit values
+ * plus wrap counters, and the repeat tests of S/H, F and R compare 64-bit
+ * positions relative to the endpoint's start. We keep those relative
+ * positions as their low 32 bits: two positions that differ only in their
+ * upper 32 bits are a multiple of 4 GiB apart (or one lies before the
+ * start), which a retransmitted SYN, FIN or RST never is; storing 32 bits
+ * leaves room for the history. Wrap counters are 16 bits, saturating; they are only ever tested
+ * for zero or added above the 32-bit position, so they are exact for the
+ * first 256 TiB of a direction.
+ */
+struct zeek_ep {
+    uint32_t start_seq;        /* where its sequence space starts (EPF_START_NEG: -1) */
+    uint32_t last_seq;         /* one past the highest sequence number it sent */
+    uint32_t ack_seq;          /* highest ack the peer sent for its data */
+    uint32_t last_syn;         /* relative position of its last SYN / SYN-ACK */
+    uint32_t last_fin;         /* ... of its last FIN (after the FIN's payload) */
+    uint32_t last_rst;         /* ... of its last RST */
+    uint32_t scaled[SC_COUNT]; /* occurrences of C, T, W so far */
+    uint16_t seq_wraps;
+    uint16_t ack_wraps;
+    uint8_t state;      /* enum zk_state */
+    uint8_t prev_state; /* the state before the last change */
+    uint8_t flags;      /* EPF_* */
+    uint8_t once;       /* enum zk_once bits already written */
+};
+
+/*
+ * Record layout (160 bytes): 4 timestamps (32), two endpoints (2 x 44), two
+ * flag bytes, and the history in the remaining 38 bytes (no terminator is
+ * stored). Times are nanoseconds on the caller's clock; a timer time of 0
+ * means "not armed" (every armed time is at least 5 s after a timestamp).
+ */
+struct zeek_rec {
+    uint64_t last_time;    /* Zeek's last_time: the last packet that counted */
+    uint64_t expire_at[2]; /* next firing of the EXPIRE timer armed at creation, and of the
+                              one armed by a half close */
+    union {
+        uint64_t attempt_at; /* before a complete close: the ATTEMPT timer */
+        uint64_t delete_at;  /* after it (CF_CLOSING): the DELETE timer, which is then the
+                                only analyzer timer left */
+    } once_timer;
+    struct zeek_ep ep[2]; /* [0] the flow's originator, [1] its responder */
+    uint8_t cflags;       /* CF_* */
+    uint8_t hist_len;
+    char hist[ZEEK_HISTORY_CAP];
+};
+
+_Static_assert(sizeof(struct zeek_rec) <= TCPSTATE_HISTORY_BYTES,
+               "the Zeek record must fit the per-flow history bytes");
+_Static_assert(sizeof(struct zeek_rec) == TCPSTATE_HISTORY_BYTES,
+               "no byte wasted: grow ZEEK_HISTORY_CAP with TCPSTATE_HISTORY_BYTES");
+_Static_assert(ZEEK_HISTORY_CAP >= 32, "at least 32 history letters");
+_Static_assert(ZEEK_HISTORY_CAP < 256, "hist_len is a byte");
+
+/* What one packet says, in the terms the analysis uses. */
+struct zk_pkt {
+    uint32_t seq, ack;
+    uint32_t len;     /* payload bytes, from the IP length */
+    uint32_t seq_end; /* seq + the sequence space it takes */
+    uint16_t window;
+    uint8_t syn, fin, rst, ack_flag;
+};
+
+static struct zeek_rec *rec_of(uint8_t *rec) { return (struct zeek_rec *)(void *)rec; }
+
+static const struct zeek_rec *crec_of(const uint8_t *rec)
+{
+    return (const struct zeek_rec *)(const void *)rec;
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* Signed distance from b to a in sequence space (a - b as a 32-bit signed
+ * value), without converting an out-of-range unsigned to a signed type. */
+static int64_t seq_dist(uint32_t a, uint32_t b)
+{
+    return seq_lt(a, b) ? -(int64_t)(uint32_t)(b - a) : (int64_t)(uint32_t)(a - b);
+}
+
+/* a lies after b (strictly positive signed distance). seq_gt() would also
+ * say so for a distance of exactly 2^31, which Zeek counts as negative. */
+static int seq_after(uint32_t a, uint32_t b) { return !seq_le(a, b); }
+
+static int in_handshake(uint8_t s)
+{
+    return s == ZK_INACTIVE || s == ZK_SYN_SENT || s == ZK_SYN_ACK_SENT;
+}
+
+static int is_opening(uint8_t s) { return s == ZK_SYN_SENT || s == ZK_SYN_ACK_SENT; }
+
+static int is_inactive_or_partial(uint8_t s) { return s == ZK_INACTIVE || s == ZK_PARTIAL; }
+
+/* ------------------------------------------------------------------ history */
+
+static void hist_put(struct zeek_rec *r, char c)
+{
+    if (r->hist_len < ZEEK_HISTORY_CAP) {
+        r->hist[r->hist_len++] = c;
+    }
+}
+
+/* A letter as the endpoint writes it: upper case for the originator. */
+static void hist_letter(struct zeek_rec *r, int orig, char upper)
+{
+    hist_put(r, orig ? upper : (char)(upper - 'A' + 'a'));
+}
+
+/* Write a once-only letter if the endpoint has not written it yet. Returns
+ * whether it had already been written (the repeat rules need to know). */
+static int hist_once(struct zeek_rec *r, struct zeek_ep *ep, int orig, unsigned bit, char upper)
+{
+    if (ep->once & bit) {
+        return 1;
+    }
+    ep->once = (uint8_t)(ep->once | bit);
+    hist_letter(r, orig, upper);
+    return 0;
+}
+
+static int is_power_of_ten(uint32_t n)
+{
+    uint32_t p = 1;
+    while (p < n && p < ZK_SCALE_TOP) {
+        p *= 10u;
+    }
+    return p == n;
+}
+
+/* Count one more occurrence of a scaled letter and write it at 1, 10, 100 ... */
+static void hist_scaled(struct zeek_rec *r, struct zeek_ep *ep, int orig, unsigned which,
+                        char upper)
+{
+    unsigned top = EPF_SCALE_TOP << which;
+    uint32_t n = ++ep->scaled[which];
+    int hit = (ep->flags & top) ? n == ZK_SCALE_TOP : is_power_of_ten(n);
+    if (!hit) {
+        return;
+    }
+    hist_letter(r, orig, upper);
+    if (n == ZK_SCALE_TOP) {
+        ep->scaled[which] = 0;
+        ep->flags = (uint8_t)(ep->flags | top);
+    }
+}
+
+/* ------------------------------------------------------------------ sequence space */
+
+/*
+ * Position of s relative to the endpoint's start (low 32 bits; see the
+ * layout note). `ref` and `wraps` say where the endpoint's count of 2^32
+ * wraps stands; s just across a wrap from ref counts one wrap more or less.
+ * *below is set when the position is before the start (only possible when no
+ * wrap has happened): Zeek then treats it as an underflow.
+ */
+static uint32_t rel_seq(const struct zeek_ep *ep, uint32_t s, uint32_t ref, uint32_t wraps,
+                        int *below)
+{
+    if (seq_lt(s, ref) && wraps > 0 && s > ref) {
+        wraps--;
+    } else if (seq_after(s, ref) && s < ref) {
+        wraps++;
+    }
+    *below = wraps == 0 && seq_lt(s, ep->start_seq);
+    return s - ep->start_seq;
+}
+
+static uint16_t wraps_inc(uint16_t w) { return w == UINT16_MAX ? w : (uint16_t)(w + 1u); }
+
+static void set_last_seq(struct zeek_ep *ep, uint32_t s)
+{
+    if (s < ep->last_seq) {
+        ep->seq_wraps = wraps_inc(ep->seq_wraps);
+    }
+    ep->last_seq = s;
+}
+
+static void set_ack_seq(struct zeek_ep *ep, uint32_t s)
+{
+    if (s < ep->ack_seq) {
+        ep->ack_wraps = wraps_inc(ep->ack_wraps);
+    }
+    ep->ack_seq = s;
+}
+
+/* Start (or restart) an endpoint's sequence space at a SYN. */
+static void start_at_syn(struct zeek_ep *ep, const struct zk_pkt *p)
+{
+    ep->start_seq = p->seq;
+    ep->ack_seq = p->seq;
+    ep->last_seq = p->seq_end;
+    ep->flags = (uint8_t)(ep->flags & ~EPF_START_NEG);
+}
+
+/* A start learned without a SYN: pretend the SYN sat just before `next`. */
+static void start_before(struct zeek_ep *ep, uint32_t next)
+{
+    ep->start_seq = next - 1u;
+    ep->ack_seq = next - 1u;
+    ep->flags = (uint8_t)(next == 0 ? ep->flags | EPF_START_NEG : ep->flags & ~EPF_START_NEG);
+}
+
+/* Before anything else, the sender's sequence space is set up: at its first
+ * packet, or again when a SYN brings a new ISN. */
+static void init_endpoint(struct zeek_ep *e, const struct zk_pkt *p)
+{
+    switch ((enum zk_state)e->state) {
+    case ZK_INACTIVE:
+        if (p->syn) {
+            start_at_syn(e, p);
+        } else {
+            /* Midstream: last_seq is this packet's seq, not its end, so the
+             * packet itself does not count as a retransmission. */
+            start_before(e, p->seq);
+            e->last_seq = p->seq;
+        }
+        break;
+    case ZK_SYN_SENT:
+    case ZK_SYN_ACK_SENT:
+        if (p->syn && p->seq != e->start_seq) {
+            start_at_syn(e, p);
+        }
+        break;
+    case ZK_ESTABLISHED:
+    case ZK_PARTIAL:
+        if (p->syn) {
+            start_at_syn(e, p);
+        }
+        break;
+    case ZK_RESET:
+        if (p->syn && e->prev_state == ZK_INACTIVE) {
+            start_at_syn(e, p);
+        }
+        break;
+    case ZK_CLOSED:
+        break;
+    }
+}
+
+/* The sender's ACK tells where the peer's sequence space stands: the peer's
+ * start if nothing is known of it yet, else a higher ack_seq. */
+static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
+{
+    if (!p->ack_flag) {
+        return;
+    }
+    if (peer->state == ZK_INACTIVE) {
+        start_before(peer, p->ack);
+        peer->last_seq = p->ack - 1u;
+        return;
+    }
+    int below;
+    (void)rel_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps, &below);
+    if (p->rst || below) {
+        return;
+    }
+    int64_t d = seq_dist(p->ack, peer->ack_seq);
+    /* An ack of 0 far ahead is a stack that left the field unset. */
+    if (d > 0 && !(p->ack == 0 && d > ZK_SEQ_TOO_FAR)) {
+        set_ack_seq(peer, p->ack);
+    }
+}
+
+/* Advance the sender's highest sequence number, or count a retransmission:
+ * Zeek's notion is purely positional, "payload that does not reach beyond
+ * what this sender already sent". */
+static void advance_last_seq(struct zeek_rec *r, struct zeek_ep *e, int orig,
+                             const struct zk_pkt *p)
+{
+    int64_t d = seq_dist(p->seq_end, e->last_seq);
+    if ((p->syn || p->rst) && (d > ZK_SEQ_TOO_FAR || d < -ZK_SEQ_TOO_FAR)) {
+        return;
+    }
+    if (p->fin && e->last_seq == e->start_seq + 1u) {
+        set_last_seq(e, p->seq_end); /* SYN then FIN: taken even if it moves back */
+    } else if (e->state == ZK_RESET) {
+        return;
+    } else if (d > 0) {
+        set_last_seq(e, p->seq_end);
+    } else if (p->len > 0) {
+        hist_scaled(r, e, orig, SC_T, 'T');
+    }
+}
+
+/* ------------------------------------------------------------------ letters */
+
+/* S / H / F / R / I / Q / D / A from the flags. SYN, FIN and RST letters
+ * repeat only when the packet's relative position differs from that of the
+ * previous one of its kind. */
+static void flag_letters(struct zeek_rec *r, struct zeek_ep *e, int orig, const struct zk_pkt *p,
+                         uint32_t rs)
+{
+    unsigned n = (unsigned)p->syn + (unsigned)p->fin + (unsigned)p->rst;
+    if (n > 1) {
+        if (p->fin && p->rst) {
+            (void)hist_once(r, e, orig, ONCE_FINRST, 'I');
+        } else {
+            (void)hist_once(r, e, orig, ONCE_MULTI, 'Q');
+        }
+        return;
+    }
+    if (p->syn) {
+        char c = p->ack_flag ? 'H' : 'S';
+        if (hist_once(r, e, orig, ONCE_SYN, c) && rs != e->last_syn) {
+            hist_letter(r, orig, c);
+        }
+        e->last_syn = rs;
+    } else if (p->fin) {
+        uint32_t at = rs + p->len; /* the FIN sits after its payload */
+        if (hist_once(r, e, orig, ONCE_FIN, 'F') && at != e->last_fin) {
+            hist_letter(r, orig, 'F');
+        }
+        e->last_fin = at;
+    } else if (p->rst) {
+        if (hist_once(r, e, orig, ONCE_RST, 'R') && rs != e->last_rst) {
+            hist_letter(r, orig, 'R');
+        }
+        e->last_rst = rs;
+    } else if (p->len > 0) {
+        (void)hist_once(r, e, orig, ONCE_DATA, 'D');
+    } else if (p->ack_flag) {
+        (void)hist_once(r, e, orig, ONCE_ACK, 'A');
+    }
+}
+
+/* A zero window counts unless it rides on a RST, the sender was reset, or
+ * the peer already closed (a window shut after the peer's FIN says nothing). */
+static void zero_window_letter(struct zeek_rec *r, struct zeek_ep *e, const struct zeek_ep *peer,
+                               int orig, const struct zk_pkt *p)
+{
+    if (p->window == 0 && !p->rst && peer->state != ZK_CLOSED && e->state != ZK_RESET) {
+        hist_scaled(r, e, orig, SC_W, 'W');
+    }
+}
+
+/* ------------------------------------------------------------------ state machine */
+
+/* Change an endpoint's state. The first time either endpoint leaves the
+ * handshake states, the connection's idle limit grows to the TCP one. */
+static void set_state(struct zeek_rec *r, struct zeek_ep *x, const struct zeek_ep *other, uint8_t s)
+{
+    if (s == x->state) {
+        return;
+    }
+    if (!in_handshake(s) && in_handshake(x->state) && in_handshake(other->state)) {
+        r->cflags = (uint8_t)(r->cflags | CF_IDLE_TCP);
+    }
+    x->prev_state = x->state;
+    x->state = s;
+}
+
+struct zk_close {
+    int close; /* the sender's close is to be reported */
+    int event; /* ... as an event a script would see (matters for is_active) */
+};
+
+/* The sender's first packet. */
+static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer, int orig,
+                        const struct zk_pkt *p, uint64_t ts, struct zk_close *c)
+{
+    if (p->syn) {
+        if (orig) {
+            set_state(r, e, peer, p->ack_flag ? ZK_SYN_ACK_SENT : ZK_SYN_SENT);
+            if (!(r->cflags & CF_CLOSING)) {
+                r->once_timer.attempt_at = add_sat(ts, ZK_ATTEMPT_DELAY);
+            }
+        } else {
+            /* A SYN answering the originator's SYN-ACK with the expected
+             * sequence number: Zeek would swap roles here; we keep ours and
+             * take only the outcome, both ends established. */
+            if (!p->ack_flag && peer->state == ZK_SYN_ACK_SENT && p->seq == e->start_seq) {
+                set_state(r, peer, e, ZK_ESTABLISHED);
+            }
+            if (peer->state == ZK_SYN_SENT) {
+                set_state(r, peer, e, ZK_ESTABLISHED);
+            }
+            set_state(r, e, peer, ZK_ESTABLISHED);
+        }
+    }
+    if (p->fin) {
+        set_state(r, e, peer, ZK_CLOSED);
+        c->close = c->event = 1;
+    }
+    if (p->rst) {
+        set_state(r, e, peer, ZK_RESET);
+        /* A rejection: the responder resets an opening, or the originator
+         * resets what the responder considers established. */
+        int reject = orig ? peer->state == ZK_ESTABLISHED : is_opening(peer->state);
+        c->close = 1;
+        c->event = !reject;
+    }
+    if (e->state != ZK_INACTIVE) {
+        return;
+    }
+    if (!orig && p->len == 0 && r->ep[0].state == ZK_SYN_SENT) {
+        return; /* an early bare ACK to a SYN does not wake the responder */
+    }
+    if (p->ack_flag && peer->state == ZK_ESTABLISHED) {
+        set_state(r, e, peer, ZK_ESTABLISHED); /* its SYN was missed, the SYN-ACK seen */
+    } else {
+        set_state(r, e, peer, ZK_PARTIAL);
+    }
+}
+
+/* A SYN or SYN-ACK is outstanding: only FIN and RST move the sender. */
+static void sm_opening(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
+                       const struct zk_pkt *p, struct zk_close *c)
+{
+    if (p->fin) {
+        set_state(r, e, peer, ZK_CLOSED);
+        c->close = c->event = 1;
+    }
+    if (p->rst) {
+        set_state(r, e, peer, ZK_RESET);
+        r->cflags = (uint8_t)(r->cflags & ~CF_ACTIVE);
+        c->close = 1;
+    }
+}
+
+static void sm_open(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
+                    const struct zk_pkt *p, struct zk_close *c)
+{
+    if (p->syn && !p->ack_flag && e->state == ZK_PARTIAL && peer->state == ZK_INACTIVE) {
+        set_state(r, e, peer, ZK_SYN_SENT); /* midstream sender now opens properly */
+    }
+    if (p->fin && !p->rst) {
+        set_state(r, e, peer, ZK_CLOSED);
+        /* The peer had sent FIN then RST: with this FIN the close is normal. */
+        if (peer->state == ZK_RESET && peer->prev_state == ZK_CLOSED) {
+            set_state(r, peer, e, ZK_CLOSED);
+        }
+        c->close = c->event = 1;
+    }
+    if (p->rst) {
+        set_state(r, e, peer, ZK_RESET);
+        c->close = 1;
+        if (!(peer->state == ZK_RESET && peer->prev_state == ZK_ESTABLISHED)) {
+            r->cflags = (uint8_t)(r->cflags & ~CF_ACTIVE);
+        }
+    }
+}
+
+static void sm_closed(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
+                      const struct zk_pkt *p, struct zk_close *c)
+{
+    if (p->rst && peer->state != ZK_CLOSED) {
+        set_state(r, e, peer, ZK_RESET);
+        if (!(e->flags & EPF_DID_CLOSE)) {
+            c->close = 1;
+        }
+    }
+}
+
+static void state_machine(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer, int orig,
+                          const struct zk_pkt *p, uint64_t ts, struct zk_close *c)
+{
+    switch ((enum zk_state)e->state) {
+    case ZK_INACTIVE:
+        sm_inactive(r, e, peer, orig, p, ts, c);
+        break;
+    case ZK_SYN_SENT:
+    case ZK_SYN_ACK_SENT:
+        sm_opening(r, e, peer, p, c);
+        break;
+    case ZK_ESTABLISHED:
+    case ZK_PARTIAL:
+        sm_open(r, e, peer, p, c);
+        break;
+    case ZK_CLOSED:
+        sm_closed(r, e, peer, p, c);
+        break;
+    case ZK_RESET:
+        break; /* a reset endpoint never changes again */
+    }
+}
+
+/* The sender's close (FIN or RST) is reported once. If the peer is gone too
+ * (closed, reset, or never seen) the connection is over: every timer is
+ * replaced by DELETE after the close delay. Otherwise a half close gives the
+ * peer a session-timer's grace through another EXPIRE timer. */
+static void connection_closed(struct zeek_rec *r, struct zeek_ep *e, const struct zeek_ep *peer,
+                              int event)
+{
+    if (e->flags & EPF_DID_CLOSE) {
+        return;
+    }
+    e->flags = (uint8_t)(e->flags | EPF_DID_CLOSE);
+    int complete =
+        e->state == ZK_RESET || (peer->flags & EPF_DID_CLOSE) || peer->state == ZK_INACTIVE;
+    if (complete) {
+        if (event && (e->prev_state != ZK_INACTIVE || peer->state != ZK_INACTIVE)) {
+            r->cflags = (uint8_t)(r->cflags & ~CF_ACTIVE);
+        }
+        r->expire_at[0] = r->expire_at[1] = 0;
+        r->cflags = (uint8_t)(r->cflags | CF_CLOSING);
+        r->once_timer.delete_at = add_sat(r->last_time, ZK_CLOSE_DELAY);
+    } else if (e->prev_state != ZK_INACTIVE) {
+        r->expire_at[1] = add_sat(r->last_time, ZK_SESSION_TIMER);
+    }
+}
+
+/* ------------------------------------------------------------------ timers */
+
+/* Timers due at or before `ts` fired before the packet at `ts` (and did not
+ * remove the connection, or the engine would have ended the flow): an EXPIRE
+ * timer re-armed itself every session-timer period, counted from the time it
+ * was due, so it stays on its own grid whatever other traffic does; an
+ * ATTEMPT timer is spent. */
+static void pass_timers(struct zeek_rec *r, uint64_t ts)
+{
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t at = r->expire_at[i];
+        if (at != 0 && at <= ts) {
+            uint64_t periods = (ts - at) / ZK_SESSION_TIMER + 1u;
+            r->expire_at[i] = periods > (UINT64_MAX - at) / ZK_SESSION_TIMER
+                                  ? UINT64_MAX
+                                  : at + periods * ZK_SESSION_TIMER;
+        }
+    }
+    if (!(r->cflags & CF_CLOSING) && r->once_timer.attempt_at <= ts) {
+        r->once_timer.attempt_at = 0;
+    }
+}
+
+/* Whether an EXPIRE firing would remove the connection, time aside: a close
+ * was reported and the other side is closed, reset or never seen; or nobody
+ * ever spoke (only bad-checksum packets, say). */
+static int expire_would_remove(const struct zeek_rec *r)
+{
+    const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
+    int o_closed = (o->flags & EPF_DID_CLOSE) != 0, s_closed = (s->flags & EPF_DID_CLOSE) != 0;
+    if ((o_closed || s_closed) &&
+        ((o_closed && s_closed) || o->state == ZK_RESET || s->state == ZK_RESET ||
+         o->state == ZK_INACTIVE || s->state == ZK_INACTIVE)) {
+        return 1;
+    }
+    return o->state == ZK_INACTIVE && s->state == ZK_INACTIVE;
+}
+
+/* The first firing of an EXPIRE chain (at, at + 6 s, ...) that finds the
+ * connection idle for longer than the linger time. */
+static uint64_t expire_removal(uint64_t at, uint64_t last_time)
+{
+    uint64_t idle_end = add_sat(last_time, ZK_LINGER); /* removal needs a firing after this */
+    if (at > idle_end) {
+        return at;
+    }
+    uint64_t periods = (idle_end - at) / ZK_SESSION_TIMER + 1u;
+    if (periods > (UINT64_MAX - at) / ZK_SESSION_TIMER) {
+        return UINT64_MAX;
+    }
+    return at + periods * ZK_SESSION_TIMER;
+}
+
+/* ------------------------------------------------------------------ the hooks */
+
+void tcpstate__zeek_open(uint8_t *rec, int first_from_orig, uint64_t ts)
+{
+    struct zeek_rec *r = rec_of(rec);
+    memset(r, 0, sizeof *r);
+    r->last_time = ts;
+    r->expire_at[0] = add_sat(ts, ZK_SYN_TIMEOUT);
+    r->cflags = CF_ACTIVE;
+    if (!first_from_orig) {
+        hist_put(r, '^'); /* Zeek would have flipped roles at creation */
+    }
+}
+
+static void read_packet(const tcpstate_packet *pkt, struct zk_pkt *p)
+{
+    unsigned fl = pkt->tcp_flags;
+    memset(p, 0, sizeof *p);
+    p->seq = pkt->seq;
+    p->ack = pkt->ack;
+    p->len = pkt->payload_len;
+    p->window = pkt->window;
+    p->syn = (fl & TCPSTATE_TH_SYN) != 0;
+    p->fin = (fl & TCPSTATE_TH_FIN) != 0;
+    p->rst = (fl & TCPSTATE_TH_RST) != 0;
+    p->ack_flag = (fl & TCPSTATE_TH_ACK) != 0;
+    /* A RST's payload (a diagnostic text) takes no sequence space. */
+    uint32_t space = p->rst ? 0u : p->len;
+    p->seq_end = p->seq + space + (p->syn ? 1u : 0u) + (p->fin ? 1u : 0u);
+}
+
+void tcpstate__zeek_segment(uint8_t *rec, const tcpstate_packet *pkt, int from_orig, uint64_t ts)
+{
+    struct zeek_rec *r = rec_of(rec);
+    struct zk_pkt p;
+    read_packet(pkt, &p);
+    pass_timers(r, ts);
+
+    int orig = from_orig != 0;
+    struct zeek_ep *e = &r->ep[orig ? 0 : 1];
+    struct zeek_ep *peer = &r->ep[orig ? 1 : 0];
+
+    init_endpoint(e, &p);
+    int below;
+    uint32_t rs = rel_seq(e, p.seq, e->last_seq, e->seq_wraps, &below);
+    flag_letters(r, e, orig, &p, rs);
+    zero_window_letter(r, e, peer, orig, &p);
+    /* Once both closes were reported the connection stops aging: late ACKs
+     * and retransmissions do not keep it alive. */
+    if (!((r->ep[0].flags & EPF_DID_CLOSE) && (r->ep[1].flags & EPF_DID_CLOSE))) {
+        r->last_time = ts;
+    }
+    if (p.fin) {
+        e->flags = (uint8_t)(e->flags | EPF_FIN_SEEN);
+    }
+    learn_ack(peer, &p);
+    advance_last_seq(r, e, orig, &p);
+    struct zk_close c = {0, 0};
+    state_machine(r, e, peer, orig, &p, ts, &c);
+    if (c.close) {
+        connection_closed(r, e, peer, c.event);
+    }
+}
+
+void tcpstate__zeek_bad_checksum(uint8_t *rec, int from_orig)
+{
+    struct zeek_rec *r = rec_of(rec);
+    int orig = from_orig != 0;
+    hist_scaled(r, &r->ep[orig ? 0 : 1], orig, SC_C, 'C');
+}
+
+int tcpstate__zeek_is_reuse(const uint8_t *rec, const tcpstate_packet *pkt, int from_orig)
+{
+    const struct zeek_rec *r = crec_of(rec);
+    const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
+    unsigned fl = pkt->tcp_flags;
+    (void)from_orig; /* Zeek judges a SYN by the connection, whichever side sent it */
+    if (!(fl & TCPSTATE_TH_SYN)) {
+        return 0;
+    }
+    /* A SYN-ACK can only open anew a connection whose originator never spoke;
+     * it is then compared with the responder's start. */
+    const struct zeek_ep *x = o;
+    if (fl & TCPSTATE_TH_ACK) {
+        if (o->state != ZK_INACTIVE) {
+            return 0;
+        }
+        x = s;
+    }
+    if ((o->flags & EPF_DID_CLOSE) || (s->flags & EPF_DID_CLOSE)) {
+        return 1; /* any SYN after a close or reset starts a new connection */
+    }
+    if (pkt->seq == x->start_seq) {
+        return 0; /* the same ISN: a retransmission */
+    }
+    if (!(fl & TCPSTATE_TH_ACK) && x->state == ZK_SYN_ACK_SENT && s->state == ZK_INACTIVE &&
+        pkt->seq == s->start_seq) {
+        return 0; /* the SYN a SYN-ACK already answered, seen late */
+    }
+    return 1;
+}
+
+uint64_t tcpstate__zeek_deadline(const uint8_t *rec)
+{
+    const struct zeek_rec *r = crec_of(rec);
+    uint64_t idle = (r->cflags & CF_IDLE_TCP) ? ZK_IDLE_TCP : ZK_IDLE_HANDSHAKE;
+    /* INACTIVITY: however its timer was armed, it removes the connection at
+     * the first firing at least `idle` after last_time, and re-arms itself
+     * for exactly that time when it fires earlier. */
+    uint64_t d = add_sat(r->last_time, idle);
+    if (r->cflags & CF_CLOSING) {
+        return min_u64(d, r->once_timer.delete_at);
+    }
+    if (!(r->cflags & CF_ACTIVE)) {
+        return d; /* ATTEMPT and EXPIRE do nothing any more */
+    }
+    const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
+    if (r->once_timer.attempt_at != 0 && is_opening(o->state) && s->state == ZK_INACTIVE) {
+        d = min_u64(d, r->once_timer.attempt_at);
+    }
+    if (expire_would_remove(r)) {
+        for (unsigned i = 0; i < 2; i++) {
+            if (r->expire_at[i] != 0) {
+                d = min_u64(d, expire_removal(r->expire_at[i], r->last_time));
+            }
+        }
+    }
+    return d;
+}
+
+/* Sequence space an endpoint used, as Zeek sizes it (only "is it zero"
+ * matters here, for telling a rejection from a reset). */
+static uint64_t ep_size(const struct zeek_ep *x, const struct zeek_ep *peer)
+{
+    uint64_t start = (x->flags & EPF_START_NEG) ? UINT64_MAX : x->start_seq;
+    uint64_t last = ((uint64_t)x->seq_wraps << 32) + x->last_seq;
+    uint64_t acked = ((uint64_t)x->ack_wraps << 32) + x->ack_seq;
+    /* 64-bit arithmetic as Zeek does it: with a start of -1, start + 1 is 0. */
+    int no_data_acked = acked == start || acked == start + 1u;
+    if (x->prev_state == ZK_SYN_SENT && x->state == ZK_RESET && peer->state == ZK_INACTIVE &&
+        !no_data_acked) {
+        return 0;
+    }
+    uint64_t n = (last > acked ? last : acked) - start;
+    if (n != 0) {
+        n--; /* the SYN (or the pretended one of a midstream start) */
+    }
+    if ((x->flags & EPF_FIN_SEEN) && n != 0) {
+        n--;
+    }
+    return n;
+}
+
+/* Zeek's RSTOS0 test on the history: an optional '^', the originator's 'S',
+ * then its 'R' before any of its H, A, F, G, I or Q (case matters). */
+static int history_is_syn_then_rst(const struct zeek_rec *r)
+{
+    unsigned i = 0;
+    if (i < r->hist_len && r->hist[i] == '^') {
+        i++;
+    }
+    if (i >= r->hist_len || r->hist[i] != 'S') {
+        return 0;
+    }
+    for (i++; i < r->hist_len; i++) {
+        switch (r->hist[i]) {
+        case 'R':
+            return 1;
+        case 'H':
+        case 'A':
+        case 'F':
+        case 'G':
+        case 'I':
+        case 'Q':
+            return 0;
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+tcpstate_conn_state tcpstate__zeek_conn_state(const uint8_t *rec)
+{
+    const struct zeek_rec *r = crec_of(rec);
+    const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
+    uint8_t os = o->state, rs = s->state;
+    if (rs == ZK_RESET) {
+        if (is_opening(os) || (os == ZK_RESET && ep_size(o, s) == 0 && ep_size(s, o) == 0)) {
+            return TCPSTATE_CONN_REJ;
+        }
+        return is_inactive_or_partial(os) ? TCPSTATE_CONN_RSTRH : TCPSTATE_CONN_RSTR;
+    }
+    if (os == ZK_RESET) {
+        if (!is_inactive_or_partial(rs)) {
+            return TCPSTATE_CONN_RSTO;
+        }
+        return history_is_syn_then_rst(r) ? TCPSTATE_CONN_RSTOS0 : TCPSTATE_CONN_OTH;
+    }
+    if (os == ZK_CLOSED && rs == ZK_CLOSED) {
+        return TCPSTATE_CONN_SF;
+    }
+    if (os == ZK_CLOSED) {
+        return is_inactive_or_partial(rs) ? TCPSTATE_CONN_SH : TCPSTATE_CONN_S2;
+    }
+    if (rs == ZK_CLOSED) {
+        return is_inactive_or_partial(os) ? TCPSTATE_CONN_SHR : TCPSTATE_CONN_S3;
+    }
+    if (os == ZK_SYN_SENT && rs == ZK_INACTIVE) {
+        return TCPSTATE_CONN_S0;
+    }
+    if (os == ZK_ESTABLISHED && rs == ZK_ESTABLISHED) {
+        return TCPSTATE_CONN_S1;
+    }
+    return TCPSTATE_CONN_OTH;
+}
+
+size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len)
+{
+    const struct zeek_rec *r = crec_of(rec);
+    size_t n = r->hist_len;
+    if (len == 0) {
+        return n;
+    }
+    size_t k = n < len - 1u ? n : len - 1u;
+    memcpy(buf, r->hist, k);
+    buf[k] = '\0';
+    return n;
+}

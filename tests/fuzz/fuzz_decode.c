@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libFuzzer target for tcpstate_decode(). Stateless.
+ *
+ * Input: data[0] is a selector, the rest is the frame.
+ *   bits 0-3  link type: index into fuzz_linktypes (modulo its size); the
+ *             last entry is one tcpstate does not support
+ *   bits 4-6  wire length: 0 = caplen, else caplen + 8^mode (so truncation
+ *             paths are reached as well as malformation paths)
+ *   bit  7    TCPSTATE_DECODE_VERIFY_CHECKSUMS
+ * The view is checked against the header's promises; any breach traps.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tcpstate.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const uint32_t fuzz_linktypes[] = {
+    TCPSTATE_LINKTYPE_ETHERNET, TCPSTATE_LINKTYPE_RAW,       TCPSTATE_LINKTYPE_IPV4,
+    TCPSTATE_LINKTYPE_IPV6,     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
+    TCPSTATE_LINKTYPE_NULL,     TCPSTATE_LINKTYPE_LOOP,      TCPSTATE_LINKTYPE_DLT_RAW,
+    147 /* LINKTYPE_USER0 */
+};
+#define N_LINKTYPES (sizeof fuzz_linktypes / sizeof *fuzz_linktypes)
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            __builtin_trap();                                                                      \
+        }                                                                                          \
+    } while (0)
+
+/* [off, off + n) lies within the n_total bytes at base. */
+static int within(size_t off, size_t n, size_t n_total)
+{
+    return off <= n_total && n_total - off >= n;
+}
+
+static int ptr_within(const uint8_t *p, size_t n, const uint8_t *base, size_t n_total)
+{
+    uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
+    return a >= b && within((size_t)(a - b), n, n_total);
+}
+
+static void check_view(const tcpstate_packet *p, const uint8_t *frame, size_t caplen,
+                       uint32_t flags, tcpstate_status st)
+{
+    size_t alen = p->ip_version == 4 ? 4 : 16;
+    CHECK(p->ip_version == 4 || p->ip_version == 6);
+    CHECK(within(p->l3_offset, p->ip_version == 4 ? 20 : 40, caplen));
+    CHECK(p->l4_offset >= p->l3_offset + (p->ip_version == 4 ? 20u : 40u));
+    CHECK(within(p->l4_offset, 20, caplen));
+    CHECK(p->tcp_hlen >= 20 && p->tcp_hlen <= 60 && p->tcp_hlen % 4 == 0);
+    if ((p->flags & TCPSTATE_PKT_OPTS_TRUNCATED) != 0) {
+        CHECK(p->l4_offset + p->tcp_hlen > caplen);
+        CHECK(p->payload_offset == caplen && p->payload_caplen == 0);
+    } else {
+        CHECK(within(p->l4_offset, p->tcp_hlen, caplen));
+        CHECK(p->payload_offset == p->l4_offset + p->tcp_hlen);
+    }
+    CHECK(within(p->payload_offset, p->payload_caplen, caplen));
+    CHECK(p->payload_caplen <= p->payload_len);
+    CHECK(((p->flags & TCPSTATE_PKT_PAYLOAD_TRUNCATED) != 0) ==
+          (p->payload_caplen < p->payload_len));
+    /* The IP length counts bytes on the wire: it bounds the TCP segment. */
+    CHECK((uint64_t)p->l3_offset + p->ip_len <= p->wirelen);
+    CHECK((uint64_t)p->l4_offset + p->tcp_hlen + p->payload_len ==
+          (uint64_t)p->l3_offset + p->ip_len);
+    CHECK(ptr_within(p->src, alen, frame, caplen));
+    CHECK(ptr_within(p->dst, alen, frame, caplen));
+    CHECK(p->src < frame + p->l4_offset && p->dst < frame + p->l4_offset);
+    /* A zero IPv4 total length, taken from the wire, only without verification. */
+    if ((p->flags & TCPSTATE_PKT_LEN_FROM_WIRE) != 0) {
+        CHECK(p->ip_version == 4 && (flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0);
+        CHECK((uint64_t)p->l3_offset + p->ip_len == p->wirelen);
+        CHECK(frame[p->l3_offset + 2] == 0 && frame[p->l3_offset + 3] == 0);
+    } else if (p->ip_version == 4) {
+        CHECK(p->ip_len == (uint32_t)(frame[p->l3_offset + 2] << 8 | frame[p->l3_offset + 3]));
+    }
+    if (p->tfo_cookie != NULL) {
+        CHECK(p->tfo_len >= 4 && p->tfo_len <= 16);
+        CHECK(ptr_within(p->tfo_cookie, p->tfo_len, frame, caplen));
+        CHECK((p->opts & TCPSTATE_OPT_TFO) != 0);
+    } else {
+        CHECK(p->tfo_len == 0);
+    }
+    CHECK((p->encap & ~0x7Fu) == 0); /* TCPSTATE_ENCAP_VLAN ... TCPSTATE_ENCAP_VNTAG */
+    CHECK(p->vlan_count <= TCPSTATE_MAX_VLAN);
+    CHECK(p->mpls_count <= TCPSTATE_MAX_MPLS);
+    CHECK(p->sack_count <= TCPSTATE_MAX_SACK);
+    CHECK((p->sack_count != 0) <= ((p->opts & TCPSTATE_OPT_SACK) != 0));
+    CHECK(p->tcp_flags <= 0x1FF);
+    CHECK(p->reserved0 == 0 && p->reserved1 == 0);
+    CHECK(p->ip_csum <= TCPSTATE_CSUM_UNVERIFIABLE && p->tcp_csum <= TCPSTATE_CSUM_UNVERIFIABLE);
+    if ((flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0) {
+        CHECK(p->ip_csum == TCPSTATE_CSUM_UNCHECKED && p->tcp_csum == TCPSTATE_CSUM_UNCHECKED);
+        CHECK(st == TCPSTATE_OK);
+    } else {
+        CHECK(p->tcp_csum != TCPSTATE_CSUM_UNCHECKED);
+        CHECK((p->ip_csum != TCPSTATE_CSUM_UNCHECKED) == (p->ip_version == 4));
+        CHECK((st == TCPSTATE_E_BAD_IPV4_CHECKSUM) == (p->ip_csum == TCPSTATE_CSUM_BAD));
+        CHECK((st == TCPSTATE_E_BAD_TCP_CHECKSUM) ==
+              (p->tcp_csum == TCPSTATE_CSUM_BAD && p->ip_csum != TCPSTATE_CSUM_BAD));
+        if ((p->flags & (TCPSTATE_PKT_FRAGMENT | TCPSTATE_PKT_OPTS_TRUNCATED |
+                         TCPSTATE_PKT_PAYLOAD_TRUNCATED)) != 0) {
+            CHECK(p->tcp_csum == TCPSTATE_CSUM_UNVERIFIABLE);
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1) {
+        return 0;
+    }
+    uint32_t linktype = fuzz_linktypes[(data[0] & 0x0Fu) % N_LINKTYPES];
+    unsigned wire_mode = (data[0] >> 4) & 7u;
+    uint32_t flags = (data[0] & 0x80u) != 0 ? TCPSTATE_DECODE_VERIFY_CHECKSUMS : 0;
+    const uint8_t *frame = data + 1;
+    size_t caplen = size - 1;
+    size_t wirelen = wire_mode == 0 ? caplen : caplen + ((size_t)1 << (3 * wire_mode));
+
+    tcpstate_packet pkt, again;
+    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, flags, &pkt);
+    CHECK(st >= TCPSTATE_STATUS_MIN && st <= TCPSTATE_STATUS_MAX);
+    CHECK(st >= TCPSTATE_E_BAD_TCP_CHECKSUM); /* no engine-only status */
+    CHECK(st != TCPSTATE_E_INVAL);
+    CHECK(pkt.frame == frame && pkt.caplen == caplen && pkt.wirelen == wirelen);
+    CHECK(pkt.linktype == linktype);
+    CHECK((st == TCPSTATE_E_LINKTYPE) == (linktype == 147));
+    if (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_IPV4_CHECKSUM ||
+        st == TCPSTATE_E_BAD_TCP_CHECKSUM) {
+        check_view(&pkt, frame, caplen, flags, st);
+    }
+    if (wire_mode == 0) {
+        /* A frame whole on the wire is never "truncated". */
+        CHECK(st != TCPSTATE_E_TRUNCATED);
+        CHECK((pkt.flags & (TCPSTATE_PKT_OPTS_TRUNCATED | TCPSTATE_PKT_PAYLOAD_TRUNCATED)) == 0);
+    }
+    /* Pure function: the same input gives the same view. */
+    CHECK(tcpstate_decode(linktype, frame, caplen, wirelen, flags, &again) == st);
+    CHECK(memcmp(&pkt, &again, sizeof pkt) == 0);
+    return 0;
+}

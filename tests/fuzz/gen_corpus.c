@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * gen_corpus OUTDIR: writes the fuzz seed corpus, one directory per target
+ * (OUTDIR/<target>/<name>), from the frame builder, so seeds always match
+ * the builder and no binary blobs are committed.
+ *
+ * To add a target, write a gen_<target>(struct corpus *) function and list it
+ * in `targets` at the bottom.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkdir */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "support/frames.h"
+#include "tcpstate.h"
+
+struct corpus {
+    const char *dir; /* OUTDIR/<target> */
+    unsigned count;
+    int failed;
+};
+
+static uint8_t frame_buf[FB_MAX_FRAME];
+
+static void emit_bytes(struct corpus *c, const char *name, const uint8_t *head, size_t head_len,
+                       const uint8_t *body, size_t body_len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", c->dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(head, 1, head_len, f) != head_len ||
+        fwrite(body, 1, body_len, f) != body_len) {
+        fprintf(stderr, "gen_corpus: cannot write %s\n", path);
+        c->failed = 1;
+    } else {
+        c->count++;
+    }
+    if (f != NULL && fclose(f) != 0) {
+        c->failed = 1;
+    }
+}
+
+/* ------------------------------------------------------------ fuzz_decode */
+
+/* Selector byte as fuzz_decode.c reads it: bits 0-3 index its link type
+ * table (this order), bits 4-6 the wire-length mode, bit 7 checksum checks. */
+enum {
+    SEL_UNSUPPORTED = 9,
+    SEL_WIRE_PLUS_4K = 4 << 4,
+    SEL_WIRE_PLUS_256K = 6 << 4,
+    SEL_VERIFY = 0x80
+};
+
+static uint8_t decode_selector(uint32_t linktype)
+{
+    static const uint32_t order[] = {TCPSTATE_LINKTYPE_ETHERNET,  TCPSTATE_LINKTYPE_RAW,
+                                     TCPSTATE_LINKTYPE_IPV4,      TCPSTATE_LINKTYPE_IPV6,
+                                     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
+                                     TCPSTATE_LINKTYPE_NULL,      TCPSTATE_LINKTYPE_LOOP,
+                                     TCPSTATE_LINKTYPE_DLT_RAW};
+    for (uint8_t i = 0; i < sizeof order / sizeof *order; i++) {
+        if (order[i] == linktype) {
+            return i;
+        }
+    }
+    return SEL_UNSUPPORTED;
+}
+
+/* Build spec and write it; cut > 0 keeps only the first `cut` bytes. */
+static void seed(struct corpus *c, const char *name, const struct frame_spec *spec, uint8_t extra,
+                 size_t cut)
+{
+    size_t len = frame_build(spec, frame_buf, sizeof frame_buf, NULL);
+    if (len == 0) {
+        fprintf(stderr, "gen_corpus: cannot build %s\n", name);
+        c->failed = 1;
+        return;
+    }
+    uint8_t sel = (uint8_t)(decode_selector(spec->linktype) | extra);
+    emit_bytes(c, name, &sel, 1, frame_buf, cut != 0 && cut < len ? cut : len);
+}
+
+static struct frame_spec base(uint32_t linktype, int v6)
+{
+    struct frame_spec s;
+    memset(&s, 0, sizeof s);
+    s.linktype = linktype;
+    if (v6) {
+        s.src = "2001:db8::1";
+        s.dst = "2001:db8::2";
+    }
+    s.sport = 40000;
+    s.dport = 80;
+    s.seq = 1000;
+    s.ack = 2000;
+    s.flags = TCPSTATE_TH_ACK | TCPSTATE_TH_PSH;
+    s.payload_len = 16;
+    return s;
+}
+
+static void seeds_links(struct corpus *c)
+{
+    static const uint32_t links[] = {TCPSTATE_LINKTYPE_ETHERNET,  TCPSTATE_LINKTYPE_RAW,
+                                     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
+                                     TCPSTATE_LINKTYPE_NULL,      TCPSTATE_LINKTYPE_LOOP,
+                                     TCPSTATE_LINKTYPE_DLT_RAW};
+    char name[64];
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        for (int v6 = 0; v6 <= 1; v6++) {
+            struct frame_spec s = base(links[i], v6);
+            snprintf(name, sizeof name, "link_%u_v%d", (unsigned)links[i], v6 ? 6 : 4);
+            seed(c, name, &s, 0, 0);
+        }
+    }
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_IPV4, 0);
+    seed(c, "link_ipv4", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_IPV6, 1);
+    seed(c, "link_ipv6", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_NULL, 1);
+    s.null_swapped = 1;
+    s.null_family = 30;
+    seed(c, "null_v6_darwin_swapped", &s, 0, 0);
+    s.null_family = 10;
+    s.null_swapped = 0;
+    seed(c, "null_v6_linux", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    seed(c, "unsupported_linktype", &s, SEL_UNSUPPORTED, 0);
+}
+
+static void seeds_encap(struct corpus *c)
+{
+    static const uint16_t tpids[] = {0x8100, 0x88A8, 0x9100};
+    char name[64];
+    for (unsigned n = 1; n <= 5; n++) {
+        struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, n % 2 == 0);
+        s.n_vlan = (uint8_t)n;
+        for (unsigned i = 0; i < n; i++) {
+            s.vlan[i] = (uint16_t)(100 + i);
+            s.vlan_tpid[i] = tpids[i % 3];
+        }
+        snprintf(name, sizeof name, "vlan_%u", n);
+        seed(c, name, &s, 0, 0);
+    }
+    for (unsigned n = 1; n <= 9; n += 4) {
+        struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, n == 5);
+        s.n_mpls = (uint8_t)n;
+        for (unsigned i = 0; i < n; i++) {
+            s.mpls[i] = 16 + i;
+        }
+        snprintf(name, sizeof name, "mpls_%u", n);
+        seed(c, name, &s, 0, 0);
+    }
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.n_vlan = 1;
+    s.vlan[0] = 7;
+    s.n_mpls = 2;
+    s.mpls[0] = 100;
+    s.mpls[1] = 200;
+    seed(c, "vlan_mpls", &s, 0, 0);
+    for (int v6 = 0; v6 <= 1; v6++) {
+        s = base(TCPSTATE_LINKTYPE_ETHERNET, v6);
+        s.pppoe = 1;
+        s.pppoe_session = 0x1234;
+        s.n_vlan = 2;
+        s.vlan_tpid[0] = 0x88A8;
+        s.vlan[0] = 10;
+        s.vlan[1] = 20;
+        seed(c, v6 ? "pppoe_qinq_v6" : "pppoe_qinq_v4", &s, 0, 0);
+    }
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.snap = 1;
+    seed(c, "snap", &s, 0, 0);
+    s.n_vlan = 1;
+    seed(c, "vlan_snap", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_LINUX_SLL, 1);
+    s.snap = 1;
+    seed(c, "sll_llc_snap", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_LINUX_SLL2, 0);
+    s.n_vlan = 1;
+    s.n_mpls = 1;
+    seed(c, "sll2_vlan_mpls", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.trailer = 12;
+    seed(c, "ethernet_trailer", &s, 0, 0);
+}
+
+static void add_shim(struct frame_spec *s, uint16_t type, uint8_t after_vlan, uint32_t tag)
+{
+    s->shim[s->n_shim++] = (struct fb_shim){type, after_vlan, tag};
+}
+
+/* FabricPath (0x8903), PBB (0x88E7) and VN-Tag (0x8926), shaped like Zeek's
+ * captures of them, mixed, and stacked one deeper than the decoder allows. */
+static void seeds_shims(struct corpus *c)
+{
+    static const uint16_t types[3] = {0x8903, 0x88E7, 0x8926};
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    add_shim(&s, 0x8903, 0, 0x0001);
+    seed(c, "fabricpath", &s, 0, 0);
+    s.n_vlan = 1;
+    s.n_mpls = 1;
+    seed(c, "fabricpath_vlan_mpls", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.n_vlan = 2;
+    s.vlan[0] = 4051;
+    s.vlan[1] = 4020;
+    add_shim(&s, 0x88E7, 1, 0x001EBB44);
+    seed(c, "pbb_vlan_sandwich", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.n_vlan = 2;
+    s.vlan[0] = 250;
+    s.vlan[1] = 250;
+    add_shim(&s, 0x8926, 1, 0x33);
+    seed(c, "vntag_vlan_sandwich", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_LINUX_SLL, 0);
+    add_shim(&s, 0x88E7, 0, 5);
+    s.pppoe = 1;
+    seed(c, "sll_pbb_pppoe", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.n_vlan = 4;
+    add_shim(&s, 0x8926, 2, 1);
+    add_shim(&s, 0x8903, 4, 2);
+    s.snap = 1;
+    seed(c, "longest_stack", &s, 0, 0);
+    char name[64];
+    for (unsigned t = 0; t < 3; t++) {
+        s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+        for (unsigned k = 0; k < 3; k++) {
+            add_shim(&s, types[(t + k) % 3], 0, k);
+        }
+        snprintf(name, sizeof name, "three_shims_%04x", types[t]);
+        seed(c, name, &s, 0, 0);
+    }
+}
+
+/* IPv4 total length 0, as segmentation offload leaves it on the sending host. */
+static void seeds_tso(struct corpus *c)
+{
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.ip4_len_zero = 1;
+    s.payload_len = 2896;
+    seed(c, "ipv4_tso_len_zero", &s, 0, 0);
+    seed(c, "ipv4_tso_len_zero_verify", &s, SEL_VERIFY, 0);
+    seed(c, "ipv4_tso_len_zero_cut", &s, SEL_WIRE_PLUS_4K, 120);
+    s.linktype = TCPSTATE_LINKTYPE_DLT_RAW;
+    seed(c, "ipv4_tso_dlt_raw", &s, 0, 0);
+}
+
+static void seeds_ipv4(struct corpus *c)
+{
+    static const uint8_t opts[40] = {0x94,        0x04, 0,    0, /* router alert */
+                                     0x07,        0x0B, 0x04,    /* record route */
+                                     [40 - 1] = 0};
+    char name[64];
+    for (size_t n = 4; n <= 40; n += 12) {
+        struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+        s.ip4_opts = opts;
+        s.ip4_opts_len = n;
+        snprintf(name, sizeof name, "ipv4_opts_%zu", n);
+        seed(c, name, &s, 0, 0);
+    }
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.fragment = 1;
+    s.more_fragments = 1;
+    seed(c, "ipv4_first_fragment", &s, 0, 0);
+    s.frag_offset = 185;
+    seed(c, "ipv4_later_fragment", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.ip_proto = 17;
+    seed(c, "ipv4_udp", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.bad_ip_csum = 1;
+    seed(c, "ipv4_bad_header_checksum", &s, SEL_VERIFY, 0);
+}
+
+static void seeds_ipv6(struct corpus *c)
+{
+    static const uint8_t rh0[38] = {0,    2,    0,        0,    0,    0,    0x20, 0x01,
+                                    0x0d, 0xb8, [21] = 9, 0x20, 0x01, 0x0d, 0xb8, [37] = 7};
+    static const uint8_t rh2[22] = {2, 1, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, [21] = 5};
+    static const uint8_t srh[22] = {4, 1, 0, 0, 0, 0, 0x20, 0x01, 0x0d, 0xb8, [21] = 6};
+    static const uint8_t ah[10] = {0, 0, 0, 0, 0x10, 0, 0, 1};
+    static const uint8_t types[] = {0, 60, 135, 139, 140};
+    char name[64];
+    struct frame_spec s;
+    for (size_t i = 0; i < sizeof types; i++) {
+        s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+        s.n_ext = 1;
+        s.ext[0].type = types[i];
+        snprintf(name, sizeof name, "ipv6_ext_%u", types[i]);
+        seed(c, name, &s, 0, 0);
+    }
+    const uint8_t *rh[] = {rh0, rh2, srh};
+    const uint16_t rh_len[] = {40, 24, 24};
+    for (int i = 0; i < 3; i++) {
+        s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+        s.n_ext = 1;
+        s.ext[0] = (struct fb_ext){43, rh_len[i], rh[i]};
+        snprintf(name, sizeof name, "ipv6_routing_type_%u", rh[i][0]);
+        seed(c, name, &s, SEL_VERIFY, 0);
+    }
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.n_ext = 1;
+    s.ext[0] = (struct fb_ext){51, 12, ah};
+    seed(c, "ipv6_ah", &s, 0, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.fragment = 1;
+    s.more_fragments = 1;
+    seed(c, "ipv6_first_fragment", &s, 0, 0);
+    s.frag_offset = 100;
+    seed(c, "ipv6_later_fragment", &s, 0, 0);
+    for (unsigned n = 8; n <= 9; n++) {
+        s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+        s.n_ext = (uint8_t)n;
+        for (unsigned i = 0; i < n; i++) {
+            s.ext[i].type = i == 0 ? 0 : 60;
+        }
+        snprintf(name, sizeof name, "ipv6_chain_%u", n);
+        seed(c, name, &s, 0, 0);
+    }
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.ip_proto = 50;
+    seed(c, "ipv6_esp", &s, 0, 0);
+    s.ip_proto = 59;
+    seed(c, "ipv6_no_next", &s, 0, 0);
+    /* A jumbogram as a snap length would keep it: the head, and a wire length
+     * that holds the whole packet. */
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.n_ext = 1;
+    s.ext[0].type = 0;
+    s.payload_len = 65600;
+    seed(c, "ipv6_jumbogram_head", &s, SEL_WIRE_PLUS_256K, 256);
+}
+
+static void seeds_tcp(struct corpus *c)
+{
+    static const uint8_t cookie[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    static const uint32_t left[4] = {100, 300, 500, 700}, right[4] = {200, 400, 600, 800};
+    uint8_t o[40];
+    size_t n;
+    char name[64];
+    struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.flags = TCPSTATE_TH_SYN;
+    s.payload_len = 0;
+    s.tcp_opts = o;
+
+    n = tcpopt_mss(o, 1460);
+    n += tcpopt_sack_perm(o + n);
+    n += tcpopt_timestamp(o + n, 1, 0);
+    n += tcpopt_nop(o + n);
+    n += tcpopt_wscale(o + n, 7);
+    s.tcp_opts_len = n;
+    seed(c, "tcp_syn_linux_options", &s, 0, 0);
+    seed(c, "tcp_syn_linux_options_verify", &s, SEL_VERIFY, 0);
+
+    for (unsigned k = 1; k <= 4; k++) {
+        s.flags = TCPSTATE_TH_ACK;
+        n = tcpopt_nop(o);
+        n += tcpopt_nop(o + n);
+        n += tcpopt_sack(o + n, left, right, k);
+        s.tcp_opts_len = n;
+        snprintf(name, sizeof name, "tcp_sack_%u", k);
+        seed(c, name, &s, 0, 0);
+    }
+    s.flags = TCPSTATE_TH_SYN;
+    s.tcp_opts_len = tcpopt_tfo(o, NULL, 0);
+    seed(c, "tcp_tfo_request", &s, 0, 0);
+    s.tcp_opts_len = tcpopt_tfo(o, cookie, 8);
+    seed(c, "tcp_tfo_cookie", &s, 0, 0);
+    static const uint8_t exp_tfo[12] = {254, 12, 0xF9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8};
+    s.tcp_opts = exp_tfo;
+    s.tcp_opts_len = sizeof exp_tfo;
+    seed(c, "tcp_tfo_experimental", &s, 0, 0);
+    static const uint8_t odd[12] = {30, 4, 0, 0, 2, 3, 0, 3, 2, 4, 3, 0};
+    s.tcp_opts = odd;
+    s.tcp_opts_len = sizeof odd;
+    seed(c, "tcp_unknown_and_wrong_lengths", &s, 0, 0);
+    static const uint8_t bad[4] = {2, 1, 0, 0};
+    s.tcp_opts = bad;
+    s.tcp_opts_len = sizeof bad;
+    seed(c, "tcp_option_length_1", &s, 0, 0);
+
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.flags = TCPSTATE_TH_ACK | TCPSTATE_TH_AE | TCPSTATE_TH_CWR | TCPSTATE_TH_ECE;
+    s.bad_tcp_csum = 1;
+    seed(c, "tcp_bad_checksum_v4", &s, SEL_VERIFY, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
+    s.bad_tcp_csum = 1;
+    seed(c, "tcp_bad_checksum_v6", &s, SEL_VERIFY, 0);
+    s = base(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    s.payload_len = 1460;
+    seed(c, "tcp_payload_cut_by_snaplen", &s, SEL_WIRE_PLUS_4K | SEL_VERIFY, 100);
+}
+
+static int gen_fuzz_decode(struct corpus *c)
+{
+    seeds_links(c);
+    seeds_encap(c);
+    seeds_shims(c);
+    seeds_tso(c);
+    seeds_ipv4(c);
+    seeds_ipv6(c);
+    seeds_tcp(c);
+    return c->failed ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ driver */
+
+static const struct target {
+    const char *name;
+    int (*gen)(struct corpus *c);
+} targets[] = {
+    {"fuzz_decode", gen_fuzz_decode},
+};
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "gen_corpus: cannot create %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+        return 2;
+    }
+    if (make_dir(argv[1]) != 0) {
+        return 1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", argv[1], targets[i].name);
+        struct corpus c = {dir, 0, 0};
+        if (make_dir(dir) != 0 || targets[i].gen(&c) != 0) {
+            rc = 1;
+        }
+        printf("gen_corpus: %u seeds for %s\n", c.count, targets[i].name);
+    }
+    return rc;
+}

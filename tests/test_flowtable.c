@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The flow table: memory budget, caller memory at any alignment, eviction
+ * policy, bounded probing, expiry, iteration, per-flow user data, keys.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "flowtable.h"
+#include "support/frames.h"
+#include "support/recorder.h"
+#include "tcpstate.h"
+
+#define A TCPSTATE_TH_ACK
+#define S TCPSTATE_TH_SYN
+#define F TCPSTATE_TH_FIN
+#define NS UINT64_C(1000000000)
+
+static _Alignas(64) uint8_t mem[1 << 20];
+static struct recorder rec;
+
+static tcpstate_stats stats(void)
+{
+    tcpstate_stats st;
+    cr_assert(eq(int, tcpstate_get_stats(rec.engine, &st), TCPSTATE_OK));
+    return st;
+}
+
+static void start_with(uint32_t max_flows, uint32_t flags_on, uint32_t flags_off)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = max_flows;
+    cfg.flags = (cfg.flags | flags_on) & ~flags_off;
+    cfg.expire_budget = 0;
+    cr_assert_not_null(recorder_start(&rec, mem, sizeof mem, &cfg));
+}
+
+/* A client on port `p` talking to 10.0.0.2:80. */
+static void client_ep(char *buf, unsigned p) { snprintf(buf, 32, "10.0.0.1:%u", p); }
+
+static void feed(unsigned port, uint16_t flags, uint32_t seq, uint32_t ack, int from_server)
+{
+    char c[32];
+    client_ep(c, port);
+    struct seg s = from_server ? seg_make("10.0.0.2:80", c, flags, seq, ack, 0)
+                               : seg_make(c, "10.0.0.2:80", flags, seq, ack, 0);
+    cr_assert(eq(int, recorder_feed(&rec, &s), TCPSTATE_OK));
+}
+
+static void established(unsigned port)
+{
+    feed(port, S, 1000, 0, 0);
+    feed(port, S | A, 5000, 1001, 1);
+    feed(port, A, 1001, 5001, 0);
+}
+
+static void closed(unsigned port)
+{
+    established(port);
+    feed(port, F | A, 1001, 5001, 0);
+    feed(port, F | A, 5001, 1002, 1);
+    feed(port, A, 1002, 5002, 0);
+}
+
+struct ports {
+    unsigned n;
+    unsigned port[64];
+    char reason[64][16];
+};
+
+static int collect_port(void *user, tcpstate_flow *flow)
+{
+    struct ports *p = user;
+    tcpstate_flow_info fi;
+    tcpstate_flow_get_info(flow, &fi);
+    if (p->n < 64) {
+        p->port[p->n++] = fi.port[TCPSTATE_ORIG];
+    }
+    return 0;
+}
+
+static int has_port(unsigned port)
+{
+    struct ports p = {0};
+    cr_assert(eq(int, tcpstate_foreach(rec.engine, collect_port, &p), TCPSTATE_OK));
+    for (unsigned i = 0; i < p.n; i++) {
+        if (p.port[i] == port) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ memory */
+
+Test(flowtable, one_million_flows_cost_at_most_128_bytes_each)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 1000000;
+    size_t bytes = tcpstate_footprint(&cfg);
+    cr_log_info("footprint at 1,000,000 flows: %zu bytes, %.2f bytes/flow", bytes,
+                (double)bytes / 1e6);
+    cr_assert(le(sz, bytes, (size_t)128 * 1000000));
+    cr_assert(eq(sz, sizeof(struct tcpstate_flow), 120));
+}
+
+Test(flowtable, engine_builds_in_a_buffer_of_any_alignment)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 8;
+    size_t need = tcpstate_footprint(&cfg);
+    cr_assert(lt(sz, need + 64, sizeof mem));
+    for (size_t off = 0; off < 64; off++) {
+        tcpstate_engine *e;
+        memset(mem, 0xa5, sizeof mem);
+        cr_assert(eq(int, tcpstate_init(mem + off, need, &cfg, NULL, NULL, &e), TCPSTATE_OK),
+                  "offset %zu", off);
+        struct seg syn = seg_make("10.0.0.1:1", "10.0.0.2:80", S, 1, 0, 0);
+        cr_assert(eq(int, tcpstate_feed(e, 1, syn.bytes, syn.len, syn.len, 1), TCPSTATE_OK));
+        /* Nothing outside [mem + off, mem + off + need) was touched. */
+        for (size_t i = 0; i < off; i++) {
+            cr_assert(eq(u8, mem[i], 0xa5), "offset %zu", off);
+        }
+        for (size_t i = off + need; i < off + need + 64; i++) {
+            cr_assert(eq(u8, mem[i], 0xa5), "offset %zu", off);
+        }
+    }
+}
+
+Test(flowtable, a_buffer_one_byte_short_is_refused)
+{
+    tcpstate_config cfg;
+    tcpstate_engine *e;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 100;
+    size_t need = tcpstate_footprint(&cfg);
+    cr_assert(eq(int, tcpstate_init(mem, need - 1, &cfg, NULL, NULL, &e), TCPSTATE_E_NOMEM));
+    cr_assert(eq(int, tcpstate_init(mem, need, &cfg, NULL, NULL, &e), TCPSTATE_OK));
+}
+
+/* ------------------------------------------------------------ eviction */
+
+Test(flowtable, full_table_evicts_closed_flows_first_then_embryonic)
+{
+    start_with(4, 0, 0);
+    established(1001);
+    closed(1002);
+    feed(1003, S, 1000, 0, 0);
+    established(1004);
+    recorder_clear(&rec);
+    feed(1005, S, 1000, 0, 0); /* full: the closed flow goes */
+    cr_assert(eq(str, (char *)recorder_log(&rec), "END(evicted) SYN(o) o:CLOSED>SYN_SENT"));
+    cr_assert(eq(int, has_port(1002), 0));
+    feed(1006, S, 1000, 0, 0); /* then the oldest embryonic one */
+    cr_assert(eq(int, has_port(1003), 0));
+    cr_assert(eq(int, has_port(1005), 1));
+    cr_assert(eq(u64, stats().flows_evicted, 2));
+}
+
+Test(flowtable, syn_flood_cannot_push_out_established_connections)
+{
+    start_with(8, 0, 0);
+    for (unsigned p = 1; p <= 4; p++) {
+        established(2000 + p);
+    }
+    for (unsigned p = 0; p < 500; p++) {
+        feed(10000 + p, S, 7, 0, 0);
+    }
+    for (unsigned p = 1; p <= 4; p++) {
+        cr_assert(eq(int, has_port(2000 + p), 1), "established flow %u was evicted", 2000 + p);
+    }
+    tcpstate_stats st = stats();
+    cr_assert(eq(u64, st.flows_evicted, 500 - 4));
+    cr_assert(eq(u64, st.flows_active, 8));
+    cr_assert(eq(u64, st.flows_peak, 8));
+}
+
+Test(flowtable, only_established_left_evicts_the_longest_idle_one_when_allowed)
+{
+    start_with(2, 0, 0);
+    established(3001);
+    established(3002);
+    feed(3001, A, 1001, 5001, 0); /* 3001 is now the most recently active */
+    feed(3003, S, 1000, 0, 0);
+    cr_assert(eq(int, has_port(3002), 0));
+    cr_assert(eq(int, has_port(3001), 1));
+}
+
+Test(flowtable, only_established_left_refuses_when_eviction_is_off)
+{
+    start_with(2, 0, TCPSTATE_F_EVICT_ESTABLISHED);
+    established(3001);
+    established(3002);
+    struct seg syn = seg_make("10.0.0.1:3003", "10.0.0.2:80", S, 1000, 0, 0);
+    cr_assert(eq(int, recorder_feed(&rec, &syn), TCPSTATE_E_TABLE_FULL));
+    tcpstate_stats st = stats();
+    cr_assert(eq(u64, st.flows_refused, 1));
+    cr_assert(eq(u64, st.frames_by_status[tcpstate_status_index(TCPSTATE_E_TABLE_FULL)], 1));
+    cr_assert(eq(int, has_port(3001) && has_port(3002), 1));
+}
+
+/* ------------------------------------------------------------ the index, directly */
+
+static _Alignas(64) uint32_t slots[8 * FT_BUCKET_SLOTS];
+static struct tcpstate_flow pool[64];
+
+static struct flowtable small_table(void)
+{
+    struct flowtable ft;
+    uint8_t key[16] = {0};
+    struct ft_sizes sz;
+    cr_assert(eq(int, tcpstate__ft_sizes(64, 0, &sz), 0));
+    cr_assert(le(sz, sz.slots_bytes, sizeof slots));
+    tcpstate__ft_init(&ft, 64, 0, slots, pool, NULL, key);
+    return ft;
+}
+
+static struct flow_key key_n(unsigned n)
+{
+    struct flow_key k;
+    memset(&k, 0, sizeof k);
+    k.addr[0][3] = 1;
+    k.addr[1][3] = 2;
+    k.port[0] = (uint16_t)n;
+    k.port[1] = 80;
+    return k;
+}
+
+Test(flowtable, lookup_probes_two_buckets_and_full_buckets_refuse_insertion)
+{
+    struct flowtable ft = small_table();
+    /* One hash for every key: the same two buckets, 32 slots. */
+    const uint64_t h = UINT64_C(0x0123456789abcdef);
+    for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS; i++) {
+        struct flow_key k = key_n(i);
+        struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &k, CLS_ESTABLISHED);
+        cr_assert_not_null(f);
+        cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    }
+    struct flow_key extra = key_n(999);
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &extra, CLS_EMBRYONIC);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), -1));
+    /* Everything inserted is still found; the uninserted key is not. */
+    for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS; i++) {
+        struct flow_key k = key_n(i);
+        cr_assert_not_null(tcpstate__ft_lookup(&ft, &k, h), "key %u", i);
+    }
+    cr_assert_null(tcpstate__ft_lookup(&ft, &extra, h));
+    /* Established flows only: a victim only if established ones may go. */
+    cr_assert_null(tcpstate__ft_bucket_victim(&ft, h, 0));
+    cr_assert_not_null(tcpstate__ft_bucket_victim(&ft, h, 1));
+}
+
+Test(flowtable, bucket_victim_prefers_closing_then_embryonic_then_oldest)
+{
+    struct flowtable ft = small_table();
+    const uint64_t h = UINT64_C(0xfedcba9876543210);
+    struct tcpstate_flow *fl[3];
+    const enum flow_class cls[3] = {CLS_ESTABLISHED, CLS_EMBRYONIC, CLS_CLOSING};
+    for (unsigned i = 0; i < 3; i++) {
+        struct flow_key k = key_n(i);
+        fl[i] = tcpstate__ft_alloc(&ft, &k, cls[i]);
+        fl[i]->first_ts = 100 - i; /* the closing one is the newest */
+        cr_assert(eq(int, tcpstate__ft_insert(&ft, fl[i], h), 0));
+    }
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[2]));
+    tcpstate__ft_release(&ft, fl[2]);
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[1]));
+    tcpstate__ft_release(&ft, fl[1]);
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[0]));
+    tcpstate__ft_release(&ft, fl[0]);
+    cr_assert(eq(u32, ft.used, 0));
+}
+
+Test(flowtable, both_directions_and_both_families_share_one_table)
+{
+    start_with(16, 0, 0);
+    struct seg a = seg_make("10.0.0.1:40000", "10.0.0.2:80", S, 1, 0, 0);
+    struct seg b = seg_make("10.0.0.2:80", "10.0.0.1:40000", S | A, 9, 2, 0);
+    struct seg c = seg_make("[2001:db8::1]:40000", "[2001:db8::2]:80", S, 1, 0, 0);
+    struct seg d = seg_make("[2001:db8::2]:80", "[2001:db8::1]:40000", S | A, 9, 2, 0);
+    cr_assert(eq(int, recorder_feed(&rec, &a), TCPSTATE_OK));
+    cr_assert(eq(int, recorder_feed(&rec, &b), TCPSTATE_OK));
+    cr_assert(eq(int, recorder_feed(&rec, &c), TCPSTATE_OK));
+    cr_assert(eq(int, recorder_feed(&rec, &d), TCPSTATE_OK));
+    tcpstate_stats st = stats();
+    cr_assert(eq(u64, st.flows_created, 2));
+    cr_assert(eq(u64, st.flows_active, 2));
+}
+
+Test(flowtable, vlan_aware_key_separates_the_same_tuple_on_two_vlans)
+{
+    for (int keyed = 0; keyed < 2; keyed++) {
+        start_with(16, keyed ? TCPSTATE_F_VLAN_KEY : 0, 0);
+        for (uint16_t vlan = 10; vlan <= 20; vlan += 10) {
+            struct frame_spec spec;
+            memset(&spec, 0, sizeof spec);
+            spec.n_vlan = 1;
+            spec.vlan[0] = vlan;
+            spec.flags = S;
+            spec.seq = 1;
+            struct seg s = seg_make_spec("10.0.0.1:40000", "10.0.0.2:80", spec);
+            cr_assert(eq(int, recorder_feed(&rec, &s), TCPSTATE_OK));
+        }
+        cr_assert(eq(u64, stats().flows_active, keyed ? 2 : 1));
+    }
+}
+
+/* ------------------------------------------------------------ expiry */
+
+Test(flowtable, expiry_does_bounded_work_and_resumes)
+{
+    start_with(16, 0, 0);
+    for (unsigned p = 0; p < 10; p++) {
+        feed(4000 + p, S, 1, 0, 0);
+    }
+    uint64_t later = rec.frame_ts + 200 * NS;
+    cr_assert(eq(int, tcpstate_expire(rec.engine, later, 3), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 7));
+    cr_assert(eq(int, has_port(4000), 0)); /* oldest first */
+    cr_assert(eq(int, has_port(4003), 1));
+    cr_assert(eq(int, tcpstate_expire(rec.engine, later, 3), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 4));
+    cr_assert(eq(int, tcpstate_expire(rec.engine, later, 0), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 0));
+    cr_assert(eq(u64, stats().flows_timed_out, 10));
+}
+
+Test(flowtable, each_class_has_its_own_timeout)
+{
+    start_with(16, 0, 0);
+    established(5001);      /* 5 days */
+    closed(5002);           /* TIME_WAIT: 2 minutes */
+    feed(5003, S, 1, 0, 0); /* embryonic: 2 minutes */
+    recorder_clear(&rec);
+    cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 3 * 60 * NS, 0), TCPSTATE_OK));
+    cr_assert(eq(str, (char *)recorder_log(&rec), "END(closed); END(timeout)"));
+    cr_assert(eq(int, has_port(5001), 1));
+    cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 6 * 24 * 3600 * NS, 0),
+                 TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 0));
+}
+
+Test(flowtable, feed_expires_a_few_idle_flows_on_its_own)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 16;
+    cfg.expire_budget = 1;
+    cr_assert_not_null(recorder_start(&rec, mem, sizeof mem, &cfg));
+    feed(6001, S, 1, 0, 0);
+    feed(6002, S, 1, 0, 0);
+    rec.frame_ts += 300 * NS;
+    feed(6003, S, 1, 0, 0); /* one old flow expires before this frame is tracked */
+    cr_assert(eq(u64, stats().flows_active, 2));
+    cr_assert(eq(int, has_port(6001), 0));
+}
+
+Test(flowtable, time_going_backwards_is_clamped_and_counted)
+{
+    start_with(16, 0, 0);
+    struct seg syn = seg_make("10.0.0.1:7000", "10.0.0.2:80", S, 1, 0, 0);
+    cr_assert(eq(int, recorder_feed_at(&rec, &syn, 100 * NS), TCPSTATE_OK));
+    struct seg other = seg_make("10.0.0.1:7001", "10.0.0.2:80", S, 1, 0, 0);
+    cr_assert(eq(int, recorder_feed_at(&rec, &other, 50 * NS), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().time_backwards, 1));
+    /* The late frame was taken as happening at 100 s, so both flows idle out together
+     * 120 s after that, and not before. */
+    cr_assert(eq(int, tcpstate_expire(rec.engine, 219 * NS, 0), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 2));
+    cr_assert(eq(int, tcpstate_expire(rec.engine, 220 * NS, 0), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 0));
+}
+
+Test(flowtable, finish_ends_every_flow_oldest_first_with_its_reason)
+{
+    start_with(16, 0, 0);
+    closed(8001);
+    feed(8002, S, 1, 0, 0);
+    feed(8002, TCPSTATE_TH_RST | A, 0, 2, 1);
+    established(8003);
+    recorder_clear(&rec);
+    cr_assert(eq(int, tcpstate_finish(rec.engine), TCPSTATE_OK));
+    cr_assert(eq(str, (char *)recorder_log(&rec), "END(closed); END(reset); END(finished)"));
+    cr_assert(eq(u64, stats().flows_active, 0));
+    /* The engine is reusable. */
+    established(8004);
+    cr_assert(eq(u64, stats().flows_active, 1));
+}
+
+/* ------------------------------------------------------------ user data, iteration */
+
+static int count_and_stop_at_two(void *user, tcpstate_flow *flow)
+{
+    (void)flow;
+    return ++*(int *)user == 2;
+}
+
+Test(flowtable, iteration_visits_every_flow_and_can_stop)
+{
+    start_with(16, 0, 0);
+    for (unsigned p = 0; p < 5; p++) {
+        feed(9000 + p, S, 1, 0, 0);
+    }
+    struct ports all = {0};
+    cr_assert(eq(int, tcpstate_foreach(rec.engine, collect_port, &all), TCPSTATE_OK));
+    cr_assert(eq(u32, all.n, 5));
+    int n = 0;
+    cr_assert(eq(int, tcpstate_foreach(rec.engine, count_and_stop_at_two, &n), TCPSTATE_OK));
+    cr_assert(eq(int, n, 2));
+}
+
+static int touch_user(void *user, tcpstate_flow *flow)
+{
+    tcpstate_engine *e = user;
+    uint8_t *b = tcpstate_flow_user_bytes(e, flow);
+    cr_assert_not_null(b);
+    cr_assert(eq(u64, (uintptr_t)b % 8, 0));
+    for (unsigned i = 0; i < 24; i++) {
+        cr_assert(eq(u8, b[i], 0));
+    }
+    memset(b, 0x5a, 24);
+    tcpstate_flow_set_user(flow, b);
+    return 0;
+}
+
+static int check_user(void *user, tcpstate_flow *flow)
+{
+    tcpstate_engine *e = user;
+    cr_assert(eq(ptr, tcpstate_flow_user(flow), tcpstate_flow_user_bytes(e, flow)));
+    return 0;
+}
+
+Test(flowtable, per_flow_user_pointer_and_inline_bytes)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 4;
+    cfg.flow_user_bytes = 20; /* rounded up to 24 */
+    cfg.flags |= TCPSTATE_F_HISTORY;
+    cr_assert_not_null(recorder_start(&rec, mem, sizeof mem, &cfg));
+    for (unsigned p = 0; p < 4; p++) {
+        feed(9100 + p, S, 1, 0, 0);
+    }
+    tcpstate_foreach(rec.engine, touch_user, rec.engine);
+    tcpstate_foreach(rec.engine, check_user, rec.engine);
+    /* A flow created later in a recycled slot starts zeroed again. */
+    tcpstate_finish(rec.engine);
+    feed(9200, S, 1, 0, 0);
+    tcpstate_foreach(rec.engine, touch_user, rec.engine);
+}
+
+Test(flowtable, no_inline_bytes_unless_configured)
+{
+    start_with(4, 0, 0);
+    feed(9300, S, 1, 0, 0);
+    tcpstate_flow *f = recorder_flow(&rec);
+    cr_assert_null(tcpstate_flow_user_bytes(rec.engine, f));
+    cr_assert_null(tcpstate_flow_user(f));
+}
+
+Test(flowtable, reset_forgets_flows_and_counters_without_callbacks)
+{
+    start_with(4, 0, 0);
+    established(9400);
+    recorder_clear(&rec);
+    cr_assert(eq(int, tcpstate_reset(rec.engine), TCPSTATE_OK));
+    cr_assert(eq(str, (char *)recorder_log(&rec), ""));
+    tcpstate_stats st = stats();
+    cr_assert(eq(u64, st.flows_active, 0));
+    cr_assert(eq(u64, st.frames, 0));
+}
