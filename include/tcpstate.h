@@ -107,7 +107,8 @@ typedef enum tcpstate_status {
                                       (the capture's snap length cut it); the frame on the
                                       wire was long enough. */
     TCPSTATE_E_BAD_LINK = -4,    /**< Link-layer header shorter than its fixed size. */
-    TCPSTATE_E_VLAN_DEPTH = -5,  /**< More stacked VLAN tags than TCPSTATE_MAX_VLAN. */
+    TCPSTATE_E_VLAN_DEPTH = -5,  /**< More stacked VLAN tags than TCPSTATE_MAX_VLAN, or more
+                                      than two FabricPath / 802.1ah / VN-Tag headers. */
     TCPSTATE_E_MPLS_DEPTH = -6,  /**< More MPLS labels than TCPSTATE_MAX_MPLS. */
     TCPSTATE_E_BAD_PPPOE = -7,   /**< PPPoE session header invalid (version, type, code
                                       or length). */
@@ -307,7 +308,8 @@ typedef struct tcpstate_packet {
 /**
  * @brief Decode one frame into a packet view, without tracking anything.
  *
- * Walks link layer -> VLAN / MPLS / PPPoE -> IPv4 (options skipped by IHL) or
+ * Walks link layer -> VLAN / FabricPath / 802.1ah / VN-Tag / MPLS / PPPoE ->
+ * IPv4 (options skipped by IHL) or
  * IPv6 (extension headers walked, at most TCPSTATE_MAX_IPV6_EXT) -> TCP and its
  * options. Every read is bounds-checked against @p caplen. A header cut by the
  * snap length gives TCPSTATE_E_TRUNCATED; a header that is wrong in itself
@@ -567,6 +569,20 @@ typedef struct tcpstate_callbacks {
  *         n_server_ports non-zero).
  */
 TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
+
+/**
+ * @brief An upper bound of tcpstate_footprint(), usable at compile time to size a static buffer.
+ *
+ * For example `static uint8_t mem[TCPSTATE_STATIC_BYTES(256, 0)];` holds an
+ * engine of 256 flows without user bytes or history. Check
+ * `tcpstate_footprint(&cfg) <= sizeof mem` once at start-up.
+ *
+ * @param flows tcpstate_config::max_flows.
+ * @param extra Per-flow extras: tcpstate_config::flow_user_bytes rounded up to
+ *              8, plus TCPSTATE_HISTORY_BYTES with TCPSTATE_F_HISTORY.
+ */
+#define TCPSTATE_STATIC_BYTES(flows, extra)                                                        \
+    ((size_t)16384 + (size_t)(flows) * ((size_t)128 + (size_t)(extra)))
 
 /**
  * @brief Build an engine inside caller-supplied memory.

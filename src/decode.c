@@ -23,8 +23,8 @@ enum {
     ETH_FABRICPATH = 0x8903, /* Cisco FabricPath */
     ETH_PBB = 0x88E7,        /* IEEE 802.1ah backbone service instance tag (I-TAG) */
     ETH_VNTAG = 0x8926,      /* Cisco VN-Tag (the base of IEEE 802.1Qbh) */
-    ETH_MIN_TYPE = 0x0600, /* IEEE 802.3 §3.2.6: below this the field is a length */
-    SLL_P_802_2 = 0x0004,  /* Linux cooked capture: an 802.2 LLC header follows */
+    ETH_MIN_TYPE = 0x0600,   /* IEEE 802.3 §3.2.6: below this the field is a length */
+    SLL_P_802_2 = 0x0004,    /* Linux cooked capture: an 802.2 LLC header follows */
     PPP_IPV4 = 0x0021,
     PPP_IPV6 = 0x0057
 };

@@ -42,7 +42,8 @@ void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_
 /* Whether a port is in the likely-server set. */
 static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
 {
-    return (e->server_ports[port >> 3] >> (port & 7u)) & 1u;
+    unsigned bits = e->server_ports[port >> 3];
+    return (int)((bits >> (port & 7u)) & 1u);
 }
 
 /* The per-flow history record, or NULL without TCPSTATE_F_HISTORY. */

@@ -31,6 +31,13 @@ static const uint16_t default_server_ports[] = {
 #define MAX_USER_BYTES 4096u
 #define ENGINE_ALIGN 64u /* the bucket array is cache-line aligned */
 
+/* TCPSTATE_STATIC_BYTES() promises 16 KiB of fixed overhead and 128 bytes per
+ * flow: the engine, alignment slack and the bucket rounding (at most 2
+ * buckets) must fit the former, a record and its index share the latter. */
+_Static_assert(sizeof(struct tcpstate_engine) + ENGINE_ALIGN * 2 + 2 * 64 <= 16384,
+               "engine outgrew TCPSTATE_STATIC_BYTES");
+_Static_assert(sizeof(struct tcpstate_flow) + 5 <= 128, "flow outgrew TCPSTATE_STATIC_BYTES");
+
 void tcpstate_config_init(tcpstate_config *cfg)
 {
     if (cfg == NULL) {

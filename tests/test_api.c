@@ -285,3 +285,22 @@ Test(api, callbacks_struct_is_copied_at_init)
     cr_assert(eq(int, tcpstate_feed(e, 1, syn.bytes, syn.len, syn.len, 1), TCPSTATE_OK));
     cr_assert(eq(int, reenter_results[0], TCPSTATE_E_REENTRANT));
 }
+
+Test(api, static_bytes_bounds_the_footprint)
+{
+    static const uint32_t caps[] = {1, 2, 3, 15, 16, 17, 100, 1000, 4096, 65536, 1000000, 1u << 28};
+    for (unsigned i = 0; i < sizeof caps / sizeof *caps; i++) {
+        for (uint32_t user = 0; user <= 40; user += 13) {
+            for (int hist = 0; hist < 2; hist++) {
+                tcpstate_config cfg;
+                tcpstate_config_init(&cfg);
+                cfg.max_flows = caps[i];
+                cfg.flow_user_bytes = user;
+                cfg.flags |= hist ? TCPSTATE_F_HISTORY : 0u;
+                size_t extra = (user + 7) / 8 * 8 + (hist ? TCPSTATE_HISTORY_BYTES : 0);
+                cr_assert(le(sz, tcpstate_footprint(&cfg), TCPSTATE_STATIC_BYTES(caps[i], extra)),
+                          "%u flows, %u user bytes, history %d", caps[i], user, hist);
+            }
+        }
+    }
+}

@@ -408,8 +408,8 @@ Test(decode_fabricpath, inner_type_goes_through_the_usual_dispatch)
     assert_status(decode_eth(n), TCPSTATE_OK);
     assert_reached_tcp(4);
     cr_assert(eq(u32, pkt.l3_offset, 30 + 4 + 4));
-    cr_assert(eq(u8, pkt.encap,
-                 TCPSTATE_ENCAP_FABRICPATH | TCPSTATE_ENCAP_VLAN | TCPSTATE_ENCAP_MPLS));
+    cr_assert(
+        eq(u8, pkt.encap, TCPSTATE_ENCAP_FABRICPATH | TCPSTATE_ENCAP_VLAN | TCPSTATE_ENCAP_MPLS));
     cr_assert(eq(u16, pkt.vlan_id[0], 300));
     cr_assert(eq(u32, pkt.mpls_label, 4242));
 
@@ -613,8 +613,9 @@ Test(decode_stacking, vlan_tags_keep_their_own_limit_beside_the_shims)
     cr_assert(eq(u32, pkt.l3_offset, 14 + 4 * 4 + 18 + 6 + 8));
     cr_assert(eq(u8, pkt.vlan_count, TCPSTATE_MAX_VLAN));
     cr_assert(eq(u16, pkt.vlan_id[3], 13));
-    cr_assert(eq(u8, pkt.encap, TCPSTATE_ENCAP_VLAN | TCPSTATE_ENCAP_PBB | TCPSTATE_ENCAP_VNTAG |
-                                    TCPSTATE_ENCAP_SNAP));
+    cr_assert(
+        eq(u8, pkt.encap,
+           TCPSTATE_ENCAP_VLAN | TCPSTATE_ENCAP_PBB | TCPSTATE_ENCAP_VNTAG | TCPSTATE_ENCAP_SNAP));
     /* A fifth tag anywhere is one too many, shims or not. */
     s.n_vlan = TCPSTATE_MAX_VLAN + 1;
     n = build(&s);

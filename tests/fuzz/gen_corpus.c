@@ -58,11 +58,10 @@ enum {
 
 static uint8_t decode_selector(uint32_t linktype)
 {
-    static const uint32_t order[] = {TCPSTATE_LINKTYPE_ETHERNET,  TCPSTATE_LINKTYPE_RAW,
-                                     TCPSTATE_LINKTYPE_IPV4,      TCPSTATE_LINKTYPE_IPV6,
-                                     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
-                                     TCPSTATE_LINKTYPE_NULL,      TCPSTATE_LINKTYPE_LOOP,
-                                     TCPSTATE_LINKTYPE_DLT_RAW};
+    static const uint32_t order[] = {
+        TCPSTATE_LINKTYPE_ETHERNET, TCPSTATE_LINKTYPE_RAW,       TCPSTATE_LINKTYPE_IPV4,
+        TCPSTATE_LINKTYPE_IPV6,     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
+        TCPSTATE_LINKTYPE_NULL,     TCPSTATE_LINKTYPE_LOOP,      TCPSTATE_LINKTYPE_DLT_RAW};
     for (uint8_t i = 0; i < sizeof order / sizeof *order; i++) {
         if (order[i] == linktype) {
             return i;
@@ -409,6 +408,122 @@ static int gen_fuzz_decode(struct corpus *c)
     return c->failed ? -1 : 0;
 }
 
+/* ------------------------------------------------------------ fuzz_feed */
+
+/* fuzz_feed input: [u32 config selector] then records
+ * [u8 link type selector][u32 time step ns][u16 length][frame], little-endian.
+ * Selector bits as fuzz_feed.c reads them: 0-6 engine flags, 8-11 capacity - 1,
+ * 12-16 user bytes, 20-21 expiry budget. Link selector 0 is Ethernet. */
+struct feed_input {
+    uint8_t bytes[16384];
+    size_t len;
+};
+
+static void put_le(struct feed_input *in, uint32_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n && in->len < sizeof in->bytes; i++) {
+        in->bytes[in->len++] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+static void put_segment(struct feed_input *in, const char *from, const char *to, uint16_t flags,
+                        uint32_t seq, uint32_t ack, size_t len)
+{
+    struct seg s = seg_make(from, to, flags, seq, ack, len);
+    if (s.len == 0 || in->len + 7 + s.len > sizeof in->bytes) {
+        return;
+    }
+    put_le(in, 0, 1);                /* Ethernet */
+    put_le(in, 1000000, 4);          /* 1 ms later */
+    put_le(in, (uint32_t)s.len, 2);
+    memcpy(in->bytes + in->len, s.bytes, s.len);
+    in->len += s.len;
+}
+
+#define CL "10.0.0.1:40000"
+#define SV "10.0.0.2:80"
+#define A TCPSTATE_TH_ACK
+#define S TCPSTATE_TH_SYN
+#define F TCPSTATE_TH_FIN
+#define R TCPSTATE_TH_RST
+
+static void feed_seed(struct corpus *c, const char *name, uint32_t selector,
+                      void (*script)(struct feed_input *))
+{
+    static struct feed_input in;
+    in.len = 0;
+    put_le(&in, selector, 4);
+    script(&in);
+    static const uint8_t none[1];
+    emit_bytes(c, name, in.bytes, in.len, none, 0);
+}
+
+static void handshake(struct feed_input *in)
+{
+    put_segment(in, CL, SV, S, 1000, 0, 0);
+    put_segment(in, SV, CL, S | A, 5000, 1001, 0);
+    put_segment(in, CL, SV, A, 1001, 5001, 0);
+}
+
+static void full_lifecycle(struct feed_input *in)
+{
+    handshake(in);
+    put_segment(in, CL, SV, A | TCPSTATE_TH_PSH, 1001, 5001, 100);
+    put_segment(in, SV, CL, A | TCPSTATE_TH_PSH, 5001, 1101, 300);
+    put_segment(in, CL, SV, F | A, 1101, 5301, 0);
+    put_segment(in, SV, CL, F | A, 5301, 1102, 0);
+    put_segment(in, CL, SV, A, 1102, 5302, 0);
+    put_segment(in, CL, SV, S, 9000, 0, 0); /* reuse from TIME_WAIT */
+}
+
+static void simultaneous(struct feed_input *in)
+{
+    put_segment(in, "10.0.0.1:4000", "10.0.0.2:5000", S, 1000, 0, 0);
+    put_segment(in, "10.0.0.2:5000", "10.0.0.1:4000", S, 5000, 0, 0);
+    put_segment(in, "10.0.0.1:4000", "10.0.0.2:5000", S | A, 1000, 5001, 0);
+    put_segment(in, "10.0.0.2:5000", "10.0.0.1:4000", S | A, 5000, 1001, 0);
+    put_segment(in, "10.0.0.1:4000", "10.0.0.2:5000", F | A, 1001, 5001, 0);
+    put_segment(in, "10.0.0.2:5000", "10.0.0.1:4000", F | A, 5001, 1001, 0);
+    put_segment(in, "10.0.0.1:4000", "10.0.0.2:5000", A, 1002, 5002, 0);
+    put_segment(in, "10.0.0.2:5000", "10.0.0.1:4000", A, 5002, 1002, 0);
+}
+
+static void resets(struct feed_input *in)
+{
+    put_segment(in, CL, SV, S, 1000, 0, 0);
+    put_segment(in, SV, CL, R | A, 0, 1001, 0);
+    put_segment(in, CL, SV, S, 2000, 0, 0);
+    put_segment(in, SV, CL, S | A, 6000, 2001, 0);
+    put_segment(in, CL, SV, R, 2001 + 900000, 0, 0); /* out of window */
+    put_segment(in, CL, SV, R, 2001, 0, 0);
+    put_segment(in, "[2001:db8::1]:1", "[2001:db8::2]:443", A | TCPSTATE_TH_PSH, 7, 9, 10);
+    put_segment(in, "[2001:db8::2]:443", "[2001:db8::1]:1", F | A, 9, 17, 0);
+}
+
+static void flood(struct feed_input *in)
+{
+    char from[32];
+    handshake(in);
+    for (unsigned p = 0; p < 40; p++) {
+        snprintf(from, sizeof from, "10.9.0.%u:%u", p % 250, 1024 + p);
+        put_segment(in, from, SV, S, p * 7919u, 0, 0);
+    }
+}
+
+static int gen_fuzz_feed(struct corpus *c)
+{
+    const uint32_t plain = TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED;
+    const uint32_t zeek = plain | TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME;
+    feed_seed(c, "handshake", plain | 7u << 8, handshake);
+    feed_seed(c, "lifecycle_and_reuse", plain | 7u << 8 | 1u << 20, full_lifecycle);
+    feed_seed(c, "lifecycle_zeek", zeek | 7u << 8 | 8u << 12, full_lifecycle);
+    feed_seed(c, "simultaneous_open_and_close", plain | 3u << 8, simultaneous);
+    feed_seed(c, "resets_and_midstream_v6", zeek | TCPSTATE_F_VERIFY_CHECKSUMS | 3u << 8, resets);
+    feed_seed(c, "syn_flood_small_table", plain | 3u << 8 | 2u << 20, flood);
+    feed_seed(c, "syn_flood_refused", TCPSTATE_F_PICKUP_MIDSTREAM | 1u << 8, flood);
+    return c->failed ? -1 : 0;
+}
+
 /* ------------------------------------------------------------ driver */
 
 static const struct target {
@@ -416,6 +531,7 @@ static const struct target {
     int (*gen)(struct corpus *c);
 } targets[] = {
     {"fuzz_decode", gen_fuzz_decode},
+    {"fuzz_feed", gen_fuzz_feed},
 };
 
 static int make_dir(const char *path)

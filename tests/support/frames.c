@@ -14,6 +14,8 @@
  * - csum_fold() returns the complemented 16-bit sum: the value to store in a
  *   checksum field, and 0 over data that already holds a correct checksum.
  * - seg_make_spec() builds Ethernet when the spec's linktype is 0.
+ * - ip4_len_zero only zeroes the total length field: the TCP checksum is
+ *   still the correct one over the whole segment.
  */
 #define _POSIX_C_SOURCE 200809L /* inet_pton */
 
