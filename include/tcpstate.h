@@ -306,6 +306,14 @@ typedef struct tcpstate_packet {
 #define TCPSTATE_DECODE_VERIFY_CHECKSUMS 0x0004u
 
 /**
+ * @brief Whether tcpstate_decode() and tcpstate_feed() understand a link type.
+ * @param[in] linktype A pcap LINKTYPE_ value, or DLT_RAW as pcap_datalink() reports it.
+ * @return 1 if frames of this link type are decoded, 0 if they would all give
+ *         TCPSTATE_E_LINKTYPE.
+ */
+TCPSTATE_API int tcpstate_linktype_supported(uint32_t linktype);
+
+/**
  * @brief Decode one frame into a packet view, without tracking anything.
  *
  * Walks link layer -> VLAN / FabricPath / 802.1ah / VN-Tag / MPLS / PPPoE ->
@@ -737,6 +745,10 @@ TCPSTATE_API tcpstate_status tcpstate_finish(tcpstate_engine *e);
 #define TCPSTATE_SYNOPT_SACK_PERM 0x04u /**< Its SYN carried SACK-permitted. */
 #define TCPSTATE_SYNOPT_TIMESTAMP 0x08u /**< Its SYN carried timestamps. */
 #define TCPSTATE_SYNOPT_TFO 0x10u       /**< Its SYN carried a TFO option. */
+#define TCPSTATE_SYNOPT_SEEN 0x20u      /**< Its SYN or SYN-ACK was seen (or, for the
+                                             originator of a flow opened by a SYN-ACK,
+                                             implied by it): isn is a real ISN, not just
+                                             the first sequence number seen. */
 
 /**
  * @brief A snapshot of one flow, filled by tcpstate_flow_get_info().
@@ -759,7 +771,9 @@ typedef struct tcpstate_flow_info {
     uint64_t bytes[2];        /**< Payload bytes sent by each side, as the sequence space
                                    advanced (retransmissions not counted twice). */
     uint64_t first_ts;        /**< Timestamp of the first packet. */
-    uint64_t last_ts;         /**< Timestamp of the last packet. */
+    uint64_t last_ts;         /**< Timestamp of the last packet, kept as an offset from
+                                   first_ts that is exact below 134 ms and rounds down
+                                   by less than 1 us up to 2 minutes (2^-27 relative). */
     uint64_t rtt_syn_synack;  /**< From the latest SYN to the SYN-ACK answering it, ns; 0 if
                                    not measured. Kept in microseconds, exact below 4 ms and
                                    within 0.025% above. */
@@ -769,6 +783,11 @@ typedef struct tcpstate_flow_info {
 
 /**
  * @brief Snapshot what the engine knows of a flow.
+ *
+ * Inside a packet event's callback the states already include the segment's
+ * step, but the counters and sequence facts (pkts, bytes, isn, last_ts) are
+ * updated only after the segment's last callback.
+ *
  * @param[in]  flow The flow (from a callback or tcpstate_foreach()).
  * @param[out] info Filled in.
  * @return TCPSTATE_OK; TCPSTATE_E_INVAL if either is NULL.

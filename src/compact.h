@@ -17,18 +17,32 @@
 
 #include <stdint.h>
 
+/* Significant bits of v (0 for 0). */
+static inline unsigned bit_length64(uint64_t v)
+{
+#if defined(__GNUC__)
+    return v != 0 ? 64u - (unsigned)__builtin_clzll(v) : 0u;
+#else
+    unsigned n = 0;
+    while (v != 0) {
+        n++;
+        v >>= 1;
+    }
+    return n;
+#endif
+}
+
 static inline uint64_t ufloat_encode(uint64_t v, unsigned mant_bits, unsigned exp_max)
 {
-    uint64_t mant_max = (UINT64_C(1) << mant_bits) - 1;
-    unsigned e = 0;
-    while (v > mant_max) {
-        if (e == exp_max) {
-            return ((uint64_t)exp_max << mant_bits) | mant_max; /* saturate */
-        }
-        v >>= 1;
-        e++;
+    unsigned len = bit_length64(v);
+    if (len <= mant_bits) {
+        return v;
     }
-    return ((uint64_t)e << mant_bits) | v;
+    unsigned e = len - mant_bits;
+    if (e > exp_max) {
+        return ((uint64_t)exp_max << mant_bits) | ((UINT64_C(1) << mant_bits) - 1); /* saturate */
+    }
+    return ((uint64_t)e << mant_bits) | (v >> e);
 }
 
 static inline uint64_t ufloat_decode(uint64_t code, unsigned mant_bits)

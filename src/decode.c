@@ -294,6 +294,7 @@ static tcpstate_status decode_sll(struct dec *d, size_t hdr_len, size_t proto_of
     return decode_ethertype(d, hdr_len, proto);
 }
 
+/* Keep in step with tcpstate_linktype_supported(). */
 static tcpstate_status decode_link(struct dec *d, uint32_t linktype)
 {
     tcpstate_status st;
@@ -318,6 +319,24 @@ static tcpstate_status decode_link(struct dec *d, uint32_t linktype)
         return decode_loopback(d, 0);
     default:
         return TCPSTATE_E_LINKTYPE;
+    }
+}
+
+int tcpstate_linktype_supported(uint32_t linktype)
+{
+    switch (linktype) {
+    case TCPSTATE_LINKTYPE_ETHERNET:
+    case TCPSTATE_LINKTYPE_RAW:
+    case TCPSTATE_LINKTYPE_DLT_RAW:
+    case TCPSTATE_LINKTYPE_IPV4:
+    case TCPSTATE_LINKTYPE_IPV6:
+    case TCPSTATE_LINKTYPE_LINUX_SLL:
+    case TCPSTATE_LINKTYPE_LINUX_SLL2:
+    case TCPSTATE_LINKTYPE_NULL:
+    case TCPSTATE_LINKTYPE_LOOP:
+        return 1;
+    default:
+        return 0;
     }
 }
 

@@ -32,16 +32,6 @@ static uint32_t buckets_for(uint32_t cap)
     return (uint32_t)(n < 2 ? 2 : n);
 }
 
-static uint32_t bit_length(uint32_t v)
-{
-    uint32_t n = 0;
-    while (v != 0) {
-        n++;
-        v >>= 1;
-    }
-    return n;
-}
-
 int tcpstate__ft_sizes(uint32_t cap, uint32_t ext_stride, struct ft_sizes *out)
 {
     if (cap == 0 || cap > (1u << 28)) {
@@ -82,7 +72,7 @@ void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, 
     ft->cap = cap;
     ft->n_buckets = buckets_for(cap);
     ft->ext_stride = ext_stride;
-    ft->idx_bits = bit_length(cap);
+    ft->idx_bits = bit_length64(cap);
     memcpy(ft->hash_key, hash_key, sizeof ft->hash_key);
     tcpstate__ft_clear(ft);
 }

@@ -627,6 +627,7 @@ tcpstate_status tcpstate_flow_get_info(const tcpstate_flow *flow, tcpstate_flow_
         info->mss[s] = ep->mss;
         uint8_t so = 0;
         if (ep->flags & EP_SYN) {
+            so |= TCPSTATE_SYNOPT_SEEN;
             so |= ep->mss ? TCPSTATE_SYNOPT_MSS : 0u;
             so |= (ep->synopt >> 4) ? TCPSTATE_SYNOPT_WSCALE : 0u;
             so |= (ep->synopt & EP_OPT_SACK_PERM) ? TCPSTATE_SYNOPT_SACK_PERM : 0u;

@@ -583,3 +583,14 @@ Test(decode_args, the_view_is_cleared_before_decoding)
     want.linktype = TCPSTATE_LINKTYPE_ETHERNET;
     cr_assert(eq(int, memcmp(&pkt, &want, sizeof pkt), 0));
 }
+
+Test(decode_link, supported_link_types_are_exactly_the_decoded_ones)
+{
+    static const uint8_t one[1] = {0};
+    tcpstate_packet pkt;
+    for (uint32_t lt = 0; lt < 300; lt++) {
+        int decoded = tcpstate_decode(lt, one, 1, 1, 0, &pkt) != TCPSTATE_E_LINKTYPE;
+        cr_assert(eq(int, tcpstate_linktype_supported(lt), decoded), "link type %u", lt);
+    }
+    cr_assert(eq(int, tcpstate_linktype_supported(UINT32_MAX), 0));
+}

@@ -228,8 +228,8 @@ Test(track, syn_options_are_recorded_per_side)
     cr_assert(eq(u16, fi.mss[TCPSTATE_ORIG], 1460));
     cr_assert(eq(u8, fi.wscale[TCPSTATE_ORIG], 7));
     cr_assert(eq(u8, fi.syn_opts[TCPSTATE_ORIG],
-                 TCPSTATE_SYNOPT_MSS | TCPSTATE_SYNOPT_WSCALE | TCPSTATE_SYNOPT_SACK_PERM |
-                     TCPSTATE_SYNOPT_TIMESTAMP));
+                 TCPSTATE_SYNOPT_SEEN | TCPSTATE_SYNOPT_MSS | TCPSTATE_SYNOPT_WSCALE |
+                     TCPSTATE_SYNOPT_SACK_PERM | TCPSTATE_SYNOPT_TIMESTAMP));
     cr_assert(eq(u8, fi.syn_opts[TCPSTATE_RESP], 0));
 }
 
@@ -476,7 +476,11 @@ Test(track, midstream_roles_follow_the_server_port_not_the_first_sender)
 Test(track, midstream_roles_without_a_server_port_follow_the_first_sender)
 {
     PLAY({"10.0.0.2:50000", "10.0.0.1:40000", A | P, 9000, 7000, 50});
-    cr_assert(eq(u16, info_of_flow().port[TCPSTATE_ORIG], 50000));
+    tcpstate_flow_info fi = info_of_flow();
+    cr_assert(eq(u16, fi.port[TCPSTATE_ORIG], 50000));
+    /* Nobody's SYN was seen: the isn fields are only first sequence numbers. */
+    cr_assert(eq(u8, fi.syn_opts[TCPSTATE_ORIG] & TCPSTATE_SYNOPT_SEEN, 0));
+    cr_assert(eq(u8, fi.syn_opts[TCPSTATE_RESP] & TCPSTATE_SYNOPT_SEEN, 0));
 }
 
 Test(track, midstream_pickup_off_ignores_segments_without_syn)

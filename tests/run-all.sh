@@ -1,0 +1,142 @@
+#!/bin/sh
+# The whole test suite, exactly as CI runs it (.ci/run calls this script):
+#
+#   1. gcc build: every test (ctest), the Doxygen docs with warnings as errors,
+#      the symbol checks (the static library needs only mem* from libc; the
+#      shared one exports only tcpstate_* symbols), an install consumed through
+#      pkg-config and through find_package(tcpstate);
+#   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer
+#      (-fno-sanitize-recover=all): every test again;
+#   3. valgrind memcheck over every test binary of the gcc build;
+#   4. libFuzzer: 60 s each of fuzz_decode and fuzz_feed (clang, ASan + UBSan).
+#
+# Tests that need ../shared (the public corpora) skip with a message when it
+# is absent. Missing Debian/Ubuntu packages are installed first.
+# FUZZ_SECONDS=N changes the fuzzing time; JOBS=N the build parallelism.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/deps.sh"
+need_packages cmake make gcc g++ pkg-config libcriterion-dev libpcap-dev doxygen valgrind \
+    binutils
+need_clang_runtime
+
+jobs=${JOBS:-$(nproc)}
+fuzz_seconds=${FUZZ_SECONDS:-60}
+out="$top/build"
+step() { printf '\n==== %s\n' "$*"; }
+started=$(date +%s)
+
+configure_and_test() { # name, then cmake options
+    name=$1
+    shift
+    step "$name: build"
+    cmake -S "$top" -B "$out/$name" -DTCPSTATE_SHARED_DIR="$top/../shared" "$@" >/dev/null
+    cmake --build "$out/$name" -j "$jobs" >/dev/null
+    step "$name: tests"
+    ctest --test-dir "$out/$name" --output-on-failure -j "$jobs"
+}
+
+# ---------------------------------------------------------------- 1. gcc
+configure_and_test gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTCPSTATE_BUILD_DOCS=ON
+
+step "gcc: docs (Doxygen, warnings are errors)"
+cmake --build "$out/gcc" --target docs
+
+step "gcc: symbols"
+undefined=$(nm -u "$out/gcc/libtcpstate.a" | awk '{print $NF}' | sort -u |
+    grep -v -E '^(memcpy|memset|memcmp|memmove)$' |
+    grep -v -E '^(__stack_chk_fail|__stack_chk_guard|_GLOBAL_OFFSET_TABLE_)$' || true)
+if [ -n "$undefined" ]; then
+    echo "libtcpstate.a needs more than mem* from libc:"
+    echo "$undefined"
+    exit 1
+fi
+echo "libtcpstate.a: undefined symbols are only mem* (and compiler helpers)"
+exported=$(nm -D --defined-only "$out/gcc/libtcpstate.so" | awk '{print $NF}' |
+    grep -v '^tcpstate_' || true)
+if [ -n "$exported" ]; then
+    echo "libtcpstate.so exports more than tcpstate_*:"
+    echo "$exported"
+    exit 1
+fi
+echo "libtcpstate.so: exports only tcpstate_* ($(nm -D --defined-only "$out/gcc/libtcpstate.so" | wc -l) symbols)"
+
+step "gcc: install and consume"
+rm -rf "$out/prefix" "$out/consumer"
+cmake --install "$out/gcc" --prefix "$out/prefix" >/dev/null
+mkdir -p "$out/consumer"
+cat >"$out/consumer/main.c" <<'C'
+#include <stdio.h>
+#include <tcpstate.h>
+int main(void)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    printf("tcpstate %s, %zu bytes for %u flows\n", tcpstate_version_string(),
+           tcpstate_footprint(&cfg), cfg.max_flows);
+    return tcpstate_version() == TCPSTATE_VERSION_NUMBER ? 0 : 1;
+}
+C
+PKG_CONFIG_PATH="$out/prefix/lib/pkgconfig:$out/prefix/lib/$(gcc -print-multiarch)/pkgconfig" \
+    sh -c 'cc -std=c11 -Wall -Werror "$1/main.c" -o "$1/by-pkgconfig" \
+        $(pkg-config --cflags --libs tcpstate) -Wl,-rpath,"$(pkg-config --variable=libdir tcpstate)"' \
+    sh "$out/consumer"
+"$out/consumer/by-pkgconfig"
+cat >"$out/consumer/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.21)
+project(consumer C)
+find_package(tcpstate 0.1 REQUIRED)
+add_executable(by-cmake main.c)
+target_link_libraries(by-cmake PRIVATE tcpstate::tcpstate)
+CMAKE
+cmake -S "$out/consumer" -B "$out/consumer/build" -DCMAKE_PREFIX_PATH="$out/prefix" >/dev/null
+cmake --build "$out/consumer/build" >/dev/null
+"$out/consumer/build/by-cmake"
+
+# ---------------------------------------------------------------- 2. sanitizers
+configure_and_test asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTCPSTATE_SANITIZE="address;undefined" -DTCPSTATE_BUILD_DOCS=OFF
+
+# ---------------------------------------------------------------- 3. valgrind
+step "valgrind: memcheck over every test of the gcc build"
+rm -rf "$out/valgrind"
+mkdir -p "$out/valgrind"
+find "$out/gcc/tests" -maxdepth 1 -type f -name 'test_*' -perm -u+x | sort |
+    TCPSTATE_SHARED_DIR="$top/../shared" xargs -P "$jobs" -I{} sh -c '
+        log="$1/$(basename "$2").log"
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --trace-children=yes "$2" --jobs 1 >"$log" 2>&1
+        echo "$?" >"$log.rc"' sh "$out/valgrind" {}
+failed=0
+for rc in "$out"/valgrind/*.rc; do
+    log=${rc%.rc}
+    printf '%s: %s\n' "$(basename "$log" .log)" "$(grep Synthesis "$log" | tail -n 1)"
+    if [ "$(cat "$rc")" != 0 ]; then
+        cat "$log"
+        failed=1
+    fi
+done
+[ "$failed" = 0 ] || { echo "valgrind found errors"; exit 1; }
+
+# ---------------------------------------------------------------- 4. fuzzing
+step "fuzz: build (clang, libFuzzer, ASan + UBSan)"
+cmake -S "$top" -B "$out/fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DTCPSTATE_FUZZ=ON -DTCPSTATE_SANITIZE="address;undefined" -DTCPSTATE_BUILD_TESTS=OFF \
+    -DTCPSTATE_BUILD_EXAMPLES=OFF -DTCPSTATE_BUILD_DOCS=OFF >/dev/null
+cmake --build "$out/fuzz" -j "$jobs" >/dev/null
+for target in fuzz_decode fuzz_feed; do
+    step "fuzz: $target for $fuzz_seconds s"
+    work="$out/fuzz/work-$target"
+    rm -rf "$work"
+    mkdir -p "$work"
+    (cd "$work" && "$out/fuzz/tests/$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+        -dict="$top/tests/fuzz/dict/tcpstate.dict" "$work" "$out/fuzz/tests/fuzz-corpus/$target" \
+        2>&1 | grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done|==.*ERROR|SUMMARY)' || true)
+    if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* >/dev/null 2>&1; then
+        echo "$target found a failing input (saved in $work)"
+        exit 1
+    fi
+done
+
+step "all passed in $(($(date +%s) - started)) s"
