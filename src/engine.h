@@ -25,6 +25,7 @@ struct tcpstate_engine {
     uint8_t in_callback;         /* re-entry guard */
     uint8_t stop;                /* a callback returned STOP during this call */
     uint32_t sweep;              /* next record the Zeek-lifetime expiry sweep looks at */
+    uint64_t expiry_floor;       /* no flow's idle deadline comes before this */
     tcpstate_stats stats;
     struct flowtable ft;
     /* tcpstate_create() bookkeeping: the block to give back, and how. */

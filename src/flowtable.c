@@ -126,11 +126,39 @@ static void buckets_of(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
     }
 }
 
+/* The tag: hash bits neither bucket choice depends on much, never 0, so an
+ * empty slot (all zero) never matches one. */
 static uint32_t tag_of(const struct flowtable *ft, uint64_t hash)
 {
-    /* Bits of the hash neither bucket choice depends on much. */
     uint32_t tag_bits = 32u - ft->idx_bits;
-    return (uint32_t)(hash >> 20) & ((1u << tag_bits) - 1u);
+    uint32_t tag = (uint32_t)(hash >> 20) & ((1u << tag_bits) - 1u);
+    return tag != 0 ? tag : 1u;
+}
+
+/* Slots of a bucket whose tag matches, as a bit mask. Written without
+ * branches so that compilers turn it into a few vector compares. */
+static unsigned bucket_matches(const uint32_t *s, uint32_t tag, uint32_t tag_mask)
+{
+    unsigned m = 0;
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        m |= (unsigned)((s[i] & tag_mask) == tag) << i;
+    }
+    return m;
+}
+
+/* Index of the lowest set bit of a non-zero mask. */
+static unsigned lowest_bit(unsigned m)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctz(m);
+#else
+    unsigned i = 0;
+    while (!(m & 1u)) {
+        m >>= 1;
+        i++;
+    }
+    return i;
+#endif
 }
 
 static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)
@@ -152,12 +180,10 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
     buckets_of(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
-        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-            if (s[i] != 0 && (s[i] & tag_mask) == tag) {
-                struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[i])];
-                if (memcmp(&f->key, key, sizeof *key) == 0) {
-                    return f;
-                }
+        for (unsigned m = bucket_matches(s, tag, tag_mask); m != 0; m &= m - 1u) {
+            struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
+            if (memcmp(&f->key, key, sizeof *key) == 0) {
+                return f;
             }
         }
     }

@@ -346,6 +346,32 @@ Test(flowtable, each_class_has_its_own_timeout)
     cr_assert(eq(u64, stats().flows_active, 0));
 }
 
+Test(flowtable, a_timeout_of_uint64_max_never_expires)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 4;
+    cfg.timeout_established = UINT64_MAX;
+    cr_assert_not_null(recorder_start(&rec, mem, sizeof mem, &cfg));
+    established(5101);
+    cr_assert(eq(int, tcpstate_expire(rec.engine, UINT64_MAX, 0), TCPSTATE_OK));
+    cr_assert(eq(u64, stats().flows_active, 1));
+}
+
+Test(flowtable, expiry_sees_a_new_short_lived_class_after_a_long_one)
+{
+    /* The first flow sets the next deadline 5 days out; a reset flow filed later
+     * must still go after its 10 s. */
+    start_with(16, 0, 0);
+    established(5201);
+    cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts, 0), TCPSTATE_OK));
+    feed(5202, S, 1, 0, 0);
+    feed(5202, TCPSTATE_TH_RST | A, 0, 2, 1);
+    cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 11 * NS, 0), TCPSTATE_OK));
+    cr_assert(eq(int, has_port(5202), 0));
+    cr_assert(eq(int, has_port(5201), 1));
+}
+
 Test(flowtable, feed_expires_a_few_idle_flows_on_its_own)
 {
     tcpstate_config cfg;
