@@ -49,6 +49,31 @@ static void secs_or_unset(char *buf, size_t len, uint64_t ns, const char *unset)
     }
 }
 
+/* The opening of a JSON object about one connection: its type, when it began,
+ * its endpoints, conn_state and history (the rest follows, then "}"). */
+static void json_conn_head(FILE *out, const char *type, const struct conn *c)
+{
+    const tcpstate_flow_info *fi = &c->info;
+    char ts[32], oh[64], rh[64];
+    const char *cs = conn_state(c);
+
+    fmt_secs(ts, sizeof ts, fi->first_ts);
+    fmt_addr(oh, sizeof oh, fi->ip_version, fi->addr[TCPSTATE_ORIG]);
+    fmt_addr(rh, sizeof rh, fi->ip_version, fi->addr[TCPSTATE_RESP]);
+    fprintf(out, "{\"type\":\"%s\",\"ts\":%s,\"orig_h\":", type, ts);
+    json_str(out, oh);
+    fprintf(out, ",\"orig_p\":%u,\"resp_h\":", (unsigned)fi->port[0]);
+    json_str(out, rh);
+    fprintf(out, ",\"resp_p\":%u,\"conn_state\":", (unsigned)fi->port[1]);
+    if (cs != NULL) {
+        json_str(out, cs);
+    } else {
+        fputs("null", out);
+    }
+    fputs(",\"history\":", out);
+    json_str(out, c->history);
+}
+
 static void conn_row(FILE *out, const struct conn *c, int json)
 {
     const tcpstate_flow_info *fi = &c->info;
@@ -70,18 +95,7 @@ static void conn_row(FILE *out, const struct conn *c, int json)
                 (unsigned long long)fi->bytes[1], r1, r2, end_reason(c));
         return;
     }
-    fprintf(out, "{\"type\":\"conn\",\"ts\":%s,\"orig_h\":", ts);
-    json_str(out, oh);
-    fprintf(out, ",\"orig_p\":%u,\"resp_h\":", (unsigned)fi->port[0]);
-    json_str(out, rh);
-    fprintf(out, ",\"resp_p\":%u,\"conn_state\":", (unsigned)fi->port[1]);
-    if (cs != NULL) {
-        json_str(out, cs);
-    } else {
-        fputs("null", out);
-    }
-    fputs(",\"history\":", out);
-    json_str(out, c->history);
+    json_conn_head(out, "conn", c);
     fprintf(out,
             ",\"orig_state\":\"%s\",\"resp_state\":\"%s\",\"orig_pkts\":%u,\"resp_pkts\":%u,"
             "\"duration\":%s,\"orig_bytes\":%llu,\"resp_bytes\":%llu,\"rtt_syn_synack\":%s,"
@@ -238,25 +252,7 @@ static void ladder_text(FILE *out, const struct conn *c)
 
 static void ladder_json(FILE *out, const struct conn *c)
 {
-    const tcpstate_flow_info *fi = &c->info;
-    char ts[32], oh[64], rh[64];
-    const char *cs = conn_state(c);
-
-    fmt_secs(ts, sizeof ts, fi->first_ts);
-    fmt_addr(oh, sizeof oh, fi->ip_version, fi->addr[TCPSTATE_ORIG]);
-    fmt_addr(rh, sizeof rh, fi->ip_version, fi->addr[TCPSTATE_RESP]);
-    fprintf(out, "{\"type\":\"ladder\",\"ts\":%s,\"orig_h\":", ts);
-    json_str(out, oh);
-    fprintf(out, ",\"orig_p\":%u,\"resp_h\":", (unsigned)fi->port[0]);
-    json_str(out, rh);
-    fprintf(out, ",\"resp_p\":%u,\"conn_state\":", (unsigned)fi->port[1]);
-    if (cs != NULL) {
-        json_str(out, cs);
-    } else {
-        fputs("null", out);
-    }
-    fputs(",\"history\":", out);
-    json_str(out, c->history);
+    json_conn_head(out, "ladder", c);
     fprintf(out, ",\"start_client_state\":\"%s\",\"start_server_state\":\"%s\",\"arrows\":[",
             state(c->start[0]), state(c->start[1]));
     for (uint32_t i = 0; i < c->n_arrows; i++) {

@@ -7,33 +7,18 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
 #include "tcpstate.h"
-
-#define assert_status(got, want)                                                                   \
-    cr_assert(eq(str, (char *)tcpstate_status_name(got), (char *)tcpstate_status_name(want)))
 
 #define VERIFY TCPSTATE_DECODE_VERIFY_CHECKSUMS
 
 enum { L3 = 14 };
 
-static uint8_t buf[FB_MAX_FRAME];
-static struct frame_layout lay;
-static struct guard guard;
-static tcpstate_packet pkt;
-
-static size_t build(const struct frame_spec *s)
-{
-    size_t n = frame_build(s, buf, sizeof buf, &lay);
-    cr_assert(gt(sz, n, 0), "frame_build failed");
-    return n;
-}
-
 static tcpstate_status decode(size_t caplen, size_t wirelen, uint32_t flags)
 {
-    guard_free(&guard);
-    return frame_decode(&guard, TCPSTATE_LINKTYPE_ETHERNET, buf, caplen, wirelen, flags, &pkt);
+    return decode_buf(TCPSTATE_LINKTYPE_ETHERNET, caplen, wirelen, flags);
 }
 
 static struct frame_spec spec(int v6)

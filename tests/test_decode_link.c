@@ -5,30 +5,15 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
 #include "tcpstate.h"
 
-#define assert_status(got, want)                                                                   \
-    cr_assert(eq(str, (char *)tcpstate_status_name(got), (char *)tcpstate_status_name(want)))
-
-static uint8_t buf[FB_MAX_FRAME];
-static struct frame_layout lay;
-static struct guard guard;
-static tcpstate_packet pkt;
-
-static size_t build(const struct frame_spec *s)
-{
-    size_t n = frame_build(s, buf, sizeof buf, &lay);
-    cr_assert(gt(sz, n, 0), "frame_build failed");
-    return n;
-}
-
 /* Decode buf[0..caplen) from a guard-page copy (the previous copy is released). */
 static tcpstate_status decode(uint32_t linktype, size_t caplen, size_t wirelen, uint32_t flags)
 {
-    guard_free(&guard);
-    return frame_decode(&guard, linktype, buf, caplen, wirelen, flags, &pkt);
+    return decode_buf(linktype, caplen, wirelen, flags);
 }
 
 static struct frame_spec spec(uint32_t linktype, int v6)
@@ -47,12 +32,6 @@ static struct frame_spec spec(uint32_t linktype, int v6)
     s.flags = TCPSTATE_TH_ACK | TCPSTATE_TH_PSH;
     s.payload_len = 10;
     return s;
-}
-
-static void put16(size_t off, unsigned v)
-{
-    buf[off] = (uint8_t)(v >> 8);
-    buf[off + 1] = (uint8_t)v;
 }
 
 static void assert_tcp_at(size_t l3, unsigned version)

@@ -6,29 +6,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
 #include "tcpstate.h"
 
-#define assert_status(got, want)                                                                   \
-    cr_assert(eq(str, (char *)tcpstate_status_name(got), (char *)tcpstate_status_name(want)))
-
-static uint8_t buf[FB_MAX_FRAME];
-static struct frame_layout lay;
-static struct guard guard;
-static tcpstate_packet pkt;
-
-static size_t build(const struct frame_spec *s)
-{
-    size_t n = frame_build(s, buf, sizeof buf, &lay);
-    cr_assert(gt(sz, n, 0), "frame_build failed");
-    return n;
-}
-
 static tcpstate_status decode(uint32_t linktype, size_t caplen, size_t wirelen)
 {
-    guard_free(&guard);
-    return frame_decode(&guard, linktype, buf, caplen, wirelen, 0, &pkt);
+    return decode_buf(linktype, caplen, wirelen, 0);
 }
 
 static tcpstate_status decode_eth(size_t n)
@@ -50,12 +35,6 @@ static struct frame_spec spec(int v6)
     s.flags = TCPSTATE_TH_SYN;
     s.payload_len = 3;
     return s;
-}
-
-static void put16(size_t off, unsigned v)
-{
-    buf[off] = (uint8_t)(v >> 8);
-    buf[off + 1] = (uint8_t)v;
 }
 
 static void assert_reached_tcp(unsigned version)
