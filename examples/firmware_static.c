@@ -25,14 +25,16 @@ static uint8_t engine_mem[TCPSTATE_STATIC_BYTES(MAX_FLOWS, 0)];
 #define BE16(v) (uint8_t)((v) >> 8), (uint8_t)(v)
 #define BE32(v) (uint8_t)((v) >> 24), (uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v)
 #define SEGMENT(src, sport, dst, dport, seq, ack, flags)                                           \
-    {0x45, 0x00, BE16(40), BE16(0), 0x40, 0x00, 128, 6, BE16(0), src, dst, BE16(sport),          \
-     BE16(dport), BE32(seq), BE32(ack), 0x50, (flags), BE16(65535), BE16(0), BE16(0)}
+    {                                                                                              \
+        0x45, 0x00, BE16(40), BE16(0), 0x40, 0x00, 128, 6, BE16(0), src, dst, BE16(sport),         \
+            BE16(dport), BE32(seq), BE32(ack), 0x50, (flags), BE16(65535), BE16(0), BE16(0)        \
+    }
 
 #define CLIENT 76, 88, 16, 104
 #define SERVER 76, 88, 16, 16
-#define F 0x01
-#define S 0x02
-#define A 0x10
+#define F      0x01
+#define S      0x02
+#define A      0x10
 
 static const uint8_t frames[][40] = {
     /* The handshake (article frames 1-3). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The engine object and the internal calls the modules make on it. Lives at the start of the caller's memory.
+ * The engine object and the internal calls the modules make on it. Lives at the start of the
+ * caller's memory.
  */
 #ifndef TCPSTATE_ENGINE_H
 #define TCPSTATE_ENGINE_H
@@ -20,12 +21,12 @@ struct tcpstate_engine {
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
     tcpstate_callbacks cb;
     void *user;
-    uint64_t now;                /* newest timestamp seen */
-    uint64_t frame_no;           /* tcpstate_feed() calls */
-    uint8_t in_callback;         /* re-entry guard */
-    uint8_t stop;                /* a callback returned STOP during this call */
-    uint32_t sweep;              /* next record the Zeek-lifetime expiry sweep looks at */
-    uint64_t expiry_floor;       /* no flow's idle deadline comes before this */
+    uint64_t now;          /* newest timestamp seen */
+    uint64_t frame_no;     /* tcpstate_feed() calls */
+    uint8_t in_callback;   /* re-entry guard */
+    uint8_t stop;          /* a callback returned STOP during this call */
+    uint32_t sweep;        /* next record the Zeek-lifetime expiry sweep looks at */
+    uint64_t expiry_floor; /* no flow's idle deadline comes before this */
     tcpstate_stats stats;
     struct flowtable ft;
     /* tcpstate_create() bookkeeping: the block to give back, and how. */

@@ -292,8 +292,7 @@ struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_
     return h == FT_NIL ? NULL : &ft->flows[h];
 }
 
-struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft,
-                                         const struct tcpstate_flow *f)
+struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
     return f->next == FT_NIL ? NULL : &ft->flows[f->next];
 }

@@ -16,9 +16,9 @@
 
 #include "tcpstate.h"
 
-#define FT_NIL UINT32_MAX    /* no flow (list ends, free list end) */
-#define FT_BUCKET_SLOTS 16u  /* 16 x 4-byte slots: one 64-byte cache line */
-#define FT_KEY_V6 0x8000u    /* flow_key.tag bit: IPv6 addresses */
+#define FT_NIL          UINT32_MAX /* no flow (list ends, free list end) */
+#define FT_BUCKET_SLOTS 16u        /* 16 x 4-byte slots: one 64-byte cache line */
+#define FT_KEY_V6       0x8000u    /* flow_key.tag bit: IPv6 addresses */
 
 /* Canonical flow key: the two endpoints ordered (address, port) low to high,
  * so both directions of a connection build the same bytes. No padding (checked
@@ -26,7 +26,7 @@
 struct flow_key {
     uint8_t addr[2][16]; /* IPv4 uses the first 4 bytes, the rest stay zero */
     uint16_t port[2];
-    uint16_t tag;        /* outermost VLAN id (if keyed) | FT_KEY_V6 */
+    uint16_t tag; /* outermost VLAN id (if keyed) | FT_KEY_V6 */
 };
 _Static_assert(sizeof(struct flow_key) == 38, "flow_key must have no padding");
 
@@ -40,55 +40,55 @@ enum flow_class {
     CLS_TIME_WAIT = 3,   /* closed by FINs, lingering 2*MSL */
     CLS_CLOSED = 4,      /* both CLOSED (RST, or final ACK with no TIME_WAIT side) */
     CLS_COUNT = 5,
-    CLS_FREE = 0xff      /* on the free list */
+    CLS_FREE = 0xff /* on the free list */
 };
 
 /* Endpoint facts (ep.flags). An endpoint that sent anything has pkts > 0. */
-#define EP_ACKED 0x01u   /* sent a segment with ACK: ack/win valid */
-#define EP_SYN 0x02u     /* sent a SYN (isn is a real ISN) */
-#define EP_FIN 0x04u     /* sent a FIN: it sits at nxt - 1 */
-#define EP_SYNACK 0x08u  /* sent a SYN-ACK */
+#define EP_ACKED   0x01u /* sent a segment with ACK: ack/win valid */
+#define EP_SYN     0x02u /* sent a SYN (isn is a real ISN) */
+#define EP_FIN     0x04u /* sent a FIN: it sits at nxt - 1 */
+#define EP_SYNACK  0x08u /* sent a SYN-ACK */
 #define EP_WIN_SYN 0x10u /* its last window came in a SYN segment: never scaled (RFC 7323 §2.2) */
 
 /* SYN options (low nibble of ep.synopt; the high nibble is wscale + 1, 0 = none). */
 #define EP_OPT_SACK_PERM 0x01u
 #define EP_OPT_TIMESTAMP 0x02u
-#define EP_OPT_TFO 0x04u
+#define EP_OPT_TFO       0x04u
 
 /* What one endpoint has sent, as seen on the wire (24 bytes). */
 struct endpoint {
-    uint32_t isn;    /* ISN, or the first sequence number seen (midstream); 0 until pkts > 0 */
-    uint32_t nxt;    /* highest seq + SEG.LEN sent: its SND.NXT as observed */
-    uint32_t ack;    /* last acknowledgment sent: its RCV.NXT as observed */
-    uint32_t pkts;   /* segments sent */
-    uint16_t win;    /* last window field sent, unscaled */
-    uint16_t mss;    /* from its SYN, 0 if none */
-    uint8_t state;   /* tcpstate_tcp_state */
-    uint8_t flags;   /* EP_* */
-    uint8_t synopt;  /* EP_OPT_* | (wscale + 1) << 4 */
-    uint8_t wraps;   /* times nxt - isn passed 2^32 (saturates at 255: 1 TiB) */
+    uint32_t isn;   /* ISN, or the first sequence number seen (midstream); 0 until pkts > 0 */
+    uint32_t nxt;   /* highest seq + SEG.LEN sent: its SND.NXT as observed */
+    uint32_t ack;   /* last acknowledgment sent: its RCV.NXT as observed */
+    uint32_t pkts;  /* segments sent */
+    uint16_t win;   /* last window field sent, unscaled */
+    uint16_t mss;   /* from its SYN, 0 if none */
+    uint8_t state;  /* tcpstate_tcp_state */
+    uint8_t flags;  /* EP_* */
+    uint8_t synopt; /* EP_OPT_* | (wscale + 1) << 4 */
+    uint8_t wraps;  /* times nxt - isn passed 2^32 (saturates at 255: 1 TiB) */
 };
 
 /* Flow facts (flow.fflags). */
-#define FF_ORIG_IS_HI 0x01u    /* the originator is key endpoint [1] */
-#define FF_MIDSTREAM 0x02u     /* created without its handshake */
-#define FF_HANDSHAKE 0x04u     /* handshake completed in view */
-#define FF_RESET 0x08u         /* a RST was accepted */
-#define FF_CLOSED 0x10u        /* both FINs acknowledged */
-#define FF_DROP 0x20u          /* a callback asked to drop it */
-#define FF_PREV_SYN 0x40u      /* the previous segment was the originator's SYN */
-#define FF_PREV_SYNACK 0x80u   /* the previous segment was the responder's SYN-ACK */
+#define FF_ORIG_IS_HI  0x01u /* the originator is key endpoint [1] */
+#define FF_MIDSTREAM   0x02u /* created without its handshake */
+#define FF_HANDSHAKE   0x04u /* handshake completed in view */
+#define FF_RESET       0x08u /* a RST was accepted */
+#define FF_CLOSED      0x10u /* both FINs acknowledged */
+#define FF_DROP        0x20u /* a callback asked to drop it */
+#define FF_PREV_SYN    0x40u /* the previous segment was the originator's SYN */
+#define FF_PREV_SYNACK 0x80u /* the previous segment was the responder's SYN-ACK */
 
 struct tcpstate_flow {
-    struct flow_key key;     /* 38 */
-    uint8_t fflags;          /* FF_* */
-    uint8_t cls;             /* enum flow_class */
-    void *user;              /* application pointer */
-    uint64_t first_ts;       /* first segment, ns */
-    uint32_t age;            /* last_ts - first_ts, u32 minifloat (compact.h) */
-    uint16_t rtt[2];         /* SYN->SYN-ACK, SYN-ACK->ACK, us, u16 minifloat; 0 = none */
-    uint32_t prev, next;     /* activity list (or free list) links, pool indices */
-    struct endpoint ep[2];   /* indexed by tcpstate_side */
+    struct flow_key key;   /* 38 */
+    uint8_t fflags;        /* FF_* */
+    uint8_t cls;           /* enum flow_class */
+    void *user;            /* application pointer */
+    uint64_t first_ts;     /* first segment, ns */
+    uint32_t age;          /* last_ts - first_ts, u32 minifloat (compact.h) */
+    uint16_t rtt[2];       /* SYN->SYN-ACK, SYN-ACK->ACK, us, u16 minifloat; 0 = none */
+    uint32_t prev, next;   /* activity list (or free list) links, pool indices */
+    struct endpoint ep[2]; /* indexed by tcpstate_side */
 };
 _Static_assert(sizeof(struct endpoint) == 24, "endpoint layout");
 _Static_assert(sizeof(void *) > 4 ? sizeof(struct tcpstate_flow) == 120 : 1,
@@ -105,7 +105,7 @@ struct flowtable {
     uint32_t cap;
     uint32_t n_buckets;
     uint32_t ext_stride;
-    uint32_t idx_bits;           /* slot = tag << idx_bits | (index + 1) */
+    uint32_t idx_bits; /* slot = tag << idx_bits | (index + 1) */
     uint32_t used;
     uint32_t free_head;
     struct ft_list list[CLS_COUNT];
@@ -147,8 +147,7 @@ void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow
 /* Oldest flow of a class, or NULL. */
 struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_class cls);
 /* Next-newer flow on the same list, or NULL. */
-struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft,
-                                         const struct tcpstate_flow *f);
+struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struct tcpstate_flow *f);
 
 /* The flow to evict when the pool is empty, by the policy above; NULL if
  * only established flows are left and they may not be evicted. */

@@ -17,7 +17,7 @@ static inline uint64_t rotl(uint64_t x, unsigned b) { return (x << b) | (x >> (6
 static inline uint64_t load_le64(const uint8_t *p)
 {
     uint64_t v = 0;
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                               \
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
     __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     memcpy(&v, p, sizeof v);
 #else

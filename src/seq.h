@@ -19,10 +19,7 @@ static inline int seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
 static inline int seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
 
 /* lo <= x < lo + len, modulo 2^32 (the window test of RFC 9293 §3.10.7.4). */
-static inline int seq_in_window(uint32_t x, uint32_t lo, uint32_t len)
-{
-    return x - lo < len;
-}
+static inline int seq_in_window(uint32_t x, uint32_t lo, uint32_t len) { return x - lo < len; }
 
 /* Sequence numbers a segment occupies: its payload, plus one each for SYN and
  * FIN (RFC 9293 §3.4: "SEG.LEN = the number of octets occupied by the data

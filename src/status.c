@@ -7,7 +7,7 @@
 #include "tcpstate.h"
 
 #define STATUS_SPAN (TCPSTATE_STATUS_MAX - TCPSTATE_STATUS_MIN + 1)
-#define ST(s) [(s) - TCPSTATE_STATUS_MIN]
+#define ST(s)       [(s)-TCPSTATE_STATUS_MIN]
 
 struct status_text {
     const char *name;
@@ -24,8 +24,7 @@ static const struct status_text status_texts[] = {
                                    "no flow for a non-SYN segment and midstream pickup is off"},
     ST(TCPSTATE_E_INVAL) = {"TCPSTATE_E_INVAL", "invalid argument"},
     ST(TCPSTATE_E_LINKTYPE) = {"TCPSTATE_E_LINKTYPE", "unsupported link type"},
-    ST(TCPSTATE_E_TRUNCATED) = {"TCPSTATE_E_TRUNCATED",
-                                "headers cut by the capture's snap length"},
+    ST(TCPSTATE_E_TRUNCATED) = {"TCPSTATE_E_TRUNCATED", "headers cut by the capture's snap length"},
     ST(TCPSTATE_E_BAD_LINK) = {"TCPSTATE_E_BAD_LINK", "link-layer header too short"},
     ST(TCPSTATE_E_VLAN_DEPTH) = {"TCPSTATE_E_VLAN_DEPTH", "too many stacked VLAN tags"},
     ST(TCPSTATE_E_MPLS_DEPTH) = {"TCPSTATE_E_MPLS_DEPTH", "too many MPLS labels"},
@@ -35,8 +34,7 @@ static const struct status_text status_texts[] = {
     ST(TCPSTATE_E_BAD_IPV4_IHL) = {"TCPSTATE_E_BAD_IPV4_IHL", "bad IPv4 header length"},
     ST(TCPSTATE_E_BAD_IP_LENGTH) = {"TCPSTATE_E_BAD_IP_LENGTH",
                                     "IP length inconsistent with headers or frame"},
-    ST(TCPSTATE_E_BAD_IPV4_CHECKSUM) = {"TCPSTATE_E_BAD_IPV4_CHECKSUM",
-                                        "bad IPv4 header checksum"},
+    ST(TCPSTATE_E_BAD_IPV4_CHECKSUM) = {"TCPSTATE_E_BAD_IPV4_CHECKSUM", "bad IPv4 header checksum"},
     ST(TCPSTATE_E_BAD_IPV6_EXT) = {"TCPSTATE_E_BAD_IPV6_EXT",
                                    "malformed or overrunning IPv6 extension header"},
     ST(TCPSTATE_E_IPV6_EXT_CHAIN) = {"TCPSTATE_E_IPV6_EXT_CHAIN",
@@ -44,15 +42,12 @@ static const struct status_text status_texts[] = {
     ST(TCPSTATE_E_BAD_TCP_HEADER) = {"TCPSTATE_E_BAD_TCP_HEADER",
                                      "IP payload shorter than a TCP header"},
     ST(TCPSTATE_E_BAD_TCP_OFFSET) = {"TCPSTATE_E_BAD_TCP_OFFSET", "bad TCP data offset"},
-    ST(TCPSTATE_E_BAD_TCP_OPTION) = {"TCPSTATE_E_BAD_TCP_OPTION",
-                                     "TCP option with a bad length"},
+    ST(TCPSTATE_E_BAD_TCP_OPTION) = {"TCPSTATE_E_BAD_TCP_OPTION", "TCP option with a bad length"},
     ST(TCPSTATE_E_BAD_TCP_CHECKSUM) = {"TCPSTATE_E_BAD_TCP_CHECKSUM", "bad TCP checksum"},
     ST(TCPSTATE_E_NOMEM) = {"TCPSTATE_E_NOMEM", "memory buffer too small"},
-    ST(TCPSTATE_E_TABLE_FULL) = {"TCPSTATE_E_TABLE_FULL",
-                                 "flow table full and nothing evictable"},
+    ST(TCPSTATE_E_TABLE_FULL) = {"TCPSTATE_E_TABLE_FULL", "flow table full and nothing evictable"},
     ST(TCPSTATE_E_CALLBACK) = {"TCPSTATE_E_CALLBACK", "a callback asked to stop"},
-    ST(TCPSTATE_E_REENTRANT) = {"TCPSTATE_E_REENTRANT",
-                                "engine called from its own callback"},
+    ST(TCPSTATE_E_REENTRANT) = {"TCPSTATE_E_REENTRANT", "engine called from its own callback"},
     ST(TCPSTATE_E_DISABLED) = {"TCPSTATE_E_DISABLED",
                                "feature disabled in the engine configuration"},
 };
@@ -81,16 +76,11 @@ const char *tcpstate_status_name(tcpstate_status s)
 }
 
 static const char *const state_names[] = {
-    [TCPSTATE_CLOSED] = "CLOSED",
-    [TCPSTATE_LISTEN] = "LISTEN",
-    [TCPSTATE_SYN_SENT] = "SYN_SENT",
-    [TCPSTATE_SYN_RECEIVED] = "SYN_RECEIVED",
-    [TCPSTATE_ESTABLISHED] = "ESTABLISHED",
-    [TCPSTATE_FIN_WAIT_1] = "FIN_WAIT_1",
-    [TCPSTATE_FIN_WAIT_2] = "FIN_WAIT_2",
-    [TCPSTATE_CLOSE_WAIT] = "CLOSE_WAIT",
-    [TCPSTATE_CLOSING] = "CLOSING",
-    [TCPSTATE_LAST_ACK] = "LAST_ACK",
+    [TCPSTATE_CLOSED] = "CLOSED",           [TCPSTATE_LISTEN] = "LISTEN",
+    [TCPSTATE_SYN_SENT] = "SYN_SENT",       [TCPSTATE_SYN_RECEIVED] = "SYN_RECEIVED",
+    [TCPSTATE_ESTABLISHED] = "ESTABLISHED", [TCPSTATE_FIN_WAIT_1] = "FIN_WAIT_1",
+    [TCPSTATE_FIN_WAIT_2] = "FIN_WAIT_2",   [TCPSTATE_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TCPSTATE_CLOSING] = "CLOSING",         [TCPSTATE_LAST_ACK] = "LAST_ACK",
     [TCPSTATE_TIME_WAIT] = "TIME_WAIT",
 };
 _Static_assert(sizeof state_names / sizeof *state_names == TCPSTATE_STATE_COUNT,
@@ -103,12 +93,9 @@ const char *tcpstate_state_name(tcpstate_tcp_state s)
 }
 
 static const char *const event_names[] = {
-    [TCPSTATE_EV_SYN] = "SYN",
-    [TCPSTATE_EV_SYNACK] = "SYN-ACK",
-    [TCPSTATE_EV_ACK] = "ACK",
-    [TCPSTATE_EV_FIN] = "FIN",
-    [TCPSTATE_EV_RST] = "RST",
-    [TCPSTATE_EV_STATE_CHANGE] = "STATE",
+    [TCPSTATE_EV_SYN] = "SYN",      [TCPSTATE_EV_SYNACK] = "SYN-ACK",
+    [TCPSTATE_EV_ACK] = "ACK",      [TCPSTATE_EV_FIN] = "FIN",
+    [TCPSTATE_EV_RST] = "RST",      [TCPSTATE_EV_STATE_CHANGE] = "STATE",
     [TCPSTATE_EV_FLOW_END] = "END",
 };
 _Static_assert(sizeof event_names / sizeof *event_names == TCPSTATE_EV_COUNT,

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "engine.h"
-#include "track.h"
 #include "tcpstate.h"
+#include "track.h"
 #include "zeek.h"
 
 #define NS_PER_S UINT64_C(1000000000)
@@ -17,19 +17,19 @@
 /* Ports that mark the responder of a flow picked up midstream, besides all
  * ports below 1024: common services on registered ports. */
 static const uint16_t default_server_ports[] = {
-    1080, 1194, 1433, 1521, 1723, 1883, 2049, 2181, 2375, 2376, 3128, 3260, 3268, 3306,
-    3389, 3690, 4369, 5000, 5060, 5061, 5222, 5269, 5432, 5601, 5671, 5672, 5900, 5984,
-    6379, 6443, 6667, 6697, 7001, 8000, 8008, 8080, 8081, 8443, 8888, 9000, 9042, 9092,
-    9200, 9300, 9418, 11211, 27017,
+    1080, 1194, 1433, 1521, 1723, 1883, 2049, 2181, 2375, 2376,  3128,  3260,
+    3268, 3306, 3389, 3690, 4369, 5000, 5060, 5061, 5222, 5269,  5432,  5601,
+    5671, 5672, 5900, 5984, 6379, 6443, 6667, 6697, 7001, 8000,  8008,  8080,
+    8081, 8443, 8888, 9000, 9042, 9092, 9200, 9300, 9418, 11211, 27017,
 };
 
 #define KNOWN_FLAGS                                                                                \
     (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
-     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                    \
+     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                       \
      TCPSTATE_F_ZEEK_LIFETIME)
 
 #define MAX_USER_BYTES 4096u
-#define ENGINE_ALIGN 64u /* the bucket array is cache-line aligned */
+#define ENGINE_ALIGN   64u /* the bucket array is cache-line aligned */
 
 /* TCPSTATE_STATIC_BYTES() promises 16 KiB of fixed overhead and 128 bytes per
  * flow: the engine, alignment slack and the bucket rounding (at most 2
@@ -63,7 +63,7 @@ struct layout {
     struct ft_sizes ft;
     uint32_t user_bytes;
     uint32_t ext_stride;
-    size_t total;        /* including alignment slack */
+    size_t total; /* including alignment slack */
 };
 
 static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
@@ -467,8 +467,8 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key
 /* Find the flow of a segment, or create it. With TCPSTATE_F_ZEEK_LIFETIME a
  * flow Zeek would have ended by now, or that this SYN would replace, ends
  * first and the segment starts a new one. */
-static struct tcpstate_flow *find_flow(tcpstate_engine *e, const tcpstate_packet *pkt,
-                                       uint64_t ts, tcpstate_side *side, uint32_t *evflags,
+static struct tcpstate_flow *find_flow(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts,
+                                       tcpstate_side *side, uint32_t *evflags,
                                        tcpstate_status *why_none)
 {
     struct flow_key key;
@@ -530,8 +530,7 @@ static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pk
         (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags);
     }
     if (e->history_offset != UINT32_MAX) {
-        tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG,
-                               ts);
+        tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     tcpstate__flow_set_last_ts(f, ts);
     file_flow(e, f, ts);

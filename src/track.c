@@ -40,7 +40,7 @@
 #define sLA TCPSTATE_LAST_ACK
 #define sTW TCPSTATE_TIME_WAIT
 
-#define KEEP TRACK_KEEP
+#define KEEP  TRACK_KEEP
 #define REUSE TRACK_REUSE
 
 /* Guards: conditions a cell's target depends on. */
@@ -66,11 +66,11 @@ struct cell {
     uint8_t guard; /* enum guard */
 };
 
+/* clang-format off */
 #define T(s) {(s), G_NONE}
 #define TG(s, g) {(s), (g)}
 #define K {KEEP, G_NONE}
 
-/* clang-format off */
 /*
  * The SENDER's new state: what sending this step says about the endpoint.
  *
@@ -236,6 +236,12 @@ static int fin_acceptable(const struct seg *c)
     return seq_acceptable(c, c->pkt->seq + c->pkt->payload_len, 1);
 }
 
+/* Is this FIN one the sender already sent (same position)? */
+static int fin_repeats(const struct seg *c)
+{
+    return (c->snd->flags & EP_FIN) && c->pkt->seq + c->pkt->payload_len + 1u == c->snd->nxt;
+}
+
 /* Does this segment acknowledge everything up to and including x - 1? */
 static int acks_through(const struct seg *c, uint32_t x)
 {
@@ -304,7 +310,7 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
     case G_RCV_ACK_INFER:
         return snd->state == TCPSTATE_SYN_SENT ? cell->next : KEEP;
     case G_FIN_AGAIN:
-        if ((snd->flags & EP_FIN) && p->seq + p->payload_len + 1u == snd->nxt) {
+        if (fin_repeats(c)) {
             *flags |= TCPSTATE_EVF_RETRANSMIT;
         }
         return KEEP;
@@ -341,8 +347,8 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
 
 /* ------------------------------------------------------------------ events */
 
-static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side, const uint8_t before[2],
-                 const uint8_t after[2], uint32_t flags)
+static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
+                 const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     tcpstate_event ev;
     memset(&ev, 0, sizeof ev);
@@ -500,12 +506,14 @@ static void note_handshake(struct seg *c, const uint8_t before[2])
     struct tcpstate_flow *f = c->f;
     /* In microseconds, rounded: what the record keeps (compact.h). */
     uint64_t gap = (c->ts - tcpstate__flow_last_ts(f) + 500u) / 1000u;
-    if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES && c->s == TCPSTATE_RESP &&
-        has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN) && f->rtt[0] == 0) {
+    if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES &&
+        c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN) &&
+        f->rtt[0] == 0) {
         f->rtt[0] = u16f_encode(gap == 0 ? 1 : gap);
     }
-    if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES && c->s == TCPSTATE_ORIG &&
-        !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK) && f->rtt[1] == 0) {
+    if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
+        c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK) &&
+        f->rtt[1] == 0) {
         f->rtt[1] = u16f_encode(gap == 0 ? 1 : gap);
     }
     if (f->ep[0].state == sES && f->ep[1].state == sES && !(f->fflags & FF_MIDSTREAM)) {
@@ -597,6 +605,60 @@ void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcp
     }
 }
 
+/* RFC 9293 §3.10.7.4 "second, check the RST bit": an acceptable RST closes
+ * both ends; nothing else in the segment is processed. */
+static void apply_rst(struct seg *c, const uint8_t before[2])
+{
+    if (!rst_acceptable(c)) {
+        c->e->stats.rst_out_of_window++;
+        emit(c, TCPSTATE_EV_RST, (tcpstate_side)c->s, before, before,
+             c->evflags | TCPSTATE_EVF_OUT_OF_WINDOW);
+        return;
+    }
+    if (c->f->fflags & FF_RESET) {
+        c->evflags |= TCPSTATE_EVF_RETRANSMIT;
+    }
+    c->f->fflags |= FF_RESET;
+    run_step(c, TRACK_RST, TCPSTATE_EV_RST);
+}
+
+/* RFC 9293 §3.10.7.4 "eighth, check the FIN bit". A segment without ACK is
+ * dropped in synchronized states ("fifth"), so a bare FIN changes nothing;
+ * a FIN where the receiver cannot take it changes nothing either. */
+static void apply_fin(struct seg *c)
+{
+    uint8_t now[2] = {c->f->ep[0].state, c->f->ep[1].state};
+    if (!has(c, TCPSTATE_TH_ACK)) {
+        emit(c, TCPSTATE_EV_FIN, (tcpstate_side)c->s, now, now, c->evflags | TCPSTATE_EVF_BAD_ACK);
+    } else if (!fin_acceptable(c) && !fin_repeats(c)) {
+        c->e->stats.fin_out_of_window++;
+        emit(c, TCPSTATE_EV_FIN, (tcpstate_side)c->s, now, now,
+             c->evflags | TCPSTATE_EVF_OUT_OF_WINDOW);
+    } else {
+        c->fin_taken = 1;
+        run_step(c, TRACK_FIN, TCPSTATE_EV_FIN);
+    }
+}
+
+/* After the steps: the facts the segment leaves behind. */
+static void finish_segment(struct seg *c, const uint8_t before[2])
+{
+    struct tcpstate_flow *f = c->f;
+    note_handshake(c, before);
+    update_sender(c);
+
+    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
+    unsigned a = f->ep[0].state, b = f->ep[1].state;
+    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
+        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
+        f->fflags |= FF_CLOSED;
+    }
+    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
+    if (has(c, TCPSTATE_TH_SYN) && !has(c, TCPSTATE_TH_RST)) {
+        f->fflags |= has(c, TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
+    }
+}
+
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags)
@@ -612,35 +674,18 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
     c.rcv = &f->ep[c.r];
     c.ts = ts;
     c.seglen = seq_seg_len(pkt->payload_len, has(&c, TCPSTATE_TH_SYN), has(&c, TCPSTATE_TH_FIN));
-    c.evflags = evflags;
-    if (pkt->payload_len > 0) {
-        c.evflags |= TCPSTATE_EVF_DATA;
-    }
-    if (f->fflags & FF_MIDSTREAM) {
-        c.evflags |= TCPSTATE_EVF_MIDSTREAM;
-    }
+    c.evflags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
 
+    /* The steps in RFC 9293 §3.10.7.4 order: RST, SYN, the ACK field, FIN. */
     if (has(&c, TCPSTATE_TH_RST)) {
-        /* RFC 9293 §3.10.7.4 "second, check the RST bit": nothing else in the
-         * segment is processed. */
-        uint32_t flags = c.evflags;
-        if (rst_acceptable(&c)) {
-            int again = (f->fflags & FF_RESET) != 0;
-            if (again) {
-                c.evflags |= TCPSTATE_EVF_RETRANSMIT;
-            }
-            f->fflags |= FF_RESET;
-            run_step(&c, TRACK_RST, TCPSTATE_EV_RST);
-        } else {
-            flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
-            e->stats.rst_out_of_window++;
-            emit(&c, TCPSTATE_EV_RST, (tcpstate_side)c.s, before, before, flags);
-        }
+        apply_rst(&c, before);
     } else {
         if (has(&c, TCPSTATE_TH_SYN)) {
             int synack = has(&c, TCPSTATE_TH_ACK);
-            run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN);
+            run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN,
+                     synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN);
             if (c.reuse) {
                 return TRACK_REUSE;
             }
@@ -648,36 +693,9 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
             run_step(&c, TRACK_ACK, -1);
         }
         if (has(&c, TCPSTATE_TH_FIN)) {
-            /* RFC 9293 §3.10.7.4 "fifth": a segment without ACK is dropped in
-             * synchronized states, so a bare FIN changes nothing. */
-            uint32_t flags = c.evflags;
-            uint8_t now[2] = {f->ep[0].state, f->ep[1].state};
-            if (!has(&c, TCPSTATE_TH_ACK)) {
-                emit(&c, TCPSTATE_EV_FIN, (tcpstate_side)c.s, now, now, flags | TCPSTATE_EVF_BAD_ACK);
-            } else if (!fin_acceptable(&c) && !((c.snd->flags & EP_FIN) &&
-                                                pkt->seq + pkt->payload_len + 1u == c.snd->nxt)) {
-                e->stats.fin_out_of_window++;
-                emit(&c, TCPSTATE_EV_FIN, (tcpstate_side)c.s, now, now,
-                     flags | TCPSTATE_EVF_OUT_OF_WINDOW);
-            } else {
-                c.fin_taken = 1;
-                run_step(&c, TRACK_FIN, TCPSTATE_EV_FIN);
-            }
+            apply_fin(&c);
         }
     }
-
-    note_handshake(&c, before);
-    update_sender(&c);
-
-    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
-    unsigned a = f->ep[0].state, b = f->ep[1].state;
-    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
-        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
-        f->fflags |= FF_CLOSED;
-    }
-    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
-    if (has(&c, TCPSTATE_TH_SYN) && !has(&c, TCPSTATE_TH_RST)) {
-        f->fflags |= has(&c, TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
-    }
+    finish_segment(&c, before);
     return TRACK_DONE;
 }

@@ -8,9 +8,9 @@
 #include "engine.h"
 
 enum track_verdict {
-    TRACK_DONE = 0,  /* segment applied */
-    TRACK_REUSE = 1  /* a new connection reuses the 4-tuple: end this flow, start a new one
-                        and apply the segment to it; nothing was changed */
+    TRACK_DONE = 0, /* segment applied */
+    TRACK_REUSE = 1 /* a new connection reuses the 4-tuple: end this flow, start a new one
+                       and apply the segment to it; nothing was changed */
 };
 
 /* Set roles and assumed states of a flow created by `pkt` (the key's endpoint
@@ -43,7 +43,7 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
  * transition tables. */
 enum track_step { TRACK_SYN, TRACK_SYNACK, TRACK_ACK, TRACK_FIN, TRACK_RST, TRACK_STEPS };
 
-#define TRACK_KEEP 0xffu  /* cell target: no change */
+#define TRACK_KEEP  0xffu /* cell target: no change */
 #define TRACK_REUSE 0xfeu /* cell target: a new connection on this 4-tuple (sender only) */
 
 /* One cell of the transition tables (for tests): its target state, TRACK_KEEP

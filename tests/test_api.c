@@ -132,8 +132,7 @@ Test(api, history_needs_its_flag)
     cr_assert_not_null(f);
     char buf[8] = "x";
     tcpstate_conn_state cs;
-    cr_assert(eq(int, tcpstate_flow_history(e, f, buf, sizeof buf),
-                 TCPSTATE_E_DISABLED));
+    cr_assert(eq(int, tcpstate_flow_history(e, f, buf, sizeof buf), TCPSTATE_E_DISABLED));
     cr_assert(eq(str, buf, ""));
     cr_assert(eq(int, tcpstate_flow_conn_state(e, f, &cs), TCPSTATE_E_DISABLED));
     cr_assert(eq(int, tcpstate_flow_history(e, NULL, buf, sizeof buf), TCPSTATE_E_INVAL));
@@ -257,11 +256,11 @@ Test(api, engine_calls_from_a_callback_are_refused)
     tcpstate_callbacks cb;
     memset(&cb, 0, sizeof cb);
     cb.on_syn = reenter;
-    cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, &cb, NULL, &reenter_engine),
-                 TCPSTATE_OK));
+    cr_assert(
+        eq(int, tcpstate_init(mem, sizeof mem, &cfg, &cb, NULL, &reenter_engine), TCPSTATE_OK));
     struct seg syn = seg_make("10.0.0.1:1000", "10.0.0.2:80", TCPSTATE_TH_SYN, 1, 0, 0);
-    cr_assert(eq(int, tcpstate_feed(reenter_engine, 1, syn.bytes, syn.len, syn.len, 1),
-                 TCPSTATE_OK));
+    cr_assert(
+        eq(int, tcpstate_feed(reenter_engine, 1, syn.bytes, syn.len, syn.len, 1), TCPSTATE_OK));
     for (unsigned i = 0; i < 4; i++) {
         cr_assert(eq(int, reenter_results[i], TCPSTATE_E_REENTRANT), "call %u", i);
     }

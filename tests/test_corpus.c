@@ -43,8 +43,8 @@ static void feed_file(const char *path, int verify, struct tally *t)
     tcpstate_config_init(&cfg);
     cfg.max_flows = 4096;
     cfg.flags |= TCPSTATE_F_HISTORY | (verify ? TCPSTATE_F_VERIFY_CHECKSUMS : 0u);
-    cr_assert(eq(int, tcpstate_init(engine_mem, sizeof engine_mem, &cfg, NULL, NULL, &e),
-                 TCPSTATE_OK));
+    cr_assert(
+        eq(int, tcpstate_init(engine_mem, sizeof engine_mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
     uint32_t linktype = (uint32_t)pcap_datalink(p);
     struct pcap_pkthdr *h;
     const u_char *data;
@@ -60,8 +60,7 @@ static void feed_file(const char *path, int verify, struct tally *t)
         cr_assert(ge(int, ds, TCPSTATE_STATUS_MIN));
         cr_assert(le(int, ds, TCPSTATE_STATUS_MAX));
         /* The engine reports the decoder's verdict, or a tracking outcome for good frames. */
-        cr_assert(ds != TCPSTATE_OK ? fs == ds
-                                    : fs == TCPSTATE_OK || fs == TCPSTATE_SKIP_MIDSTREAM,
+        cr_assert(ds != TCPSTATE_OK ? fs == ds : fs == TCPSTATE_OK || fs == TCPSTATE_SKIP_MIDSTREAM,
                   "%s: decode %s, feed %s", path, tcpstate_status_name(ds),
                   tcpstate_status_name(fs));
         t->frames++;

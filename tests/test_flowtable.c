@@ -13,9 +13,9 @@
 #include "support/recorder.h"
 #include "tcpstate.h"
 
-#define A TCPSTATE_TH_ACK
-#define S TCPSTATE_TH_SYN
-#define F TCPSTATE_TH_FIN
+#define A  TCPSTATE_TH_ACK
+#define S  TCPSTATE_TH_SYN
+#define F  TCPSTATE_TH_FIN
 #define NS UINT64_C(1000000000)
 
 static _Alignas(64) uint8_t mem[1 << 20];
@@ -341,8 +341,8 @@ Test(flowtable, each_class_has_its_own_timeout)
     cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 3 * 60 * NS, 0), TCPSTATE_OK));
     cr_assert(eq(str, (char *)recorder_log(&rec), "END(closed); END(timeout)"));
     cr_assert(eq(int, has_port(5001), 1));
-    cr_assert(eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 6 * 24 * 3600 * NS, 0),
-                 TCPSTATE_OK));
+    cr_assert(
+        eq(int, tcpstate_expire(rec.engine, rec.frame_ts + 6 * 24 * 3600 * NS, 0), TCPSTATE_OK));
     cr_assert(eq(u64, stats().flows_active, 0));
 }
 

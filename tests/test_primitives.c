@@ -56,8 +56,10 @@ Test(seq, syn_and_fin_take_one_sequence_number_each)
 Test(hash, siphash13_matches_the_reference_outputs)
 {
     static const uint64_t want[] = {
-        UINT64_C(0xd1fba762150c532c), UINT64_C(0x68a914128e01e473),
-        UINT64_C(0x010bac45c41e3669), UINT64_C(0x4d4c9a4a8ef6e0ad),
+        UINT64_C(0xd1fba762150c532c),
+        UINT64_C(0x68a914128e01e473),
+        UINT64_C(0x010bac45c41e3669),
+        UINT64_C(0x4d4c9a4a8ef6e0ad),
     };
     uint8_t key[16] = {0}, in[8];
     for (unsigned i = 0; i < sizeof in; i++) {
@@ -74,7 +76,8 @@ Test(hash, the_key_changes_every_output)
     uint8_t k0[16] = {0}, k1[16] = {0};
     k1[15] = 1;
     uint8_t in[38] = {10, 0, 0, 1};
-    cr_assert(ne(u64, tcpstate__siphash13(k0, in, sizeof in), tcpstate__siphash13(k1, in, sizeof in)));
+    cr_assert(
+        ne(u64, tcpstate__siphash13(k0, in, sizeof in), tcpstate__siphash13(k1, in, sizeof in)));
 }
 
 Test(compact, small_values_are_exact_and_large_ones_close)

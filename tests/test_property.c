@@ -15,7 +15,7 @@
 #include "tcpstate.h"
 
 #define CAPACITY 3
-#define TUPLES 6
+#define TUPLES   6
 
 enum { CL, LI, SS, SR, ES, F1, F2, CW, CG, LA, TW };
 
@@ -27,9 +27,8 @@ enum { CL, LI, SS, SR, ES, F1, F2, CW, CG, LA, TW };
  * LISTEN is never inferred. Both orders of each asymmetric pair are allowed,
  * as either side may open (midstream) or close first. */
 static const int allowed_pairs[][2] = {
-    {CL, CL}, {SS, CL}, {SR, SR}, {ES, SR}, {SR, ES}, {ES, ES}, {F1, CW}, {CW, F1},
-    {F2, CW}, {CW, F2}, {TW, LA}, {LA, TW}, {CG, CG}, {TW, CG}, {CG, TW}, {TW, TW},
-    {TW, CL}, {CL, TW},
+    {CL, CL}, {SS, CL}, {SR, SR}, {ES, SR}, {SR, ES}, {ES, ES}, {F1, CW}, {CW, F1}, {F2, CW},
+    {CW, F2}, {TW, LA}, {LA, TW}, {CG, CG}, {TW, CG}, {CG, TW}, {TW, TW}, {TW, CL}, {CL, TW},
 };
 
 static int allowed(int o, int r)
@@ -52,12 +51,12 @@ static uint32_t next_rand(void)
 }
 
 static const char *const clients[TUPLES] = {
-    "10.0.0.1:40000", "10.0.0.1:40001", "10.0.0.3:40000",
+    "10.0.0.1:40000", "10.0.0.1:40001",      "10.0.0.3:40000",
     "10.0.0.4:5555",  "[2001:db8::1]:40000", "[2001:db8::1]:40001",
 };
 static const char *const servers[TUPLES] = {
-    "10.0.0.2:80", "10.0.0.2:80", "10.0.0.2:443", "10.0.0.2:6000", "[2001:db8::2]:80",
-    "[2001:db8::2]:22",
+    "10.0.0.2:80",   "10.0.0.2:80",      "10.0.0.2:443",
+    "10.0.0.2:6000", "[2001:db8::2]:80", "[2001:db8::2]:22",
 };
 
 static const uint16_t flag_choices[] = {
@@ -137,7 +136,8 @@ Test(property, random_traffic_keeps_capacity_and_reachable_state_pairs)
         uint64_t ts = UINT64_C(1) << 40;
         for (unsigned i = 0; i < 5000; i++, frames++) {
             unsigned t = next_rand() % TUPLES, from_server = next_rand() % 2;
-            uint16_t flags = flag_choices[next_rand() % (sizeof flag_choices / sizeof *flag_choices)];
+            uint16_t flags =
+                flag_choices[next_rand() % (sizeof flag_choices / sizeof *flag_choices)];
             /* Most frames continue the conversation coherently (the sequence number where
              * the sender left off, an acknowledgment of all the peer sent), each part
              * independently, so handshakes and closes (crossing ones too) complete. */
@@ -153,15 +153,18 @@ Test(property, random_traffic_keeps_capacity_and_reachable_state_pairs)
                                        : seg_make(clients[t], servers[t], flags, seq, ack, len);
             cr_assert(gt(sz, s.len, 0));
             ts += next_rand() % 2000000000u; /* up to 2 s: some flows time out */
-            tcpstate_status st = tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s.bytes, s.len, s.len, ts);
-            cr_assert(st == TCPSTATE_OK || st == TCPSTATE_E_TABLE_FULL || st == TCPSTATE_SKIP_MIDSTREAM,
+            tcpstate_status st =
+                tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s.bytes, s.len, s.len, ts);
+            cr_assert(st == TCPSTATE_OK || st == TCPSTATE_E_TABLE_FULL ||
+                          st == TCPSTATE_SKIP_MIDSTREAM,
                       "status %s", tcpstate_status_name(st));
             tcpstate_stats stats;
             tcpstate_get_stats(e, &stats);
             cr_assert(le(u64, stats.flows_active, CAPACITY));
             cr_assert(eq(int, tcpstate_foreach(e, check_flow, NULL), TCPSTATE_OK));
             if (next_rand() % 64 == 0) {
-                cr_assert(eq(int, tcpstate_expire(e, ts + next_rand(), next_rand() % 3), TCPSTATE_OK));
+                cr_assert(
+                    eq(int, tcpstate_expire(e, ts + next_rand(), next_rand() % 3), TCPSTATE_OK));
             }
         }
         cr_assert(eq(int, tcpstate_finish(e), TCPSTATE_OK));
@@ -173,7 +176,8 @@ Test(property, random_traffic_keeps_capacity_and_reachable_state_pairs)
             if (seen[o][r]) {
                 n_seen++;
                 size_t l = strlen(list);
-                snprintf(list + l, sizeof list - l, " %s/%s", tcpstate_state_name((tcpstate_tcp_state)o),
+                snprintf(list + l, sizeof list - l, " %s/%s",
+                         tcpstate_state_name((tcpstate_tcp_state)o),
                          tcpstate_state_name((tcpstate_tcp_state)r));
             }
         }

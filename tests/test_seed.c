@@ -90,9 +90,11 @@ static void expect_event(unsigned i, uint64_t frame, tcpstate_event_kind kind, t
     }
     cr_expect(eq(u32, s->seq, seq), "frame %llu seq", (unsigned long long)frame);
     cr_expect(eq(str, (char *)tcpstate_state_name((tcpstate_tcp_state)s->after[TCPSTATE_ORIG]),
-                 (char *)tcpstate_state_name(client)), "frame %llu client", (unsigned long long)frame);
+                 (char *)tcpstate_state_name(client)),
+              "frame %llu client", (unsigned long long)frame);
     cr_expect(eq(str, (char *)tcpstate_state_name((tcpstate_tcp_state)s->after[TCPSTATE_RESP]),
-                 (char *)tcpstate_state_name(server)), "frame %llu server", (unsigned long long)frame);
+                 (char *)tcpstate_state_name(server)),
+              "frame %llu server", (unsigned long long)frame);
 }
 
 Test(seed, frames_1_to_3_are_the_handshake_with_the_articles_numbers)

@@ -24,7 +24,10 @@
 static _Alignas(64) uint8_t engine_mem[1 << 20];
 static struct recorder rec;
 
-static void start(void) { cr_assert_not_null(recorder_start(&rec, engine_mem, sizeof engine_mem, NULL)); }
+static void start(void)
+{
+    cr_assert_not_null(recorder_start(&rec, engine_mem, sizeof engine_mem, NULL));
+}
 
 #define PLAY(...)                                                                                  \
     do {                                                                                           \
@@ -79,7 +82,7 @@ static tcpstate_stats stats(void)
 #define HANDSHAKE                                                                                  \
     {CLI, SRV, S, 1000, 0, 0}, {SRV, CLI, S | A, 5000, 1001, 0}, { CLI, SRV, A, 1001, 5001, 0 }
 #define HANDSHAKE_LOG                                                                              \
-    "SYN(o) o:CLOSED>SYN_SENT; SYN-ACK(r) r:CLOSED>SYN_RECEIVED o:SYN_SENT>ESTABLISHED; "           \
+    "SYN(o) o:CLOSED>SYN_SENT; SYN-ACK(r) r:CLOSED>SYN_RECEIVED o:SYN_SENT>ESTABLISHED; "          \
     "ACK(o) r:SYN_RECEIVED>ESTABLISHED"
 
 TestSuite(track, .init = start);
@@ -193,7 +196,8 @@ Test(track, final_ack_must_acknowledge_the_synack)
 Test(track, syn_with_data_tfo_synack_may_acknowledge_the_data)
 {
     /* RFC 7413: the server acknowledges the SYN's 20 bytes in its SYN-ACK. */
-    PLAY({CLI, SRV, S, 1000, 0, 20}, {SRV, CLI, S | A, 5000, 1021, 0}, {CLI, SRV, A, 1021, 5001, 0});
+    PLAY({CLI, SRV, S, 1000, 0, 20}, {SRV, CLI, S | A, 5000, 1021, 0},
+         {CLI, SRV, A, 1021, 5001, 0});
     EXPECT_LOG(HANDSHAKE_LOG);
     expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_ESTABLISHED);
     cr_assert(eq(u64, info_of_flow().bytes[TCPSTATE_ORIG], 20));
@@ -408,29 +412,60 @@ struct rst_case {
 };
 
 static const struct rst_case rst_cases[] = {
-    {"SYN_SENT receiver", {{CLI, SRV, S, 1000, 0, 0}}, 1, {SRV, CLI, R | A, 0, 1001, 0},
-     TCPSTATE_SYN_SENT, TCPSTATE_CLOSED},
-    {"SYN_RECEIVED receiver", {{CLI, SRV, S, 1000, 0, 0}, {SRV, CLI, S | A, 5000, 1001, 0}}, 2,
-     {CLI, SRV, R, 1001, 0, 0}, TCPSTATE_ESTABLISHED, TCPSTATE_SYN_RECEIVED},
-    {"ESTABLISHED", {HANDSHAKE}, 3, {SRV, CLI, R | A, 5001, 1001, 0}, TCPSTATE_ESTABLISHED,
+    {"SYN_SENT receiver",
+     {{CLI, SRV, S, 1000, 0, 0}},
+     1,
+     {SRV, CLI, R | A, 0, 1001, 0},
+     TCPSTATE_SYN_SENT,
+     TCPSTATE_CLOSED},
+    {"SYN_RECEIVED receiver",
+     {{CLI, SRV, S, 1000, 0, 0}, {SRV, CLI, S | A, 5000, 1001, 0}},
+     2,
+     {CLI, SRV, R, 1001, 0, 0},
+     TCPSTATE_ESTABLISHED,
+     TCPSTATE_SYN_RECEIVED},
+    {"ESTABLISHED",
+     {HANDSHAKE},
+     3,
+     {SRV, CLI, R | A, 5001, 1001, 0},
+     TCPSTATE_ESTABLISHED,
      TCPSTATE_ESTABLISHED},
-    {"FIN_WAIT_1 receiver", {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}}, 4,
-     {SRV, CLI, R, 5001, 0, 0}, TCPSTATE_FIN_WAIT_1, TCPSTATE_CLOSE_WAIT},
+    {"FIN_WAIT_1 receiver",
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}},
+     4,
+     {SRV, CLI, R, 5001, 0, 0},
+     TCPSTATE_FIN_WAIT_1,
+     TCPSTATE_CLOSE_WAIT},
     {"CLOSE_WAIT receiver",
-     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}}, 4, {CLI, SRV, R, 1002, 0, 0},
-     TCPSTATE_FIN_WAIT_1, TCPSTATE_CLOSE_WAIT},
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}},
+     4,
+     {CLI, SRV, R, 1002, 0, 0},
+     TCPSTATE_FIN_WAIT_1,
+     TCPSTATE_CLOSE_WAIT},
     {"FIN_WAIT_2 receiver",
-     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, A, 5001, 1002, 0}}, 5,
-     {SRV, CLI, R, 5001, 0, 0}, TCPSTATE_FIN_WAIT_2, TCPSTATE_CLOSE_WAIT},
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, A, 5001, 1002, 0}},
+     5,
+     {SRV, CLI, R, 5001, 0, 0},
+     TCPSTATE_FIN_WAIT_2,
+     TCPSTATE_CLOSE_WAIT},
     {"CLOSING receiver",
-     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1001, 0}}, 5,
-     {SRV, CLI, R, 5002, 0, 0}, TCPSTATE_CLOSING, TCPSTATE_CLOSING},
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1001, 0}},
+     5,
+     {SRV, CLI, R, 5002, 0, 0},
+     TCPSTATE_CLOSING,
+     TCPSTATE_CLOSING},
     {"LAST_ACK receiver",
-     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1002, 0}}, 5,
-     {CLI, SRV, R, 1002, 0, 0}, TCPSTATE_TIME_WAIT, TCPSTATE_LAST_ACK},
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1002, 0}},
+     5,
+     {CLI, SRV, R, 1002, 0, 0},
+     TCPSTATE_TIME_WAIT,
+     TCPSTATE_LAST_ACK},
     {"TIME_WAIT receiver",
-     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1002, 0}}, 5,
-     {SRV, CLI, R, 5002, 0, 0}, TCPSTATE_TIME_WAIT, TCPSTATE_LAST_ACK},
+     {HANDSHAKE, {CLI, SRV, F | A, 1001, 5001, 0}, {SRV, CLI, F | A, 5001, 1002, 0}},
+     5,
+     {SRV, CLI, R, 5002, 0, 0},
+     TCPSTATE_TIME_WAIT,
+     TCPSTATE_LAST_ACK},
 };
 
 Test(track, rst_in_every_state_closes_both_endpoints)
@@ -581,8 +616,9 @@ Test(track, byte_counts_pass_4_gib)
         frame[lay.l4 + 5] = (uint8_t)(seq >> 16);
         frame[lay.l4 + 6] = (uint8_t)(seq >> 8);
         frame[lay.l4 + 7] = (uint8_t)seq;
-        cr_assert(eq(int, tcpstate_feed(rec.engine, TCPSTATE_LINKTYPE_ETHERNET, frame, lay.l4 + 20,
-                                        len, rec.frame_ts),
+        cr_assert(eq(int,
+                     tcpstate_feed(rec.engine, TCPSTATE_LINKTYPE_ETHERNET, frame, lay.l4 + 20, len,
+                                   rec.frame_ts),
                      TCPSTATE_OK));
         seq += 61440;
     }

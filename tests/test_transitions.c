@@ -56,8 +56,7 @@ static const char *const rfc_receiver[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
     /* Receiving a SYN-ACK: SYN-SENT becomes ESTABLISHED if ISS < SEG.ACK =< SND.NXT
      * (§3.10.7.3); SYN-RECEIVED (simultaneous open) likewise on an acceptable ACK
      * (§3.10.7.4 "fifth"). */
-    [TRACK_SYNACK] = {"-", "-", "ESTABLISHED?", "ESTABLISHED?", "-", "-", "-", "-", "-", "-",
-                      "-"},
+    [TRACK_SYNACK] = {"-", "-", "ESTABLISHED?", "ESTABLISHED?", "-", "-", "-", "-", "-", "-", "-"},
     /* Receiving an ACK (§3.10.7.4 "fifth"): SYN-RECEIVED to ESTABLISHED if it acknowledges
      * the SYN; FIN-WAIT-1 to FIN-WAIT-2, CLOSING to TIME-WAIT, LAST-ACK to CLOSED if it
      * covers our FIN. A CLOSED peer of a SYN-SENT sender must have sent the SYN-ACK we
@@ -93,8 +92,9 @@ static void check_table(int receiver, const char *const want[TRACK_STEPS][TCPSTA
             tcpstate__track_cell(receiver, (enum track_step)st, (tcpstate_tcp_state)s, &next,
                                  &guarded);
             describe(next, guarded, got, sizeof got);
-            cr_expect(eq(str, got, (char *)want[st][s]), "%s %s %s", receiver ? "receiving" : "sending",
-                      step_names[st], tcpstate_state_name((tcpstate_tcp_state)s));
+            cr_expect(eq(str, got, (char *)want[st][s]), "%s %s %s",
+                      receiver ? "receiving" : "sending", step_names[st],
+                      tcpstate_state_name((tcpstate_tcp_state)s));
         }
     }
 }

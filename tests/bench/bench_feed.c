@@ -25,14 +25,14 @@
 #include "support/frames.h"
 #include "tcpstate.h"
 
-#define CHUNK 65536u
+#define CHUNK     65536u
 #define MAX_FRAME 128u
 
 enum phase { P_SYN, P_SYNACK, P_ACK, P_DATA, P_FIN1, P_ACK1, P_FIN2, P_ACK2, P_DONE };
 
 struct conn {
-    uint32_t id;       /* selects addresses and ports */
-    uint32_t seq[2];   /* next sequence number of client [0] and server [1] */
+    uint32_t id;     /* selects addresses and ports */
+    uint32_t seq[2]; /* next sequence number of client [0] and server [1] */
     uint8_t phase;
     uint8_t data_left; /* data segments still to send */
     uint8_t closer;    /* side that sends the first FIN */
@@ -205,9 +205,9 @@ static void run(uint32_t n_flows, uint64_t packets)
     while (next_id < 2 * n_flows) {
         generate(ch, conns, n_flows, &next_id);
         for (uint32_t i = 0; i < CHUNK; i++) {
-            warm_ok += tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET,
-                                     ch->bytes + (size_t)i * MAX_FRAME, ch->caplen[i],
-                                     ch->wirelen[i], ts += 1000) == TCPSTATE_OK;
+            warm_ok +=
+                tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, ch->bytes + (size_t)i * MAX_FRAME,
+                              ch->caplen[i], ch->wirelen[i], ts += 1000) == TCPSTATE_OK;
         }
     }
     (void)warm_ok;
@@ -236,8 +236,8 @@ static void run(uint32_t n_flows, uint64_t packets)
     tcpstate_get_stats(e, &st);
     double ns_feed = t_feed * 1e9 / (double)done, ns_dec = t_decode * 1e9 / (double)done;
     printf("%9u  %10llu  %7.2f  %11.1f  %13.1f  %10.2f  %10.1f  %8llu\n", n_flows,
-           (unsigned long long)done, (double)done / t_feed / 1e6, ns_feed, ns_dec,
-           ns_feed / ns_dec, (double)bytes / cfg.max_flows, (unsigned long long)st.flows_active);
+           (unsigned long long)done, (double)done / t_feed / 1e6, ns_feed, ns_dec, ns_feed / ns_dec,
+           (double)bytes / cfg.max_flows, (unsigned long long)st.flows_active);
     if (ok != 2 * done) {
         fprintf(stderr, "warning: %llu frames not OK\n", (unsigned long long)(2 * done - ok));
     }

@@ -20,9 +20,9 @@
 #define MAX_FLOWS 16u
 
 static const uint32_t linktypes[] = {
-    TCPSTATE_LINKTYPE_ETHERNET,  TCPSTATE_LINKTYPE_RAW,        TCPSTATE_LINKTYPE_IPV4,
-    TCPSTATE_LINKTYPE_IPV6,      TCPSTATE_LINKTYPE_LINUX_SLL,  TCPSTATE_LINKTYPE_LINUX_SLL2,
-    TCPSTATE_LINKTYPE_NULL,      TCPSTATE_LINKTYPE_LOOP,       147 /* not supported */
+    TCPSTATE_LINKTYPE_ETHERNET, TCPSTATE_LINKTYPE_RAW,       TCPSTATE_LINKTYPE_IPV4,
+    TCPSTATE_LINKTYPE_IPV6,     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
+    TCPSTATE_LINKTYPE_NULL,     TCPSTATE_LINKTYPE_LOOP,      147 /* not supported */
 };
 
 static _Alignas(64) uint8_t arena[1 << 16];
@@ -85,7 +85,7 @@ static int on_event(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
     }
     /* Now and then ask for a drop, to exercise it. */
     return ev->kind == TCPSTATE_EV_RST && (fi.pkts[0] & 3) == 3 ? TCPSTATE_CB_DROP_FLOW
-                                                                  : TCPSTATE_CB_CONTINUE;
+                                                                : TCPSTATE_CB_CONTINUE;
 }
 
 /* Live flows are not ended: forget any recycled record. */

@@ -82,8 +82,8 @@ tcpstate_engine *recorder_start(struct recorder *rec, void *mem, size_t len,
     tcpstate_callbacks cb;
     memset(rec, 0, sizeof *rec);
     rec->act_kind = -1;
-    rec->show_flags = TCPSTATE_EVF_RETRANSMIT | TCPSTATE_EVF_OUT_OF_WINDOW |
-                      TCPSTATE_EVF_BAD_ACK | TCPSTATE_EVF_SIMULTANEOUS;
+    rec->show_flags = TCPSTATE_EVF_RETRANSMIT | TCPSTATE_EVF_OUT_OF_WINDOW | TCPSTATE_EVF_BAD_ACK |
+                      TCPSTATE_EVF_SIMULTANEOUS;
     rec->frame_ts = UINT64_C(1000000000);
     if (cfg == NULL) {
         tcpstate_config_init(&def);

@@ -23,10 +23,10 @@ struct recorder {
     tcpstate_engine *engine;
     char log[16384];
     size_t len;
-    uint64_t last_frame;     /* frame of the last logged event */
-    int any;                 /* something logged */
+    uint64_t last_frame; /* frame of the last logged event */
+    int any;             /* something logged */
     unsigned counts[TCPSTATE_EV_COUNT];
-    uint32_t show_flags;     /* TCPSTATE_EVF_* bits printed; default set by recorder_start */
+    uint32_t show_flags; /* TCPSTATE_EVF_* bits printed; default set by recorder_start */
     /* Behaviour switches for callback-result tests: answer `result` to the
      * n-th event (1-based) of kind `act_kind` (-1: none). */
     int act_kind;
@@ -36,7 +36,7 @@ struct recorder {
     int try_reenter;
     tcpstate_status reenter_status;
     tcpstate_flow *last_flow;
-    uint64_t frame_ts;       /* timestamp recorder_feed uses next (advances 1 ms per frame) */
+    uint64_t frame_ts; /* timestamp recorder_feed uses next (advances 1 ms per frame) */
 };
 
 /* Route every callback to the recorder. */
@@ -57,7 +57,7 @@ struct step {
     const char *from, *to; /* "a.b.c.d:port" */
     uint16_t flags;        /* TCPSTATE_TH_* */
     uint32_t seq, ack;
-    size_t len;            /* payload bytes */
+    size_t len; /* payload bytes */
 };
 
 /* Feed steps in order at the recorder's clock; returns the number fed with

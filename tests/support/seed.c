@@ -19,7 +19,7 @@ struct seed_row {
 };
 
 #define SA (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK)
-#define A TCPSTATE_TH_ACK
+#define A  TCPSTATE_TH_ACK
 #define PA (TCPSTATE_TH_PSH | TCPSTATE_TH_ACK)
 #define FA (TCPSTATE_TH_FIN | TCPSTATE_TH_ACK)
 
@@ -69,10 +69,10 @@ int seed_build(struct seed_frame out[SEED_FRAMES])
     for (unsigned i = 0; i < SEED_FRAMES; i++) {
         const struct seed_row *r = &rows[i];
         int on1038 = r->client_port == 1038;
-        uint32_t *mine = r->dir == C2S ? (on1038 ? &cli1038 : &cli1028)
-                                       : (on1038 ? &srv1038 : &srv1028);
-        uint32_t *theirs = r->dir == C2S ? (on1038 ? &srv1038 : &srv1028)
-                                         : (on1038 ? &cli1038 : &cli1028);
+        uint32_t *mine =
+            r->dir == C2S ? (on1038 ? &cli1038 : &cli1028) : (on1038 ? &srv1038 : &srv1028);
+        uint32_t *theirs =
+            r->dir == C2S ? (on1038 ? &srv1038 : &srv1028) : (on1038 ? &cli1038 : &cli1028);
         char client_ep[32], server_ep[32];
         struct frame_spec spec;
 

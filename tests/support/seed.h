@@ -18,14 +18,14 @@
 #define SEED_FRAMES 20
 
 /* The article's numbers. */
-#define SEED_CLIENT_ISN 1791872318u        /* frame 1 */
-#define SEED_SERVER_ISN 3880988084u        /* frame 2 */
-#define SEED_SERVER_FIN_SEQ 1803774978u    /* frame 17 */
-#define SEED_CLIENT_FIN_SEQ 846902939u     /* frame 19 */
+#define SEED_CLIENT_ISN     1791872318u /* frame 1 */
+#define SEED_SERVER_ISN     3880988084u /* frame 2 */
+#define SEED_SERVER_FIN_SEQ 1803774978u /* frame 17 */
+#define SEED_CLIENT_FIN_SEQ 846902939u  /* frame 19 */
 
 struct seed_frame {
-    uint64_t ts;      /* ns since the epoch */
-    struct seg seg;   /* the Ethernet frame */
+    uint64_t ts;    /* ns since the epoch */
+    struct seg seg; /* the Ethernet frame */
 };
 
 /* Build the 20 frames in capture order (index 0 is frame 1). Returns 0 on success. */
