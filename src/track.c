@@ -295,7 +295,8 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
             *flags |= TCPSTATE_EVF_RETRANSMIT;
             st->syn_retransmits++;
         } else if (!(snd->flags & EP_SYNACK) && (snd->flags & EP_SYN) && p->seq == snd->isn) {
-            /* First SYN-ACK of a simultaneous open: its SYN was already seen. */
+            /* First SYN-ACK of a simultaneous open (its own SYN was seen; from
+             * SYN_SENT, the crossing SYN it answers was not). */
             *flags |= TCPSTATE_EVF_SIMULTANEOUS;
         } else {
             *flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
