@@ -407,6 +407,15 @@ typedef enum tcpstate_end_reason {
                                               match: the handshake did not advance. */
 #define TCPSTATE_EVF_SIMULTANEOUS 0x20u  /**< Part of a simultaneous open or close. */
 #define TCPSTATE_EVF_DATA 0x40u          /**< The segment carries payload. */
+#define TCPSTATE_EVF_IMPLAUSIBLE 0x80u   /**< The segment's ACK acknowledges data the peer
+                                              never sent (or lies far behind), or its
+                                              sequence number is outside the receiver's
+                                              window: believed in nothing, no state changed
+                                              (docs/state-machine.md, "Plausibility"). */
+#define TCPSTATE_EVF_RST_INEXACT 0x100u  /**< A RST inside the receiver's window but not at
+                                              the exact sequence number it expects: not
+                                              applied (RFC 5961 §3.2); the flow ages on the
+                                              embryonic timeout until traffic resumes. */
 /** @} */
 
 /**
@@ -425,10 +434,14 @@ typedef struct tcpstate_flow tcpstate_flow;
                                                  (roles inferred, both ESTABLISHED assumed).
                                                  Default on. Off: such frames are counted
                                                  and ignored. */
-#define TCPSTATE_F_EVICT_ESTABLISHED 0x0002u /**< When full and no closing or embryonic
-                                                  flow is left, evict the longest-idle
-                                                  established flow rather than refusing the
-                                                  new one. Default on. */
+#define TCPSTATE_F_EVICT_ESTABLISHED 0x0002u /**< When the table is full and no finished
+                                                  or unconfirmed flow is left, let a new
+                                                  flow opened by a SYN evict the
+                                                  longest-idle confirmed flow rather than be
+                                                  refused. A flow picked up midstream never
+                                                  evicts a confirmed one. Default on: an
+                                                  IDS must see new connections, and one-way
+                                                  floods cannot use it. */
 #define TCPSTATE_F_VERIFY_CHECKSUMS 0x0004u /**< Verify IPv4 and TCP checksums; frames
                                                  with a bad one are counted and not
                                                  tracked. Default off: captures taken on a
@@ -439,6 +452,11 @@ typedef struct tcpstate_flow tcpstate_flow;
 #define TCPSTATE_F_NO_WINDOW_CHECK 0x0010u  /**< USE WITH CAUTION: accept RST and FIN at
                                                  any sequence number. Lets blind injection
                                                  close tracked flows. Default off. */
+#define TCPSTATE_F_RST_IN_WINDOW 0x0080u    /**< Accept any RST inside the receiver's window,
+                                                 as stacks before RFC 5961 do, rather than
+                                                 only the exact expected sequence number.
+                                                 Blind resets then succeed at window/2^32
+                                                 odds. Default off. */
 #define TCPSTATE_F_HISTORY 0x0020u          /**< Keep a Zeek-compatible history string and
                                                  the facts conn_state needs, per flow
                                                  (costs TCPSTATE_HISTORY_BYTES per flow).
@@ -473,9 +491,13 @@ typedef struct tcpstate_config {
     uint32_t expire_budget;   /**< Flows tcpstate_feed() may examine for expiry per call
                                    (0: expire only in tcpstate_expire()). Default 2. */
     uint8_t hash_key[16];     /**< Key of the flow hash (SipHash-1-3). The default all-zero
-                                   key is not flood resistant: set a secret random key when
-                                   the traffic may be hostile (IDS use). The library never
-                                   reads randomness itself. */
+                                   key is public, so it is not collision resistant: anyone can
+                                   aim tuples at a chosen flow's buckets. Draw 16 bytes from the
+                                   operating system's random source (getrandom(),
+                                   arc4random_buf(), a hardware RNG) per engine, and keep them
+                                   secret; a fixed key is only for reproducible tests. The
+                                   library never reads randomness itself; an engine with the
+                                   all-zero key says so in tcpstate_stats::weak_hash_key. */
     uint64_t timeout_embryonic; /**< Idle timeout while the handshake is incomplete.
                                      Default 120 s. */
     uint64_t timeout_established; /**< Idle timeout of an established flow. Default 5 days. */
@@ -932,6 +954,17 @@ typedef struct tcpstate_stats {
     uint64_t syn_retransmits;   /**< Retransmitted SYNs and SYN-ACKs. */
     uint64_t bad_acks;          /**< SYN-ACKs and ACKs that failed the handshake check. */
     uint64_t time_backwards;    /**< Timestamps older than the newest seen (clamped). */
+    uint64_t acks_implausible;  /**< Segments whose ACK acknowledged data the peer never sent,
+                                     or lay far behind: ignored (TCPSTATE_EVF_IMPLAUSIBLE). */
+    uint64_t seq_out_of_window; /**< Segments (not RST, not SYN) whose sequence number was
+                                     outside the receiver's window: ignored. */
+    uint64_t rst_inexact;       /**< In-window RSTs not at the exact expected sequence number:
+                                     not applied (TCPSTATE_EVF_RST_INEXACT). */
+    uint64_t syn_in_synchronized; /**< SYNs with a new ISN on a synchronized connection:
+                                       ignored (RFC 5961 §4). */
+    uint64_t weak_hash_key;     /**< 1 if the engine's hash key is all zero: anyone can compute
+                                     the flow hash and aim collisions at chosen flows. An IDS
+                                     should refuse such an engine; see tcpstate_config. */
 } tcpstate_stats;
 
 /**

@@ -25,6 +25,7 @@ struct tcpstate_engine {
     uint64_t frame_no;     /* tcpstate_feed() calls */
     uint8_t in_callback;   /* re-entry guard */
     uint8_t stop;          /* a callback returned STOP during this call */
+    uint8_t weak_key;      /* the hash key is all zero (tcpstate_stats.weak_hash_key) */
     uint32_t sweep;        /* next record the Zeek-lifetime expiry sweep looks at */
     uint64_t expiry_floor; /* no flow's idle deadline comes before this */
     tcpstate_stats stats;

@@ -328,20 +328,22 @@ void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)
 
 /* ------------------------------------------------------------------ eviction */
 
-/* Eviction preference of a class: lower goes first; -1 never. Closed and
- * closing flows are nearly done (Linux's early_drop prefers them too), and
- * embryonic ones go before established so that a SYN flood cannot push out
- * established connections. */
+/* Eviction preference of a class: lower goes first; -1 never. Finished
+ * flows (TIME_WAIT, closed) have nothing left to report, so they go first
+ * (Linux's early_drop prefers them too). Unconfirmed ones (embryonic,
+ * one-way, or with an unconfirmed RST) go next, so that floods of SYNs or of
+ * bare ACKs from spoofed tuples only push out each other. Confirmed live
+ * flows, closing ones included, go last and only if allowed. */
 static int evict_rank(enum flow_class cls, int allow_established)
 {
     switch (cls) {
     case CLS_CLOSED:
     case CLS_TIME_WAIT:
-    case CLS_CLOSING:
         return 0;
     case CLS_EMBRYONIC:
         return 1;
     case CLS_ESTABLISHED:
+    case CLS_CLOSING:
         return allow_established ? 2 : -1;
     default:
         return -1;

@@ -30,13 +30,15 @@ struct flow_key {
 };
 _Static_assert(sizeof(struct flow_key) == 38, "flow_key must have no padding");
 
-/* Which activity list a flow is on. Eviction takes the oldest of the
- * closing-or-closed lists first, then embryonic, then (if allowed)
- * established; each class has its own idle timeout. */
+/* Which activity list a flow is on; each class has its own idle timeout.
+ * Eviction takes the oldest finished flow (TIME_WAIT, closed) first, then the
+ * oldest embryonic one, and only then, if allowed, the oldest confirmed live
+ * flow (established or closing). */
 enum flow_class {
-    CLS_EMBRYONIC = 0,   /* handshake incomplete */
-    CLS_ESTABLISHED = 1, /* both ESTABLISHED */
-    CLS_CLOSING = 2,     /* a FIN seen, close not complete */
+    CLS_EMBRYONIC = 0,   /* live but not confirmed: handshake incomplete, seen in one direction
+                            only, or an unconfirmed RST pending */
+    CLS_ESTABLISHED = 1, /* confirmed (believed segments both ways), both ESTABLISHED */
+    CLS_CLOSING = 2,     /* confirmed, a FIN seen, close not complete: still live */
     CLS_TIME_WAIT = 3,   /* closed by FINs, lingering 2*MSL */
     CLS_CLOSED = 4,      /* both CLOSED (RST, or final ACK with no TIME_WAIT side) */
     CLS_COUNT = 5,
@@ -49,6 +51,10 @@ enum flow_class {
 #define EP_FIN     0x04u /* sent a FIN: it sits at nxt - 1 */
 #define EP_SYNACK  0x08u /* sent a SYN-ACK */
 #define EP_WIN_SYN 0x10u /* its last window came in a SYN segment: never scaled (RFC 7323 §2.2) */
+#define EP_BELIEVED 0x20u /* sent a segment the tracker believed: its isn/nxt anchor its sequence
+                             space, and a flow whose two endpoints have it is confirmed */
+#define EP_RST_PENDING 0x40u /* sent an in-window but inexact RST (RFC 5961 §3.2): not applied;
+                                the flow ages on the embryonic timeout until traffic resumes */
 
 /* SYN options (low nibble of ep.synopt; the high nibble is wscale + 1, 0 = none). */
 #define EP_OPT_SACK_PERM 0x01u

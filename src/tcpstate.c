@@ -26,7 +26,7 @@ static const uint16_t default_server_ports[] = {
 #define KNOWN_FLAGS                                                                                \
     (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
      TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                       \
-     TCPSTATE_F_ZEEK_LIFETIME)
+     TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW)
 
 #define MAX_USER_BYTES 4096u
 #define ENGINE_ALIGN   64u /* the bucket array is cache-line aligned */
@@ -124,6 +124,15 @@ static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg)
     }
 }
 
+static uint8_t key_is_zero(const uint8_t key[16])
+{
+    unsigned acc = 0;
+    for (unsigned i = 0; i < 16; i++) {
+        acc |= key[i];
+    }
+    return acc == 0;
+}
+
 tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
                               const tcpstate_callbacks *cb, void *user, tcpstate_engine **out)
 {
@@ -157,6 +166,8 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->user = user;
     e->expiry_floor = UINT64_MAX;
     set_server_ports(e, cfg);
+    e->weak_key = key_is_zero(cfg->hash_key);
+    e->stats.weak_hash_key = e->weak_key;
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
     *out = e;
@@ -173,6 +184,7 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
     }
     tcpstate__ft_clear(&e->ft);
     memset(&e->stats, 0, sizeof e->stats);
+    e->stats.weak_hash_key = e->weak_key;
     e->now = 0;
     e->frame_no = 0;
     e->stop = 0;
@@ -428,7 +440,11 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key
                                        uint64_t hash, const tcpstate_packet *pkt, int src_is_hi,
                                        uint64_t ts)
 {
-    int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0;
+    /* Only a connection attempt may push out a confirmed flow: a flow picked
+     * up midstream is one segment from a tuple never seen, which anyone can
+     * forge in bulk (DESIGN "Tracking semantics"). */
+    unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
+    int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
     struct tcpstate_flow *f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
     if (f == NULL) {
         struct tcpstate_flow *victim = tcpstate__ft_victim(&e->ft, allow_est);

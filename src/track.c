@@ -13,9 +13,12 @@
  * the receiver's. A cell is an RFC target state, "keep", or a target under a
  * named guard: the data-dependent conditions (is this ACK for our SYN, does
  * it cover our FIN, is this SYN a retransmission) are small predicates in
- * guard_eval(). RST and FIN are applied only when acceptable to the receiver
- * (rst_acceptable(), fin_acceptable(), RFC 5961 reasoning); otherwise they
- * are reported, counted and change nothing.
+ * guard_eval(). A segment changes state only when it is plausible: its ACK
+ * acknowledges only what the peer sent and its sequence number lies in the
+ * receiver's window (ack_plausible(), seq_plausible()); a RST only at the
+ * exact sequence number the receiver expects (rst_check(), RFC 5961 §3.2); a
+ * FIN only where the receiver can take it (fin_acceptable()). Anything else
+ * is reported, counted and changes nothing.
  *
  * LISTEN is never inferred: an observer cannot see a passive OPEN, so the
  * responder stays CLOSED until its SYN-ACK shows it accepted the SYN.
@@ -163,6 +166,7 @@ struct seg {
     uint8_t reuse;     /* the SYN step decided: new connection */
     uint8_t fin_taken; /* the FIN was acceptable */
     uint8_t syn_new;   /* the SYN opened (not a retransmission or stray) */
+    uint8_t believed;  /* the segment is plausible: it may update the sender's ack/window */
     uint32_t evflags;  /* flags on every event of this segment */
     uint32_t seglen;   /* payload + SYN + FIN, in sequence space */
     uint64_t ts;
@@ -191,39 +195,102 @@ static uint32_t rcv_window(const struct seg *c)
     return w == 0 ? 1u : w;
 }
 
-/* Is sequence number x where the receiver can accept it? RCV.NXT is taken
- * from the receiver's last ACK (a lower bound: ACKs lag what arrived) and the
- * window from its last advertisement; x equal to the sender's own next
- * sequence number, as we saw it, is accepted too. A receiver that has not
- * acknowledged anything yet gives no bound, so anything goes. */
+/* Plausibility: what an off-path attacker cannot fake (RFC 5961 §1, §5).
+ *
+ * A segment's ACK and window are believed only when the segment fits what
+ * the two endpoints have actually sent, as Linux conntrack's tcp_in_window()
+ * and Suricata's stream ACK validation require:
+ *  - its ACK acknowledges nothing the peer never sent: SEG.ACK =< the peer's
+ *    highest sequence number seen (RFC 9293 §3.10.7.4 "fifth": "If the ACK
+ *    acks something not yet sent (SEG.ACK > SND.NXT) then send an ACK, drop
+ *    the segment"), and lies at most ACK_BEHIND below the sender's last
+ *    acknowledgment (reordering; conntrack's MAXACKWINDOW default is 66000);
+ *  - its sequence number lies in the receiver's window (below).
+ * A peer whose sequence space we picked up midstream may have sent data we
+ * never saw: its ACKs may run up to ACK_UNSEEN ahead of what we saw. A peer
+ * we know nothing of yet gives no bound. A segment failing either test is
+ * reported and counted and changes no state, so forged segments can neither
+ * move the tracker's picture of a connection nor pass for its real ones.
+ * A blind attacker must guess both numbers: the odds are (window / 2^32) *
+ * (ACK_BEHIND / 2^32) per try, about 1e-8 for a 3 MB window. */
+#define ACK_BEHIND UINT32_C(65536)
+#define ACK_UNSEEN UINT32_C(1048576)
+
+/* Is sequence number x in the receiver's window? RCV.NXT is taken from the
+ * receiver's last ACK (a lower bound: ACKs lag what arrived) and RCV.WND from
+ * its last advertisement; the right edge is exclusive (RFC 9293 §3.10.7.4:
+ * "RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND"). `below` extends the window that
+ * far to the left. x equal to the sender's own next sequence number, as we
+ * saw it, is accepted too. A receiver that has not acknowledged anything
+ * yet gives no bound, so anything goes. */
 static int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
 {
     const struct endpoint *r = c->rcv;
     if (!(r->flags & EP_ACKED)) {
         return 1;
     }
-    if (c->snd->pkts > 0 && x == c->snd->nxt) {
+    if ((c->snd->flags & (EP_BELIEVED | EP_SYN)) && x == c->snd->nxt) {
         return 1;
     }
-    return seq_in_window(x, r->ack - below, rcv_window(c) + below + 1u);
+    return seq_in_window(x, r->ack - below, rcv_window(c) + below);
+}
+
+/* The ACK test above. */
+static int ack_plausible(const struct seg *c)
+{
+    const struct endpoint *s = c->snd, *peer = c->rcv;
+    if (!has(c, TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
+        return 1;
+    }
+    uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
+    uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
+    if (seq_gt(lo, hi)) {
+        lo = hi - ACK_BEHIND;
+    }
+    return seq_in_window(c->pkt->ack, lo, hi - lo + 1u);
+}
+
+/* The sequence test above, for a segment that is not a SYN: it starts in the
+ * receiver's window, or at most a window (at least 64 KiB) to its left, where
+ * retransmissions and keep-alives fall. */
+static int seq_plausible(const struct seg *c)
+{
+    uint32_t w = rcv_window(c);
+    return seq_acceptable(c, c->pkt->seq, w > ACK_BEHIND ? w : ACK_BEHIND);
 }
 
 /* RST acceptability. In SYN-SENT a reset is valid only if it acknowledges
  * our SYN (RFC 9293 §3.10.7.3: "If the ACK bit is set ... if the ACK was
  * acceptable then ... enter CLOSED state"; without ACK, drop it). Elsewhere
- * RFC 5961 §3.2 resets only on an exact RCV.NXT match and answers other
- * in-window resets with a challenge ACK; an observer cannot know RCV.NXT
- * exactly (ACKs lag), so it accepts any in-window RST, as stacks before
- * RFC 5961 and Linux conntrack do. Out-of-window resets change nothing. */
-static int rst_acceptable(const struct seg *c)
+ * RFC 5961 §3.2: "If the RST bit is set and the sequence number exactly
+ * matches the next expected sequence number (RCV.NXT), then TCP MUST reset
+ * the connection"; an in-window but inexact RST gets a challenge ACK and
+ * changes nothing. As observed, the receiver's RCV.NXT is its last ACK, or the
+ * sender's next sequence number if all it sent arrived: either matches. */
+enum rst_verdict { RST_APPLY, RST_INEXACT, RST_OUT_OF_WINDOW };
+
+static enum rst_verdict rst_check(const struct seg *c)
 {
+    const struct endpoint *r = c->rcv;
     if (c->e->flags & TCPSTATE_F_NO_WINDOW_CHECK) {
-        return 1;
+        return RST_APPLY;
     }
-    if (c->rcv->state == TCPSTATE_SYN_SENT) {
-        return has(c, TCPSTATE_TH_ACK) && c->pkt->ack == c->rcv->isn + 1u;
+    if (r->state == TCPSTATE_SYN_SENT) {
+        return has(c, TCPSTATE_TH_ACK) && c->pkt->ack == r->isn + 1u ? RST_APPLY
+                                                                     : RST_OUT_OF_WINDOW;
     }
-    return seq_acceptable(c, c->pkt->seq, 0);
+    uint32_t seq = c->pkt->seq;
+    int anchored = (c->snd->flags & (EP_BELIEVED | EP_SYN)) != 0;
+    if (!(r->flags & EP_ACKED) && !anchored) {
+        return RST_APPLY; /* nothing known to check against */
+    }
+    if (((r->flags & EP_ACKED) && seq == r->ack) || (anchored && seq == c->snd->nxt)) {
+        return RST_APPLY;
+    }
+    if (!seq_acceptable(c, seq, 0)) {
+        return RST_OUT_OF_WINDOW;
+    }
+    return (c->e->flags & TCPSTATE_F_RST_IN_WINDOW) ? RST_APPLY : RST_INEXACT;
 }
 
 /* FIN acceptability: the FIN sits at seq + payload. A real FIN can be at most
@@ -281,7 +348,10 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
             *flags |= TCPSTATE_EVF_RETRANSMIT;
             st->syn_retransmits++;
         } else {
+            /* A new ISN on a synchronized connection: RFC 5961 §4.2 answers it with a
+             * challenge ACK and changes nothing. */
             *flags |= TCPSTATE_EVF_OUT_OF_WINDOW;
+            st->syn_in_synchronized++;
         }
         return KEEP;
     case G_SYNACK_OPEN:
@@ -462,11 +532,16 @@ static void update_sender(struct seg *c)
     struct endpoint *s = c->snd;
     const tcpstate_packet *p = c->pkt;
 
-    if (s->pkts == 0 && !(s->flags & EP_SYN)) {
-        /* First segment seen from it, no SYN known: sequence space starts here. */
+    s->pkts++;
+    if (!c->believed) {
+        return; /* implausible: counted, believed in nothing */
+    }
+    if (!(s->flags & (EP_SYN | EP_BELIEVED))) {
+        /* First segment believed from it, no SYN known: sequence space starts here. */
         s->isn = p->seq;
         s->nxt = p->seq;
     }
+    s->flags |= EP_BELIEVED;
     if (c->syn_new || (has(c, TCPSTATE_TH_SYN) && !(s->flags & EP_SYN) && s->state != sCL)) {
         s->isn = p->seq;
         s->nxt = p->seq;
@@ -487,6 +562,12 @@ static void update_sender(struct seg *c)
         if (!(s->flags & EP_ACKED) || seq_ge(p->ack, s->ack)) {
             s->ack = p->ack;
         }
+        /* It acknowledged data of a midstream peer that we never saw: the
+         * peer's sequence space reaches at least that far. */
+        struct endpoint *peer = c->rcv;
+        if ((peer->flags & EP_BELIEVED) && !(peer->flags & EP_SYN) && seq_gt(s->ack, peer->nxt)) {
+            peer->nxt = s->ack;
+        }
         s->win = p->window;
         s->flags |= EP_ACKED;
         if (has(c, TCPSTATE_TH_SYN)) {
@@ -495,7 +576,11 @@ static void update_sender(struct seg *c)
             s->flags &= (uint8_t)~EP_WIN_SYN;
         }
     }
-    s->pkts++;
+    if (!has(c, TCPSTATE_TH_RST)) {
+        /* Traffic after an unconfirmed RST: the connection lives on. */
+        c->f->ep[0].flags &= (uint8_t)~EP_RST_PENDING;
+        c->f->ep[1].flags &= (uint8_t)~EP_RST_PENDING;
+    }
 }
 
 /* Handshake round-trip times, measured from the latest SYN to the first
@@ -533,13 +618,15 @@ enum flow_class tcpstate__track_class(const struct tcpstate_flow *f)
     if ((a == sCL || a == sTW) && (b == sCL || b == sTW)) {
         return CLS_TIME_WAIT;
     }
-    if (a >= sF1 || b >= sF1) {
-        return CLS_CLOSING;
+    /* Live: confirmed only when both ends sent believed segments (a one-way
+     * flow, such as a flood of bare ACKs from spoofed tuples, never is) and no
+     * unconfirmed RST is pending. */
+    unsigned fl0 = f->ep[0].flags, fl1 = f->ep[1].flags;
+    int confirmed = (fl0 & fl1 & EP_BELIEVED) && !((fl0 | fl1) & EP_RST_PENDING);
+    if (!confirmed || a < sES || b < sES) {
+        return CLS_EMBRYONIC;
     }
-    if (a == sES && b == sES) {
-        return CLS_ESTABLISHED;
-    }
-    return CLS_EMBRYONIC;
+    return (a == sES && b == sES) ? CLS_ESTABLISHED : CLS_CLOSING;
 }
 
 tcpstate_end_reason tcpstate__track_end_reason(const struct tcpstate_flow *f, int finishing)
@@ -610,11 +697,23 @@ void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcp
  * both ends; nothing else in the segment is processed. */
 static void apply_rst(struct seg *c, const uint8_t before[2])
 {
-    if (!rst_acceptable(c)) {
+    switch (rst_check(c)) {
+    case RST_OUT_OF_WINDOW:
         c->e->stats.rst_out_of_window++;
         emit(c, TCPSTATE_EV_RST, (tcpstate_side)c->s, before, before,
              c->evflags | TCPSTATE_EVF_OUT_OF_WINDOW);
         return;
+    case RST_INEXACT:
+        /* Reported, not applied; the flow ages on the short (embryonic) timeout
+         * until later traffic shows the connection alive, or the exact RST that
+         * follows the receiver's challenge ACK ends it. */
+        c->e->stats.rst_inexact++;
+        c->snd->flags |= EP_RST_PENDING;
+        emit(c, TCPSTATE_EV_RST, (tcpstate_side)c->s, before, before,
+             c->evflags | TCPSTATE_EVF_RST_INEXACT);
+        return;
+    case RST_APPLY:
+        break;
     }
     if (c->f->fflags & FF_RESET) {
         c->evflags |= TCPSTATE_EVF_RETRANSMIT;
@@ -638,6 +737,37 @@ static void apply_fin(struct seg *c)
     } else {
         c->fin_taken = 1;
         run_step(c, TRACK_FIN, TCPSTATE_EV_FIN);
+    }
+}
+
+/* Plausibility of a segment that is not a RST (see ack_plausible()). A SYN
+ * starts a sequence space, so only its ACK (a SYN-ACK's) is tested. */
+static int segment_plausible(const struct seg *c)
+{
+    if (c->e->flags & TCPSTATE_F_NO_WINDOW_CHECK) {
+        return 1;
+    }
+    int ack_ok = ack_plausible(c);
+    if (has(c, TCPSTATE_TH_SYN)) {
+        return ack_ok;
+    }
+    return ack_ok && seq_plausible(c);
+}
+
+/* An implausible segment (not a SYN) changes nothing: it is counted, and a
+ * FIN it carries is reported with TCPSTATE_EVF_IMPLAUSIBLE. */
+static void report_implausible(struct seg *c, const uint8_t now[2])
+{
+    tcpstate_stats *st = &c->e->stats;
+    if (!ack_plausible(c)) {
+        st->acks_implausible++;
+    } else {
+        st->seq_out_of_window++;
+    }
+    if (has(c, TCPSTATE_TH_FIN)) {
+        st->fin_out_of_window++;
+        emit(c, TCPSTATE_EV_FIN, (tcpstate_side)c->s, now, now,
+             c->evflags | TCPSTATE_EVF_IMPLAUSIBLE);
     }
 }
 
@@ -682,7 +812,12 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
     /* The steps in RFC 9293 §3.10.7.4 order: RST, SYN, the ACK field, FIN. */
     if (has(&c, TCPSTATE_TH_RST)) {
         apply_rst(&c, before);
+    } else if (!has(&c, TCPSTATE_TH_SYN) && !segment_plausible(&c)) {
+        report_implausible(&c, before);
     } else {
+        /* A SYN starts a sequence space; a SYN-ACK's ACK is checked by the
+         * handshake guards (TCPSTATE_EVF_BAD_ACK) and believed only if plausible. */
+        c.believed = (uint8_t)segment_plausible(&c);
         if (has(&c, TCPSTATE_TH_SYN)) {
             int synack = has(&c, TCPSTATE_TH_ACK);
             run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN,

@@ -256,24 +256,32 @@ Test(flowtable, lookup_probes_two_buckets_and_full_buckets_refuse_insertion)
     cr_assert_not_null(tcpstate__ft_bucket_victim(&ft, h, 1));
 }
 
-Test(flowtable, bucket_victim_prefers_closing_then_embryonic_then_oldest)
+Test(flowtable, bucket_victim_prefers_finished_then_unconfirmed_then_oldest_confirmed)
 {
     struct flowtable ft = small_table();
     const uint64_t h = UINT64_C(0xfedcba9876543210);
-    struct tcpstate_flow *fl[3];
-    const enum flow_class cls[3] = {CLS_ESTABLISHED, CLS_EMBRYONIC, CLS_CLOSING};
-    for (unsigned i = 0; i < 3; i++) {
+    struct tcpstate_flow *fl[4];
+    /* Oldest first: a confirmed established flow, an embryonic one, a closing
+     * (still live) one, a TIME_WAIT one. */
+    const enum flow_class cls[4] = {CLS_ESTABLISHED, CLS_EMBRYONIC, CLS_CLOSING, CLS_TIME_WAIT};
+    for (unsigned i = 0; i < 4; i++) {
         struct flow_key k = key_n(i);
         fl[i] = tcpstate__ft_alloc(&ft, &k, cls[i]);
-        fl[i]->first_ts = 100 - i; /* the closing one is the newest */
+        fl[i]->first_ts = 100 + i;
         cr_assert(eq(int, tcpstate__ft_insert(&ft, fl[i], h), 0));
     }
-    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[2]));
-    tcpstate__ft_release(&ft, fl[2]);
+    /* Confirmed live flows are never victims unless allowed. */
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 0), fl[3]));
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[3]));
+    tcpstate__ft_release(&ft, fl[3]);
     cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[1]));
     tcpstate__ft_release(&ft, fl[1]);
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 0), NULL));
+    /* Closing flows are live: ranked with established ones, by age. */
     cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[0]));
     tcpstate__ft_release(&ft, fl[0]);
+    cr_assert(eq(ptr, tcpstate__ft_bucket_victim(&ft, h, 1), fl[2]));
+    tcpstate__ft_release(&ft, fl[2]);
     cr_assert(eq(u32, ft.used, 0));
 }
 

@@ -188,9 +188,16 @@ Test(track, bad_synack_ack_does_not_advance_the_handshake)
 
 Test(track, final_ack_must_acknowledge_the_synack)
 {
-    PLAY({CLI, SRV, S, 1000, 0, 0}, {SRV, CLI, S | A, 5000, 1001, 0}, {CLI, SRV, A, 1001, 7000, 0});
+    /* An ACK of the server's ISN itself (below ISN + 1) does not complete it. */
+    PLAY({CLI, SRV, S, 1000, 0, 0}, {SRV, CLI, S | A, 5000, 1001, 0}, {CLI, SRV, A, 1001, 5000, 0});
     expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_SYN_RECEIVED);
     cr_assert(eq(u64, stats().bad_acks, 1));
+    /* Nor does one acknowledging bytes the server never sent: not even believed. */
+    PLAY({CLI, SRV, A, 1001, 7000, 0});
+    expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_SYN_RECEIVED);
+    cr_assert(eq(u64, stats().acks_implausible, 1));
+    PLAY({CLI, SRV, A, 1001, 5001, 0});
+    expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_ESTABLISHED);
 }
 
 Test(track, syn_with_data_tfo_synack_may_acknowledge_the_data)
@@ -361,10 +368,37 @@ Test(track, rst_outside_the_window_is_reported_and_ignored)
     EXPECT_LOG(HANDSHAKE_LOG "; RST(r,oow)");
     expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_ESTABLISHED);
     cr_assert(eq(u64, stats().rst_out_of_window, 1));
-    /* Inside the window (the client advertised 65535 bytes) it resets. */
-    PLAY({SRV, CLI, R, 5001 + 60000, 0, 0});
+    /* The window's right edge is exclusive (RFC 9293 §3.10.7.4): the client
+     * advertised 65535 bytes above 5001. */
+    PLAY({SRV, CLI, R, 5001 + 65535, 0, 0});
+    cr_assert(eq(u64, stats().rst_out_of_window, 2));
+}
+
+Test(track, rst_inside_the_window_but_inexact_is_not_applied)
+{
+    /* RFC 5961 §3.2: only RCV.NXT exactly resets; the rest of the window gets
+     * a challenge ACK. */
+    PLAY(HANDSHAKE, {SRV, CLI, R, 5001 + 60000, 0, 0});
+    EXPECT_LOG(HANDSHAKE_LOG "; RST(r,inexact)");
+    expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_ESTABLISHED);
+    cr_assert(eq(u64, stats().rst_inexact, 1));
+    cr_assert(eq(u32, info_of_flow().flags & TCPSTATE_FLOW_RESET, 0));
+    /* The challenge ACK from the client names RCV.NXT; the exact RST that
+     * follows it resets the connection. */
+    PLAY({CLI, SRV, A, 1001, 5001, 0}, {SRV, CLI, R, 5001, 0, 0});
     expect_states(TCPSTATE_CLOSED, TCPSTATE_CLOSED);
     cr_assert(ne(u32, info_of_flow().flags & TCPSTATE_FLOW_RESET, 0));
+}
+
+Test(track, rst_in_window_policy_is_a_config_option)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 16;
+    cfg.flags |= TCPSTATE_F_RST_IN_WINDOW;
+    cr_assert_not_null(recorder_start(&rec, engine_mem, sizeof engine_mem, &cfg));
+    PLAY(HANDSHAKE, {SRV, CLI, R, 5001 + 60000, 0, 0});
+    expect_states(TCPSTATE_CLOSED, TCPSTATE_CLOSED);
 }
 
 Test(track, rst_below_the_window_is_ignored)
@@ -377,7 +411,7 @@ Test(track, rst_below_the_window_is_ignored)
 Test(track, fin_outside_the_window_is_reported_and_ignored)
 {
     PLAY(HANDSHAKE, {CLI, SRV, F | A, 1001 + 100000, 5001, 0});
-    EXPECT_LOG(HANDSHAKE_LOG "; FIN(o,oow)");
+    EXPECT_LOG(HANDSHAKE_LOG "; FIN(o,implausible)");
     expect_states(TCPSTATE_ESTABLISHED, TCPSTATE_ESTABLISHED);
     cr_assert(eq(u64, stats().fin_out_of_window, 1));
 }

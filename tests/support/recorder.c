@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *short_flag_names[] = {"retx", "oow", "mid", "new", "badack", "simul", "data"};
+static const char *short_flag_names[] = {"retx",   "oow",   "mid",       "new",
+                                            "badack", "simul", "data",      "implausible",
+                                            "inexact"};
 
 static void append(struct recorder *rec, const char *s)
 {
@@ -83,7 +85,8 @@ tcpstate_engine *recorder_start(struct recorder *rec, void *mem, size_t len,
     memset(rec, 0, sizeof *rec);
     rec->act_kind = -1;
     rec->show_flags = TCPSTATE_EVF_RETRANSMIT | TCPSTATE_EVF_OUT_OF_WINDOW | TCPSTATE_EVF_BAD_ACK |
-                      TCPSTATE_EVF_SIMULTANEOUS;
+                      TCPSTATE_EVF_SIMULTANEOUS | TCPSTATE_EVF_IMPLAUSIBLE |
+                      TCPSTATE_EVF_RST_INEXACT;
     rec->frame_ts = UINT64_C(1000000000);
     if (cfg == NULL) {
         tcpstate_config_init(&def);

@@ -8,7 +8,7 @@
  * Tokens: a packet event is NAME(d[,flag...]) with d the sending side (o
  * originator, r responder); a state change is s:FROM>TO for side s; a flow
  * end is END(reason). Events of one frame are separated by spaces, frames by
- * "; ". Flags shown: retx, oow, badack, simul (others via `show_flags`).
+ * "; ". Flags shown: retx, oow, badack, simul, implausible, inexact (others via `show_flags`).
  */
 #ifndef TCPSTATE_TEST_RECORDER_H
 #define TCPSTATE_TEST_RECORDER_H
