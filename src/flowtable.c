@@ -117,7 +117,7 @@ uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *ke
 /* Map 32 hash bits onto [0, n) without division (multiply-shift). */
 static uint32_t reduce(uint32_t h, uint32_t n) { return (uint32_t)(((uint64_t)h * n) >> 32); }
 
-static void buckets_of(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
+void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
 {
     b[0] = reduce((uint32_t)hash, ft->n_buckets);
     b[1] = reduce((uint32_t)(hash >> 32), ft->n_buckets);
@@ -177,7 +177,7 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
     uint32_t b[2];
     uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
     uint32_t tag_mask = ~((1u << ft->idx_bits) - 1u);
-    buckets_of(ft, hash, b);
+    tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned m = bucket_matches(s, tag, tag_mask); m != 0; m &= m - 1u) {
@@ -202,7 +202,7 @@ static unsigned bucket_free_slots(const uint32_t *s)
 int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash)
 {
     uint32_t b[2];
-    buckets_of(ft, hash, b);
+    tcpstate__ft_buckets(ft, hash, b);
     uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
     uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
     uint32_t *s = bucket_free_slots(s0) >= bucket_free_slots(s1) ? s0 : s1;
@@ -220,7 +220,7 @@ static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
     uint32_t b[2];
     uint64_t hash = tcpstate__ft_hash(ft, &f->key);
     uint32_t want = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
-    buckets_of(ft, hash, b);
+    tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
@@ -384,7 +384,7 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
     uint32_t b[2];
     struct tcpstate_flow *best = NULL;
     int best_rank = 0;
-    buckets_of(ft, hash, b);
+    tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {

@@ -138,6 +138,9 @@ void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int
                            int *src_is_hi);
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key);
 
+/* The two candidate buckets of a hash (distinct). */
+void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2]);
+
 struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
                                           uint64_t hash);
 /* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
