@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t sel = le32(data);
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
-    cfg.flags = sel & 0x7fu;
+    cfg.flags = sel & 0xffu;
     if (cfg.flags & TCPSTATE_F_ZEEK_LIFETIME) {
         cfg.flags |= TCPSTATE_F_HISTORY;
     }
