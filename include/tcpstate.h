@@ -806,9 +806,10 @@ typedef struct tcpstate_flow_info {
 /**
  * @brief Snapshot what the engine knows of a flow.
  *
- * Inside a packet event's callback the states already include the segment's
- * step, but the counters and sequence facts (pkts, bytes, isn, last_ts) are
- * updated only after the segment's last callback.
+ * Inside a packet event's callback the flow already reflects the whole
+ * segment (states, counters, sequence facts, last_ts): the tracker applies a
+ * segment first and the engine then delivers its events in order; each
+ * event's before/after give the states around its own step.
  *
  * @param[in]  flow The flow (from a callback or tcpstate_foreach()).
  * @param[out] info Filled in.

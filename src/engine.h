@@ -37,11 +37,6 @@ struct tcpstate_engine {
     uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
 };
 
-/* Deliver one event to the matching callback (if any). Records STOP and
- * DROP_FLOW answers; after a STOP only flow-end events are delivered, so the
- * application can still release per-flow resources. */
-void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev);
-
 /* Whether a port is in the likely-server set. */
 static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
 {

@@ -195,10 +195,11 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
 
 /* ------------------------------------------------------------------ events, ends */
 
-void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev)
+/* The application's callback for an event kind, or NULL. */
+static tcpstate_event_cb callback_for(const tcpstate_engine *e, unsigned kind)
 {
     tcpstate_event_cb fn = NULL;
-    switch ((tcpstate_event_kind)ev->kind) {
+    switch ((tcpstate_event_kind)kind) {
     case TCPSTATE_EV_SYN:
         fn = e->cb.on_syn;
         break;
@@ -223,7 +224,16 @@ void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_
     case TCPSTATE_EV_COUNT:
         break;
     }
-    if (fn == NULL || (e->stop && ev->kind != TCPSTATE_EV_FLOW_END)) {
+    return fn;
+}
+
+/* Deliver one event to its callback. Records STOP and DROP_FLOW answers;
+ * after a STOP only flow-end events are delivered, so the application can
+ * still release per-flow resources. */
+static void emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
+                 tcpstate_event_cb fn)
+{
+    if (e->stop && ev->kind != TCPSTATE_EV_FLOW_END) {
         return;
     }
     uint8_t was = e->in_callback;
@@ -288,7 +298,10 @@ static void end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_r
     ev.frame = pkt != NULL ? e->frame_no : 0;
     ev.pkt = pkt;
     ev.engine = e;
-    tcpstate__emit(e, f, &ev);
+    tcpstate_event_cb fn = callback_for(e, TCPSTATE_EV_FLOW_END);
+    if (fn != NULL) {
+        emit(e, f, &ev, fn);
+    }
     count_end(&e->stats, reason);
     tcpstate__ft_release(&e->ft, f);
 }
@@ -522,6 +535,34 @@ static struct tcpstate_flow *find_flow(tcpstate_engine *e, const tcpstate_packet
     return f;
 }
 
+/* Deliver what the tracker returned for one segment sent by `dir`; nothing is
+ * built for an event without a callback. */
+static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
+                    const tcpstate_packet *pkt, tcpstate_side dir, uint64_t ts)
+{
+    for (unsigned i = 0; i < out->n; i++) {
+        const struct track_event *t = &out->ev[i];
+        tcpstate_event_cb fn = callback_for(e, t->kind);
+        if (fn == NULL) {
+            continue;
+        }
+        tcpstate_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = t->kind;
+        ev.dir = (uint8_t)dir;
+        ev.side = t->side;
+        ev.reason = TCPSTATE_END_NONE;
+        memcpy(ev.before, t->before, 2);
+        memcpy(ev.after, t->after, 2);
+        ev.flags = t->flags;
+        ev.ts = ts;
+        ev.frame = e->frame_no;
+        ev.pkt = pkt;
+        ev.engine = e;
+        emit(e, f, &ev, fn);
+    }
+}
+
 static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts)
 {
     tcpstate_side side;
@@ -531,7 +572,8 @@ static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pk
     if (f == NULL) {
         return none;
     }
-    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags) == TRACK_REUSE) {
+    struct track_out out;
+    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out) == TRACK_REUSE) {
         if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
@@ -543,13 +585,14 @@ static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pk
                 return none;
             }
         }
-        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags);
+        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out);
     }
     if (e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     tcpstate__flow_set_last_ts(f, ts);
     file_flow(e, f, ts);
+    deliver(e, f, &out, pkt, side, ts);
     if (f->fflags & FF_DROP) {
         end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
     }

@@ -170,6 +170,7 @@ struct seg {
     uint32_t evflags;  /* flags on every event of this segment */
     uint32_t seglen;   /* payload + SYN + FIN, in sequence space */
     uint64_t ts;
+    struct track_out *out; /* the events, in order */
 };
 
 static int has(const struct seg *c, unsigned th) { return (c->pkt->tcp_flags & th) != 0; }
@@ -421,20 +422,18 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
 static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
                  const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
-    tcpstate_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = (uint8_t)kind;
-    ev.dir = c->s;
-    ev.side = (uint8_t)side;
-    ev.reason = TCPSTATE_END_NONE;
-    memcpy(ev.before, before, 2);
-    memcpy(ev.after, after, 2);
-    ev.flags = flags;
-    ev.ts = c->ts;
-    ev.frame = c->e->frame_no;
-    ev.pkt = c->pkt;
-    ev.engine = c->e;
-    tcpstate__emit(c->e, c->f, &ev);
+    struct track_out *o = c->out;
+    if (o->n == TRACK_MAX_EVENTS) {
+        return; /* cannot happen: see TRACK_MAX_EVENTS */
+    }
+    struct track_event *ev = &o->ev[o->n++];
+    ev->kind = (uint8_t)kind;
+    ev->side = (uint8_t)side;
+    ev->before[0] = before[0];
+    ev->before[1] = before[1];
+    ev->after[0] = after[0];
+    ev->after[1] = after[1];
+    ev->flags = flags;
 }
 
 /* Run one step: look up both cells against the states before the step, apply,
@@ -792,10 +791,12 @@ static void finish_segment(struct seg *c, const uint8_t before[2])
 
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
-                                           uint64_t ts, uint32_t evflags)
+                                           uint64_t ts, uint32_t evflags, struct track_out *out)
 {
     struct seg c;
     memset(&c, 0, sizeof c);
+    out->n = 0;
+    c.out = out;
     c.e = e;
     c.f = f;
     c.pkt = pkt;

@@ -32,11 +32,31 @@ static inline tcpstate_side tcpstate__track_sender(const struct tcpstate_flow *f
     return orig_is_hi == (src_is_hi != 0) ? TCPSTATE_ORIG : TCPSTATE_RESP;
 }
 
-/* Apply one segment sent by `sender`, firing its events. `evflags` are added to
- * every event (TCPSTATE_EVF_NEW_FLOW for the creating segment). */
+/* What a segment did, in callback order: the tracker returns its events and
+ * the engine delivers them (data flows one way: the tracker calls nothing
+ * above it). A segment raises at most two steps of three events each (a
+ * SYN or the ACK field, then a FIN; or a RST). */
+#define TRACK_MAX_EVENTS 8u
+
+struct track_event {
+    uint8_t kind;      /* tcpstate_event_kind */
+    uint8_t side;      /* the endpoint that changed (state change), else the sender */
+    uint8_t before[2]; /* states of ORIG and RESP before */
+    uint8_t after[2];  /* and after */
+    uint32_t flags;    /* TCPSTATE_EVF_* */
+};
+
+struct track_out {
+    unsigned n;
+    struct track_event ev[TRACK_MAX_EVENTS];
+};
+
+/* Apply one segment sent by `sender`; its events go to `out` (emptied first).
+ * `evflags` are added to every event (TCPSTATE_EVF_NEW_FLOW for the creating
+ * segment). */
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
-                                           uint64_t ts, uint32_t evflags);
+                                           uint64_t ts, uint32_t evflags, struct track_out *out);
 
 /* The steps of a segment, in the order they apply (RFC 9293 §3.10.7.4 checks
  * RST first; then SYN or SYN-ACK, the ACK field, and FIN): the rows of the
