@@ -73,29 +73,40 @@ void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, 
     ft->n_buckets = buckets_for(cap);
     ft->ext_stride = ext_stride;
     ft->idx_bits = bit_length64(cap);
-    memcpy(ft->hash_key, hash_key, sizeof ft->hash_key);
+    tcpstate__sipkey_init(&ft->sip, hash_key);
     tcpstate__ft_clear(ft);
 }
 
 /* ------------------------------------------------------------------ keys */
 
-static int endpoint_cmp(const uint8_t *a_addr, uint16_t a_port, const uint8_t *b_addr,
-                        uint16_t b_port, size_t alen)
+static uint32_t be32(const uint8_t *p)
 {
-    int c = memcmp(a_addr, b_addr, alen);
-    if (c != 0) {
-        return c;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Is the packet's source the higher endpoint? Endpoints are ordered by
+ * address (as unsigned big-endian numbers), then port. */
+static int src_is_higher(const tcpstate_packet *pkt, size_t alen)
+{
+    for (size_t i = 0; i < alen; i += 4) {
+        uint32_t a = be32(pkt->src + i), b = be32(pkt->dst + i);
+        if (a != b) {
+            return a > b;
+        }
     }
-    return (a_port > b_port) - (a_port < b_port);
+    return pkt->sport > pkt->dport;
 }
 
 void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
                            int *src_is_hi)
 {
     size_t alen = pkt->ip_version == 6 ? 16u : 4u;
-    int swap = endpoint_cmp(pkt->src, pkt->sport, pkt->dst, pkt->dport, alen) > 0;
+    int swap = src_is_higher(pkt, alen);
 
-    memset(key, 0, sizeof *key);
+    if (alen == 4) {
+        memset(key->addr[0] + 4, 0, 12);
+        memset(key->addr[1] + 4, 0, 12);
+    }
     memcpy(key->addr[swap], pkt->src, alen);
     memcpy(key->addr[!swap], pkt->dst, alen);
     key->port[swap] = pkt->sport;
@@ -107,9 +118,44 @@ void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int
     *src_is_hi = swap;
 }
 
+static uint64_t le32_of(const uint8_t *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+}
+
+/* The hash input is the key packed into as few bytes as it needs: an IPv4
+ * key is 14 bytes (two addresses, two ports, the tag) hashed as two 8-byte
+ * words, an IPv6 key its 38 bytes. Both encodings are injective and differ
+ * in length (16 against 38, which SipHash's last block includes), so two
+ * distinct keys are two distinct inputs. SipHash-1-3 is a PRF under the
+ * secret 128-bit key: without the key an attacker cannot predict bucket
+ * choices or tags, and cannot learn them from hash values either, since no
+ * value leaves the library (only timing could hint at a collision, and each
+ * hint is about one pair of tuples under one engine's key). */
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key)
 {
-    return tcpstate__siphash13(ft->hash_key, key, sizeof *key);
+    if (key->tag & FT_KEY_V6) {
+        return tcpstate__siphash13_key(&ft->sip, key, sizeof *key);
+    }
+    uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
+    uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
+    return tcpstate__siphash13_16(&ft->sip, w0, w1);
+}
+
+/* Keys are compared a word at a time (the 38 bytes hold no padding). */
+static int key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+    uint64_t x[4], y[4];
+    uint32_t xs, ys;
+    uint16_t xt, yt;
+    memcpy(x, a, 32);
+    memcpy(y, b, 32);
+    memcpy(&xs, (const uint8_t *)a + 32, 4);
+    memcpy(&ys, (const uint8_t *)b + 32, 4);
+    memcpy(&xt, (const uint8_t *)a + 36, 2);
+    memcpy(&yt, (const uint8_t *)b + 36, 2);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3]) | (uint64_t)(xs ^ ys) |
+            (uint64_t)(xt ^ yt)) == 0;
 }
 
 /* ------------------------------------------------------------------ index */
@@ -182,7 +228,7 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
         const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned m = bucket_matches(s, tag, tag_mask); m != 0; m &= m - 1u) {
             struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
-            if (memcmp(&f->key, key, sizeof *key) == 0) {
+            if (key_eq(&f->key, key)) {
                 return f;
             }
         }

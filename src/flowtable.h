@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "tcpstate.h"
 
 #define FT_NIL          UINT32_MAX /* no flow (list ends, free list end) */
@@ -115,7 +116,7 @@ struct flowtable {
     uint32_t used;
     uint32_t free_head;
     struct ft_list list[CLS_COUNT];
-    uint8_t hash_key[16];
+    struct tcpstate_sipkey sip; /* SipHash state after keying */
 };
 
 /* Sizes of the regions a table of `cap` flows needs (footprint and carving). */

@@ -50,34 +50,62 @@ static inline void sipround(struct sip *s)
     s->v2 = rotl(s->v2, 32);
 }
 
-uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
+void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
 {
-    const uint8_t *in = data;
     uint64_t k0 = load_le64(key);
     uint64_t k1 = load_le64(key + 8);
     /* "somepseudorandomlygeneratedbytes", the paper's initialisation constants */
-    struct sip s = {k0 ^ UINT64_C(0x736f6d6570736575), k1 ^ UINT64_C(0x646f72616e646f6d),
-                    k0 ^ UINT64_C(0x6c7967656e657261), k1 ^ UINT64_C(0x7465646279746573)};
+    k->v[0] = k0 ^ UINT64_C(0x736f6d6570736575);
+    k->v[1] = k1 ^ UINT64_C(0x646f72616e646f6d);
+    k->v[2] = k0 ^ UINT64_C(0x6c7967656e657261);
+    k->v[3] = k1 ^ UINT64_C(0x7465646279746573);
+}
+
+static inline void compress(struct sip *s, uint64_t m)
+{
+    s->v3 ^= m;
+    sipround(s);
+    s->v0 ^= m;
+}
+
+static inline uint64_t finish(struct sip *s)
+{
+    s->v2 ^= 0xff;
+    sipround(s);
+    sipround(s);
+    sipround(s);
+    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
+uint64_t tcpstate__siphash13_16(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1)
+{
+    struct sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
+    compress(&s, w0);
+    compress(&s, w1);
+    compress(&s, (uint64_t)16 << 56); /* the last block: no bytes left, the length */
+    return finish(&s);
+}
+
+uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
+{
+    struct tcpstate_sipkey k;
+    tcpstate__sipkey_init(&k, key);
+    return tcpstate__siphash13_key(&k, data, len);
+}
+
+uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len)
+{
+    const uint8_t *in = data;
+    struct sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
     size_t whole = len - (len % 8);
 
     for (size_t i = 0; i < whole; i += 8) {
-        uint64_t m = load_le64(in + i);
-        s.v3 ^= m;
-        sipround(&s);
-        s.v0 ^= m;
+        compress(&s, load_le64(in + i));
     }
 
     /* Last block: remaining bytes, zero-padded, with len mod 256 in the top byte. */
     uint8_t tail[8] = {0};
     memcpy(tail, in + whole, len - whole);
-    uint64_t b = load_le64(tail) | ((uint64_t)(len & 0xffu) << 56);
-    s.v3 ^= b;
-    sipround(&s);
-    s.v0 ^= b;
-
-    s.v2 ^= 0xff;
-    sipround(&s);
-    sipround(&s);
-    sipround(&s);
-    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+    compress(&s, load_le64(tail) | ((uint64_t)(len & 0xffu) << 56));
+    return finish(&s);
 }

@@ -11,4 +11,18 @@
  * nobody can aim many flows at one bucket. */
 uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len);
 
+/* SipHash's state after keying, computed once per engine. */
+struct tcpstate_sipkey {
+    uint64_t v[4];
+};
+void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16]);
+
+/* SipHash-1-3 of exactly 16 bytes given as two little-endian words (w0 holds
+ * bytes 0-7): the same value tcpstate__siphash13() gives for those bytes,
+ * without a byte loop. */
+uint64_t tcpstate__siphash13_16(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1);
+
+/* SipHash-1-3 of `len` bytes under a key prepared by tcpstate__sipkey_init(). */
+uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len);
+
 #endif
