@@ -13,6 +13,16 @@
 
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
 
+/* One frame of a batch between the stages (feed.c). */
+struct batch_slot {
+    tcpstate_packet pkt;
+    struct flow_key key;
+    uint8_t src_is_hi;
+    uint8_t keyed; /* key and hash are set */
+    tcpstate_status status;
+    uint64_t hash;
+};
+
 struct tcpstate_engine {
     uint32_t flags;              /* TCPSTATE_F_* */
     uint32_t expire_budget;      /* flows tcpstate_feed() may expire per call */
@@ -30,12 +40,34 @@ struct tcpstate_engine {
     uint64_t expiry_floor; /* no flow's idle deadline comes before this */
     tcpstate_stats stats;
     struct flowtable ft;
+    struct batch_slot *batch; /* tcpstate_feed_batch() workspace, batch_max slots */
+    uint32_t batch_max;
     /* tcpstate_create() bookkeeping: the block to give back, and how. */
     void *alloc_base;
     size_t alloc_size;
     tcpstate_allocator alloc;
     uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
 };
+
+/* The engine's own calls, shared by its files (tcpstate.c: setup, events,
+ * expiry; feed.c: the per-frame path and the batch). */
+tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind);
+/* Call `fn` with `ev`, recording STOP and DROP_FLOW answers; after a STOP
+ * only flow-end events are delivered, so the application can still release
+ * per-flow resources. */
+void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
+                    tcpstate_event_cb fn);
+/* Report a flow's end, count it, and free its record. */
+void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
+                        uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir);
+/* End idle flows due by `now`, at most `budget` (0: all). */
+void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget);
+/* Put a flow at the newest end of its class's list, as of `ts`. */
+void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts);
+/* A caller's timestamp, never earlier than the newest seen. */
+uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts);
+/* The status of a call, TCPSTATE_E_CALLBACK if a callback stopped it. */
+tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st);
 
 /* Whether a port is in the likely-server set. */
 static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)

@@ -236,6 +236,22 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
     return NULL;
 }
 
+const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
+{
+    uint32_t b[2];
+    uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
+    uint32_t tag_mask = ~((1u << ft->idx_bits) - 1u);
+    tcpstate__ft_buckets(ft, hash, b);
+    for (unsigned k = 0; k < 2; k++) {
+        const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        unsigned m = bucket_matches(s, tag, tag_mask);
+        if (m != 0) {
+            return &ft->flows[slot_index(ft, s[lowest_bit(m)])];
+        }
+    }
+    return ft->slots; /* no candidate: a line that is surely cached */
+}
+
 static unsigned bucket_free_slots(const uint32_t *s)
 {
     unsigned n = 0;

@@ -144,6 +144,9 @@ void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[
 
 struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
                                           uint64_t hash);
+/* The record a lookup of `hash` would most likely compare first (for
+ * prefetching; never dereferenced here, may be a stale candidate). */
+const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash);
 /* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
 struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
                                          enum flow_class cls);

@@ -29,12 +29,15 @@ static const uint16_t default_server_ports[] = {
      TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW)
 
 #define MAX_USER_BYTES 4096u
+#define MAX_BATCH      256u
 #define ENGINE_ALIGN   64u /* the bucket array is cache-line aligned */
 
 /* TCPSTATE_STATIC_BYTES() promises 16 KiB of fixed overhead and 128 bytes per
  * flow: the engine, alignment slack and the bucket rounding (at most 2
  * buckets) must fit the former, a record and its index share the latter. */
-_Static_assert(sizeof(struct tcpstate_engine) + ENGINE_ALIGN * 2 + 2 * 64 <= 16384,
+_Static_assert(sizeof(struct tcpstate_engine) + 16 * sizeof(struct batch_slot) + ENGINE_ALIGN * 2 +
+                       2 * 64 <=
+                   16384,
                "engine outgrew TCPSTATE_STATIC_BYTES");
 _Static_assert(sizeof(struct tcpstate_flow) + 5 <= 128, "flow outgrew TCPSTATE_STATIC_BYTES");
 
@@ -47,6 +50,7 @@ void tcpstate_config_init(tcpstate_config *cfg)
     cfg->max_flows = 65536;
     cfg->flags = TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED;
     cfg->expire_budget = 2;
+    cfg->batch_max = 16;
     /* Linux nf_conntrack_proto_tcp.c tcp_timeouts[]: SYN_SENT 2 min, ESTABLISHED
      * 5 days, FIN_WAIT 2 min, TIME_WAIT 2 min (2 * MSL with MSL = 60 s), CLOSE 10 s. */
     cfg->timeout_embryonic = 120 * NS_PER_S;
@@ -63,7 +67,8 @@ struct layout {
     struct ft_sizes ft;
     uint32_t user_bytes;
     uint32_t ext_stride;
-    size_t total; /* including alignment slack */
+    size_t batch_bytes; /* tcpstate_feed_batch() workspace */
+    size_t total;       /* including alignment slack */
 };
 
 static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
@@ -76,7 +81,7 @@ static int config_valid(const tcpstate_config *cfg)
            cfg->timeout_closing != 0 && cfg->timeout_time_wait != 0 && cfg->timeout_closed != 0 &&
            !(cfg->server_ports == NULL && cfg->n_server_ports != 0) &&
            !((cfg->flags & TCPSTATE_F_ZEEK_LIFETIME) && !(cfg->flags & TCPSTATE_F_HISTORY)) &&
-           cfg->n_server_ports <= 65536u;
+           cfg->n_server_ports <= 65536u && cfg->batch_max <= MAX_BATCH;
 }
 
 static int plan(const tcpstate_config *cfg, struct layout *lay)
@@ -91,9 +96,10 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
         return -1;
     }
     lay->engine_bytes = round_up(sizeof(struct tcpstate_engine), ENGINE_ALIGN);
+    lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot);
     /* Sum in 64 bits and check, so that 32-bit targets cannot overflow. */
     uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
-                     lay->ft.flows_bytes + lay->ft.ext_bytes;
+                     lay->ft.flows_bytes + lay->ft.ext_bytes + lay->batch_bytes;
     if (total > SIZE_MAX) {
         return -1;
     }
@@ -149,6 +155,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     uint8_t *slots = base + lay.engine_bytes;
     uint8_t *flows = slots + lay.ft.slots_bytes;
     uint8_t *ext = flows + lay.ft.flows_bytes;
+    uint8_t *batch = ext + lay.ft.ext_bytes; /* 8-byte aligned: every region above is */
 
     memset(e, 0, sizeof *e);
     e->flags = cfg->flags;
@@ -165,6 +172,8 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     }
     e->user = user;
     e->expiry_floor = UINT64_MAX;
+    e->batch = cfg->batch_max != 0 ? (struct batch_slot *)(void *)batch : NULL;
+    e->batch_max = cfg->batch_max;
     set_server_ports(e, cfg);
     e->weak_key = key_is_zero(cfg->hash_key);
     e->stats.weak_hash_key = e->weak_key;
@@ -196,7 +205,7 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
 /* ------------------------------------------------------------------ events, ends */
 
 /* The application's callback for an event kind, or NULL. */
-static tcpstate_event_cb callback_for(const tcpstate_engine *e, unsigned kind)
+tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind)
 {
     tcpstate_event_cb fn = NULL;
     switch ((tcpstate_event_kind)kind) {
@@ -230,8 +239,8 @@ static tcpstate_event_cb callback_for(const tcpstate_engine *e, unsigned kind)
 /* Deliver one event to its callback. Records STOP and DROP_FLOW answers;
  * after a STOP only flow-end events are delivered, so the application can
  * still release per-flow resources. */
-static void emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
-                 tcpstate_event_cb fn)
+void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
+                   tcpstate_event_cb fn)
 {
     if (e->stop && ev->kind != TCPSTATE_EV_FLOW_END) {
         return;
@@ -282,8 +291,8 @@ static void count_end(tcpstate_stats *st, tcpstate_end_reason reason)
     }
 }
 
-static void end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
-                     uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir)
+void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
+                        uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir)
 {
     tcpstate_event ev;
     memset(&ev, 0, sizeof ev);
@@ -298,9 +307,9 @@ static void end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_r
     ev.frame = pkt != NULL ? e->frame_no : 0;
     ev.pkt = pkt;
     ev.engine = e;
-    tcpstate_event_cb fn = callback_for(e, TCPSTATE_EV_FLOW_END);
+    tcpstate_event_cb fn = tcpstate__callback_for(e, TCPSTATE_EV_FLOW_END);
     if (fn != NULL) {
-        emit(e, f, &ev, fn);
+        tcpstate__emit(e, f, &ev, fn);
     }
     count_end(&e->stats, reason);
     tcpstate__ft_release(&e->ft, f);
@@ -345,7 +354,7 @@ static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
         }
         uint64_t deadline = tcpstate__zeek_deadline(tcpstate__flow_history_record(e, f));
         if (deadline <= now) {
-            end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
+            tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
         }
     }
 }
@@ -354,7 +363,7 @@ static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
  * e->expiry_floor is a lower bound of every deadline, so most calls return
  * without touching a single flow record (at a million flows each would be a
  * cache miss): it is recomputed here and lowered whenever a flow is filed. */
-static void run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
+void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
 {
     if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
         run_zeek_expiry(e, now, budget);
@@ -370,12 +379,12 @@ static void run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
             e->expiry_floor = f == NULL ? UINT64_MAX : deadline;
             return;
         }
-        end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
+        tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
     }
 }
 
 /* Put a flow at the newest end of its class's list, as of `ts`. */
-static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts)
+void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts)
 {
     enum flow_class cls = tcpstate__track_class(f);
     tcpstate__ft_touch(&e->ft, f, cls);
@@ -386,7 +395,7 @@ static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts)
 }
 
 /* Take a caller's timestamp: time never goes backwards inside the engine. */
-static uint64_t clamp_time(tcpstate_engine *e, uint64_t ts)
+uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts)
 {
     if (ts < e->now) {
         e->stats.time_backwards++;
@@ -396,7 +405,7 @@ static uint64_t clamp_time(tcpstate_engine *e, uint64_t ts)
     return ts;
 }
 
-static tcpstate_status call_result(tcpstate_engine *e, tcpstate_status st)
+tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st)
 {
     if (e->stop) {
         e->stop = 0;
@@ -416,8 +425,8 @@ tcpstate_status tcpstate_expire(tcpstate_engine *e, uint64_t now, size_t budget)
         return TCPSTATE_E_REENTRANT;
     }
     e->stop = 0;
-    run_expiry(e, clamp_time(e, now), budget);
-    return call_result(e, TCPSTATE_OK);
+    tcpstate__run_expiry(e, tcpstate__clamp_time(e, now), budget);
+    return tcpstate__call_result(e, TCPSTATE_OK);
 }
 
 tcpstate_status tcpstate_finish(tcpstate_engine *e)
@@ -441,203 +450,7 @@ tcpstate_status tcpstate_finish(tcpstate_engine *e)
         if (oldest == NULL) {
             break;
         }
-        end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL, TCPSTATE_ORIG);
+        tcpstate__end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL, TCPSTATE_ORIG);
     }
-    return call_result(e, TCPSTATE_OK);
-}
-
-/* ------------------------------------------------------------------ feed */
-
-/* A new flow for `key`: from the free pool, or by evicting per policy. */
-static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key *key,
-                                       uint64_t hash, const tcpstate_packet *pkt, int src_is_hi,
-                                       uint64_t ts)
-{
-    /* Only a connection attempt may push out a confirmed flow: a flow picked
-     * up midstream is one segment from a tuple never seen, which anyone can
-     * forge in bulk (DESIGN "Tracking semantics"). */
-    unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
-    int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
-    struct tcpstate_flow *f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
-    if (f == NULL) {
-        struct tcpstate_flow *victim = tcpstate__ft_victim(&e->ft, allow_est);
-        if (victim == NULL) {
-            e->stats.flows_refused++;
-            return NULL;
-        }
-        end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
-        f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
-    }
-    if (tcpstate__ft_insert(&e->ft, f, hash) != 0) {
-        /* Both buckets full: make room among the flows sharing them. */
-        struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
-        if (victim == NULL) {
-            tcpstate__ft_release(&e->ft, f);
-            e->stats.flows_refused++;
-            return NULL;
-        }
-        end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
-        (void)tcpstate__ft_insert(&e->ft, f, hash); /* a slot was just freed */
-    }
-    f->first_ts = ts;
-    tcpstate__track_open(e, f, pkt, src_is_hi);
-    if (e->history_offset != UINT32_MAX) {
-        int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
-        tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
-    }
-    file_flow(e, f, ts);
-    e->stats.flows_created++;
-    if (e->ft.used > e->stats.flows_peak) {
-        e->stats.flows_peak = e->ft.used;
-    }
-    return f;
-}
-
-/* Find the flow of a segment, or create it. With TCPSTATE_F_ZEEK_LIFETIME a
- * flow Zeek would have ended by now, or that this SYN would replace, ends
- * first and the segment starts a new one. */
-static struct tcpstate_flow *find_flow(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts,
-                                       tcpstate_side *side, uint32_t *evflags,
-                                       tcpstate_status *why_none)
-{
-    struct flow_key key;
-    int src_is_hi;
-    tcpstate__ft_make_key(&key, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &src_is_hi);
-    uint64_t hash = tcpstate__ft_hash(&e->ft, &key);
-    struct tcpstate_flow *f = tcpstate__ft_lookup(&e->ft, &key, hash);
-
-    if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
-        const uint8_t *rec = tcpstate__flow_history_record(e, f);
-        int from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
-        if (ts >= tcpstate__zeek_deadline(rec)) {
-            end_flow(e, f, tcpstate__track_end_reason(f, 0), ts, pkt, TCPSTATE_ORIG);
-            f = NULL;
-        } else if (tcpstate__zeek_is_reuse(rec, pkt, from_orig)) {
-            end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, TCPSTATE_ORIG);
-            f = NULL;
-        }
-    }
-    *evflags = 0;
-    if (f == NULL) {
-        if (!tcpstate__track_may_open(e, pkt)) {
-            e->stats.midstream_ignored++;
-            *why_none = TCPSTATE_SKIP_MIDSTREAM;
-            return NULL;
-        }
-        f = open_flow(e, &key, hash, pkt, src_is_hi, ts);
-        if (f == NULL) {
-            *why_none = TCPSTATE_E_TABLE_FULL;
-            return NULL;
-        }
-        *evflags = TCPSTATE_EVF_NEW_FLOW;
-    }
-    *side = tcpstate__track_sender(f, src_is_hi);
-    return f;
-}
-
-/* Deliver what the tracker returned for one segment sent by `dir`; nothing is
- * built for an event without a callback. */
-static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
-                    const tcpstate_packet *pkt, tcpstate_side dir, uint64_t ts)
-{
-    for (unsigned i = 0; i < out->n; i++) {
-        const struct track_event *t = &out->ev[i];
-        tcpstate_event_cb fn = callback_for(e, t->kind);
-        if (fn == NULL) {
-            continue;
-        }
-        tcpstate_event ev;
-        memset(&ev, 0, sizeof ev);
-        ev.kind = t->kind;
-        ev.dir = (uint8_t)dir;
-        ev.side = t->side;
-        ev.reason = TCPSTATE_END_NONE;
-        memcpy(ev.before, t->before, 2);
-        memcpy(ev.after, t->after, 2);
-        ev.flags = t->flags;
-        ev.ts = ts;
-        ev.frame = e->frame_no;
-        ev.pkt = pkt;
-        ev.engine = e;
-        emit(e, f, &ev, fn);
-    }
-}
-
-static tcpstate_status track_frame(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts)
-{
-    tcpstate_side side;
-    uint32_t evflags;
-    tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, pkt, ts, &side, &evflags, &none);
-    if (f == NULL) {
-        return none;
-    }
-    struct track_out out;
-    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out) == TRACK_REUSE) {
-        if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
-            /* Zeek decides where connections start (find_flow asked it): the
-             * tracker starts over inside the same flow. */
-            tcpstate__track_restart(f);
-        } else {
-            end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
-            f = find_flow(e, pkt, ts, &side, &evflags, &none);
-            if (f == NULL) {
-                return none;
-            }
-        }
-        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out);
-    }
-    if (e->history_offset != UINT32_MAX) {
-        tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
-    }
-    tcpstate__flow_set_last_ts(f, ts);
-    file_flow(e, f, ts);
-    deliver(e, f, &out, pkt, side, ts);
-    if (f->fflags & FF_DROP) {
-        end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
-    }
-    return TCPSTATE_OK;
-}
-
-/* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
- * its flow (created if need be); the segment itself is not tracked. */
-static void note_bad_checksum(tcpstate_engine *e, const tcpstate_packet *pkt, uint64_t ts)
-{
-    tcpstate_side side;
-    uint32_t evflags;
-    tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, pkt, ts, &side, &evflags, &none);
-    if (f != NULL) {
-        tcpstate__zeek_bad_checksum(tcpstate__flow_history_record(e, f), side == TCPSTATE_ORIG);
-    }
-}
-
-tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
-                              size_t caplen, size_t wirelen, uint64_t ts)
-{
-    if (e == NULL) {
-        return TCPSTATE_E_INVAL;
-    }
-    if (e->in_callback) {
-        return TCPSTATE_E_REENTRANT;
-    }
-    e->frame_no++;
-    e->stats.frames++;
-    e->stop = 0;
-    ts = clamp_time(e, ts);
-    if (e->expire_budget != 0) {
-        run_expiry(e, ts, e->expire_budget);
-    }
-
-    tcpstate_packet pkt;
-    uint32_t dflags = e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
-    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, dflags, &pkt);
-    if (st == TCPSTATE_OK) {
-        st = track_frame(e, &pkt, ts);
-    } else if (st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX) {
-        note_bad_checksum(e, &pkt, ts);
-    }
-    st = call_result(e, st);
-    e->stats.frames_by_status[tcpstate_status_index(st)]++;
-    return st;
+    return tcpstate__call_result(e, TCPSTATE_OK);
 }

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The per-frame path: decode, key and hash, find or open the flow, track
+ * the segment, deliver its events; and the batch call, which runs the first
+ * stages over many frames (so that the memory each frame needs is fetched
+ * while others are worked on) and then the rest frame by frame, exactly as
+ * tcpstate_feed() would.
+ */
+#include <string.h>
+
+#include "engine.h"
+#include "tcpstate.h"
+#include "track.h"
+#include "zeek.h"
+
+/* A frame's flow key and its hash. */
+struct keyed {
+    struct flow_key key;
+    uint64_t hash;
+    int src_is_hi;
+};
+
+static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
+{
+    tcpstate__ft_make_key(&k->key, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &k->src_is_hi);
+    k->hash = tcpstate__ft_hash(&e->ft, &k->key);
+}
+
+/* A new flow for `key`: from the free pool, or by evicting per policy. */
+static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key *key,
+                                       uint64_t hash, const tcpstate_packet *pkt, int src_is_hi,
+                                       uint64_t ts)
+{
+    /* Only a connection attempt may push out a confirmed flow: a flow picked
+     * up midstream is one segment from a tuple never seen, which anyone can
+     * forge in bulk (DESIGN "Tracking semantics"). */
+    unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
+    int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
+    if (f == NULL) {
+        struct tcpstate_flow *victim = tcpstate__ft_victim(&e->ft, allow_est);
+        if (victim == NULL) {
+            e->stats.flows_refused++;
+            return NULL;
+        }
+        tcpstate__end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
+        f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
+    }
+    if (tcpstate__ft_insert(&e->ft, f, hash) != 0) {
+        /* Both buckets full: make room among the flows sharing them. */
+        struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
+        if (victim == NULL) {
+            tcpstate__ft_release(&e->ft, f);
+            e->stats.flows_refused++;
+            return NULL;
+        }
+        tcpstate__end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
+        (void)tcpstate__ft_insert(&e->ft, f, hash); /* a slot was just freed */
+    }
+    f->first_ts = ts;
+    tcpstate__track_open(e, f, pkt, src_is_hi);
+    if (e->history_offset != UINT32_MAX) {
+        int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
+        tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
+    }
+    tcpstate__file_flow(e, f, ts);
+    e->stats.flows_created++;
+    if (e->ft.used > e->stats.flows_peak) {
+        e->stats.flows_peak = e->ft.used;
+    }
+    return f;
+}
+
+/* Find the flow of a segment, or create it. With TCPSTATE_F_ZEEK_LIFETIME a
+ * flow Zeek would have ended by now, or that this SYN would replace, ends
+ * first and the segment starts a new one. */
+static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k,
+                                       const tcpstate_packet *pkt, uint64_t ts,
+                                       tcpstate_side *side, uint32_t *evflags,
+                                       tcpstate_status *why_none)
+{
+    int src_is_hi = k->src_is_hi;
+    struct tcpstate_flow *f = tcpstate__ft_lookup(&e->ft, &k->key, k->hash);
+
+    if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
+        const uint8_t *rec = tcpstate__flow_history_record(e, f);
+        int from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
+        if (ts >= tcpstate__zeek_deadline(rec)) {
+            tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), ts, pkt, TCPSTATE_ORIG);
+            f = NULL;
+        } else if (tcpstate__zeek_is_reuse(rec, pkt, from_orig)) {
+            tcpstate__end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, TCPSTATE_ORIG);
+            f = NULL;
+        }
+    }
+    *evflags = 0;
+    if (f == NULL) {
+        if (!tcpstate__track_may_open(e, pkt)) {
+            e->stats.midstream_ignored++;
+            *why_none = TCPSTATE_SKIP_MIDSTREAM;
+            return NULL;
+        }
+        f = open_flow(e, &k->key, k->hash, pkt, src_is_hi, ts);
+        if (f == NULL) {
+            *why_none = TCPSTATE_E_TABLE_FULL;
+            return NULL;
+        }
+        *evflags = TCPSTATE_EVF_NEW_FLOW;
+    }
+    *side = tcpstate__track_sender(f, src_is_hi);
+    return f;
+}
+
+/* Deliver what the tracker returned for one segment sent by `dir`; nothing is
+ * built for an event without a callback. */
+static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
+                    const tcpstate_packet *pkt, tcpstate_side dir, uint64_t ts)
+{
+    for (unsigned i = 0; i < out->n; i++) {
+        const struct track_event *t = &out->ev[i];
+        tcpstate_event_cb fn = tcpstate__callback_for(e, t->kind);
+        if (fn == NULL) {
+            continue;
+        }
+        tcpstate_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.kind = t->kind;
+        ev.dir = (uint8_t)dir;
+        ev.side = t->side;
+        ev.reason = TCPSTATE_END_NONE;
+        memcpy(ev.before, t->before, 2);
+        memcpy(ev.after, t->after, 2);
+        ev.flags = t->flags;
+        ev.ts = ts;
+        ev.frame = e->frame_no;
+        ev.pkt = pkt;
+        ev.engine = e;
+        tcpstate__emit(e, f, &ev, fn);
+    }
+}
+
+static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
+                                   const tcpstate_packet *pkt, uint64_t ts)
+{
+    tcpstate_side side;
+    uint32_t evflags;
+    tcpstate_status none;
+    struct tcpstate_flow *f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+    if (f == NULL) {
+        return none;
+    }
+    struct track_out out;
+    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out) == TRACK_REUSE) {
+        if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
+            /* Zeek decides where connections start (find_flow asked it): the
+             * tracker starts over inside the same flow. */
+            tcpstate__track_restart(f);
+        } else {
+            tcpstate__end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
+            f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+            if (f == NULL) {
+                return none;
+            }
+        }
+        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out);
+    }
+    if (e->history_offset != UINT32_MAX) {
+        tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
+    }
+    tcpstate__flow_set_last_ts(f, ts);
+    tcpstate__file_flow(e, f, ts);
+    deliver(e, f, &out, pkt, side, ts);
+    if (f->fflags & FF_DROP) {
+        tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
+    }
+    return TCPSTATE_OK;
+}
+
+/* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
+ * its flow (created if need be); the segment itself is not tracked. */
+static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
+                              const tcpstate_packet *pkt, uint64_t ts)
+{
+    tcpstate_side side;
+    uint32_t evflags;
+    tcpstate_status none;
+    struct tcpstate_flow *f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+    if (f != NULL) {
+        tcpstate__zeek_bad_checksum(tcpstate__flow_history_record(e, f), side == TCPSTATE_ORIG);
+    }
+}
+
+/* Everything a frame does after decoding, in tcpstate_feed()'s order: the
+ * frame count, expiry at its time, tracking, the status count. `k` is the
+ * frame's key (NULL: computed here when needed). */
+static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
+                                    tcpstate_status st, const struct keyed *k, uint64_t ts)
+{
+    struct keyed own;
+    e->frame_no++;
+    e->stats.frames++;
+    e->stop = 0;
+    ts = tcpstate__clamp_time(e, ts);
+    if (e->expire_budget != 0) {
+        tcpstate__run_expiry(e, ts, e->expire_budget);
+    }
+    int track = st == TCPSTATE_OK;
+    int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
+    if ((track || note_csum) && k == NULL) {
+        make_keyed(e, pkt, &own);
+        k = &own;
+    }
+    if (track) {
+        st = track_frame(e, k, pkt, ts);
+    } else if (note_csum) {
+        note_bad_checksum(e, k, pkt, ts);
+    }
+    st = tcpstate__call_result(e, st);
+    e->stats.frames_by_status[tcpstate_status_index(st)]++;
+    return st;
+}
+
+static uint32_t decode_flags(const tcpstate_engine *e)
+{
+    return e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
+}
+
+tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
+                              size_t caplen, size_t wirelen, uint64_t ts)
+{
+    if (e == NULL) {
+        return TCPSTATE_E_INVAL;
+    }
+    if (e->in_callback) {
+        return TCPSTATE_E_REENTRANT;
+    }
+    tcpstate_packet pkt;
+    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, decode_flags(e), &pkt);
+    return feed_decoded(e, &pkt, st, NULL, ts);
+}
+
+/* ------------------------------------------------------------------ batch */
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Stage 1: decode every frame, key and hash the ones with a segment, and ask
+ * for both candidate buckets of each. Reads only the frames and the table's
+ * layout: nothing changes, so the order of frames does not matter yet. */
+static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
+                              size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct batch_slot *b = &e->batch[i];
+        const tcpstate_frame *fr = &frames[i];
+        b->status = tcpstate_decode(linktype, fr->data, fr->caplen, fr->wirelen, decode_flags(e),
+                                    &b->pkt);
+        b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
+        if (b->keyed) {
+            int hi;
+            tcpstate__ft_make_key(&b->key, &b->pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &hi);
+            b->src_is_hi = (uint8_t)hi;
+            b->hash = tcpstate__ft_hash(&e->ft, &b->key);
+            uint32_t bk[2];
+            tcpstate__ft_buckets(&e->ft, b->hash, bk);
+            PREFETCH(&e->ft.slots[(size_t)bk[0] * FT_BUCKET_SLOTS]);
+            PREFETCH(&e->ft.slots[(size_t)bk[1] * FT_BUCKET_SLOTS]);
+        }
+    }
+}
+
+/* Stage 2: with the buckets arriving, ask for the records they point at. A
+ * hint only: stage 3 looks every frame up again, since earlier frames of the
+ * batch may create or end flows. */
+static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct batch_slot *b = &e->batch[i];
+        if (b->keyed) {
+            PREFETCH(tcpstate__ft_lookup_hint(&e->ft, b->hash));
+        }
+    }
+}
+
+size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
+                           size_t n, tcpstate_status *status)
+{
+    if (e == NULL || (frames == NULL && n != 0) || (status == NULL && n != 0)) {
+        return 0;
+    }
+    if (e->in_callback) {
+        for (size_t i = 0; i < n; i++) {
+            status[i] = TCPSTATE_E_REENTRANT;
+        }
+        return 0;
+    }
+    size_t done = 0;
+    while (done < n) {
+        size_t chunk = n - done;
+        if (e->batch_max == 0) {
+            /* No workspace: frame by frame. */
+            const tcpstate_frame *fr = &frames[done];
+            status[done] = tcpstate_feed(e, linktype, fr->data, fr->caplen, fr->wirelen, fr->ts);
+            if (status[done++] == TCPSTATE_E_CALLBACK) {
+                return done;
+            }
+            continue;
+        }
+        if (chunk > e->batch_max) {
+            chunk = e->batch_max;
+        }
+        stage_decode_hash(e, linktype, frames + done, chunk);
+        stage_prefetch_flows(e, chunk);
+        /* Stage 3: in order, everything that changes state. */
+        for (size_t i = 0; i < chunk; i++) {
+            struct batch_slot *b = &e->batch[i];
+            struct keyed k;
+            if (b->keyed) {
+                k.key = b->key;
+                k.hash = b->hash;
+                k.src_is_hi = b->src_is_hi;
+            }
+            tcpstate_status st =
+                feed_decoded(e, &b->pkt, b->status, b->keyed ? &k : NULL, frames[done + i].ts);
+            status[done + i] = st;
+            if (st == TCPSTATE_E_CALLBACK) {
+                return done + i + 1;
+            }
+        }
+        done += chunk;
+    }
+    return done;
+}
