@@ -441,10 +441,16 @@ static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
 static void run_step(struct seg *c, enum track_step stp, int named)
 {
     struct endpoint *ep = c->f->ep;
+    const struct cell *sc = &sender_next[stp][c->snd->state];
+    const struct cell *rc = &receiver_next[stp][c->rcv->state];
+    if (named < 0 && sc->next == KEEP && sc->guard == G_NONE && rc->next == KEEP &&
+        rc->guard == G_NONE) {
+        return; /* an unnamed step both cells keep: nothing changes, nothing to report */
+    }
     uint8_t before[2] = {ep[0].state, ep[1].state};
     uint32_t flags = c->evflags;
-    unsigned ns = guard_eval(c, &sender_next[stp][c->snd->state], &flags);
-    unsigned nr = guard_eval(c, &receiver_next[stp][c->rcv->state], &flags);
+    unsigned ns = guard_eval(c, sc, &flags);
+    unsigned nr = guard_eval(c, rc, &flags);
 
     if (ns == REUSE) {
         c->reuse = 1;
