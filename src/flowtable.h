@@ -54,6 +54,8 @@ enum flow_class {
 #define EP_WIN_SYN 0x10u /* its last window came in a SYN segment: never scaled (RFC 7323 §2.2) */
 #define EP_BELIEVED 0x20u /* sent a segment the tracker believed: its isn/nxt anchor its sequence
                              space, and a flow whose two endpoints have it is confirmed */
+#define EP_SYN_IMPLIED 0x80u /* its SYN was not seen but implied by the peer's SYN-ACK: its ISN
+                                is known, its SYN options are not */
 #define EP_RST_PENDING 0x40u /* sent an in-window but inexact RST (RFC 5961 §3.2): not applied;
                                 the flow ages on the embryonic timeout until traffic resumes */
 

@@ -175,25 +175,35 @@ struct seg {
 
 static int has(const struct seg *c, unsigned th) { return (c->pkt->tcp_flags & th) != 0; }
 
-/* Receiver window in bytes, as the receiver last advertised it. Scaling
+/* The window endpoint w last advertised, in bytes (o is its peer). Scaling
  * applies only when both SYNs carried the option, and never to a window sent
- * in a SYN (RFC 7323 §2.2, §2.3). Without both SYNs the scale is unknown, so
- * assume the largest (14): leniency rather than false out-of-window verdicts
- * on flows picked up midstream. */
+ * in a SYN (RFC 7323 §2.2, §2.3). A SYN-ACK carries the option only if the
+ * SYN it answers did (RFC 7323 §1.3), so a SYN implied by its SYN-ACK had it
+ * exactly when the SYN-ACK has it, at an unknown shift. Where w's shift is
+ * unknown (its SYN not seen), assume the largest (14) and say so in *known:
+ * leniency rather than false out-of-window verdicts. */
+static uint32_t window_of(const struct endpoint *w, const struct endpoint *o, int *known)
+{
+    unsigned shift = 14;
+    *known = 0;
+    if (w->flags & EP_WIN_SYN) {
+        shift = 0;
+        *known = 1;
+    } else if ((w->flags & EP_SYN) && !(w->flags & EP_SYN_IMPLIED) && (o->flags & EP_SYN)) {
+        unsigned ws = w->synopt >> 4;
+        int o_ws = (o->flags & EP_SYN_IMPLIED) ? ws != 0 : (o->synopt >> 4) != 0;
+        shift = (ws != 0 && o_ws) ? ws - 1u : 0u;
+        *known = 1;
+    }
+    uint32_t win = (uint32_t)w->win << shift;
+    return win == 0 ? 1u : win;
+}
+
+/* The receiver's window (RCV.WND as last advertised). */
 static uint32_t rcv_window(const struct seg *c)
 {
-    const struct endpoint *r = c->rcv;
-    unsigned shift;
-    if (r->flags & EP_WIN_SYN) {
-        shift = 0;
-    } else if ((c->snd->flags & EP_SYN) && (r->flags & EP_SYN)) {
-        unsigned rs = r->synopt >> 4, ss = c->snd->synopt >> 4;
-        shift = (rs != 0 && ss != 0) ? rs - 1u : 0u;
-    } else {
-        shift = 14;
-    }
-    uint32_t w = (uint32_t)r->win << shift;
-    return w == 0 ? 1u : w;
+    int known;
+    return window_of(c->rcv, c->snd, &known);
 }
 
 /* Plausibility: what an off-path attacker cannot fake (RFC 5961 §1, §5).
@@ -207,9 +217,12 @@ static uint32_t rcv_window(const struct seg *c)
  *    the segment"), and lies at most ACK_BEHIND below the sender's last
  *    acknowledgment (reordering; conntrack's MAXACKWINDOW default is 66000);
  *  - its sequence number lies in the receiver's window (below).
- * A peer whose sequence space we picked up midstream may have sent data we
- * never saw: its ACKs may run up to ACK_UNSEEN ahead of what we saw. A peer
- * we know nothing of yet gives no bound. A segment failing either test is
+ * The capture may have missed some of the peer's data (one-sided or lossy
+ * capture, midstream pickup), so an ACK may also run up to the sender's own
+ * last ACK plus its advertised window: no peer can have sent more than that
+ * (capped at ACK_UNSEEN where the window's scale is unknown); a peer picked up
+ * midstream may also have sent ACK_UNSEEN before we saw it. A peer we know
+ * nothing of yet gives no bound. A segment failing either test is
  * reported and counted and changes no state, so forged segments can neither
  * move the tracker's picture of a connection nor pass for its real ones.
  * A blind attacker must guess both numbers: the odds are (window / 2^32) *
@@ -244,6 +257,14 @@ static int ack_plausible(const struct seg *c)
         return 1;
     }
     uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
+    if (s->flags & EP_ACKED) {
+        int known;
+        uint32_t w = window_of(s, peer, &known);
+        uint32_t edge = s->ack + (!known && w > ACK_UNSEEN ? ACK_UNSEEN : w);
+        if (seq_gt(edge, hi)) {
+            hi = edge;
+        }
+    }
     uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
     if (seq_gt(lo, hi)) {
         lo = hi - ACK_BEHIND;
@@ -285,7 +306,11 @@ static enum rst_verdict rst_check(const struct seg *c)
     if (!(r->flags & EP_ACKED) && !anchored) {
         return RST_APPLY; /* nothing known to check against */
     }
-    if (((r->flags & EP_ACKED) && seq == r->ack) || (anchored && seq == c->snd->nxt)) {
+    /* A stack may reset at its SYN's or FIN's own number, one below SND.NXT. */
+    uint32_t nxt = c->snd->nxt;
+    int after_flag = c->snd->state == sSS || (c->snd->flags & EP_FIN);
+    if (((r->flags & EP_ACKED) && seq == r->ack) ||
+        (anchored && (seq == nxt || (after_flag && seq == nxt - 1u)))) {
         return RST_APPLY;
     }
     if (!seq_acceptable(c, seq, 0)) {
@@ -567,10 +592,10 @@ static void update_sender(struct seg *c)
         if (!(s->flags & EP_ACKED) || seq_ge(p->ack, s->ack)) {
             s->ack = p->ack;
         }
-        /* It acknowledged data of a midstream peer that we never saw: the
-         * peer's sequence space reaches at least that far. */
+        /* It acknowledged data of the peer that the capture did not show:
+         * the peer's sequence space reaches at least that far. */
         struct endpoint *peer = c->rcv;
-        if ((peer->flags & EP_BELIEVED) && !(peer->flags & EP_SYN) && seq_gt(s->ack, peer->nxt)) {
+        if ((peer->flags & (EP_BELIEVED | EP_SYN)) && seq_gt(s->ack, peer->nxt)) {
             peer->nxt = s->ack;
         }
         s->win = p->window;
@@ -687,7 +712,7 @@ void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcp
         o->state = sSS;
         o->isn = p->ack - 1u;
         o->nxt = p->ack;
-        o->flags = EP_SYN;
+        o->flags = EP_SYN | EP_SYN_IMPLIED;
         f->fflags |= FF_MIDSTREAM;
     } else if (!syn) {
         /* Picked up midstream: both ends assumed ESTABLISHED. */
