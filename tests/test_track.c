@@ -526,6 +526,19 @@ Test(track, rst_in_every_state_closes_both_endpoints)
 
 /* ------------------------------------------------------------ midstream, reuse, wrap */
 
+Test(track, a_one_sided_capture_is_tracked_to_its_close)
+{
+    /* Only the server's side was captured (asymmetric routing): its ACKs cover
+     * client data never seen, within the window it advertised. They are
+     * believed, and its FIN is taken. */
+    PLAY({SRV, CLI, S | A, 5000, 1001, 0}, {SRV, CLI, A | P, 5001, 1001, 21},
+         {SRV, CLI, A, 5022, 1022, 0}, {SRV, CLI, A | P, 5022, 1022, 856},
+         {SRV, CLI, A, 5878, 2294, 0}, {SRV, CLI, F | A, 5878, 2400, 0});
+    cr_assert(eq(u64, stats().acks_implausible, 0));
+    cr_assert(eq(u64, stats().fin_out_of_window, 0));
+    cr_assert(eq(int, tcpstate_flow_state(only_flow(), TCPSTATE_RESP), TCPSTATE_FIN_WAIT_1));
+}
+
 Test(track, midstream_pickup_assumes_ESTABLISHED_and_flags_it)
 {
     PLAY({CLI, SRV, A | P, 7000, 9000, 50}, {SRV, CLI, A, 9000, 7050, 0},
