@@ -201,7 +201,9 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
     e->stats.frames++;
     e->stop = 0;
     ts = tcpstate__clamp_time(e, ts);
-    if (e->expire_budget != 0) {
+    /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead). */
+    if (e->expire_budget != 0 &&
+        (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
     int track = st == TCPSTATE_OK;
