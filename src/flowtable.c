@@ -278,6 +278,34 @@ static unsigned bucket_free_slots(const uint32_t *s)
     return n;
 }
 
+/* Both buckets of a new key are full: move one of their 32 flows to its
+ * other candidate bucket if that has a free slot (one cuckoo step), and give
+ * the new key the freed slot. Rare (the index has 1.25 slots per flow and new
+ * keys go to the emptier bucket), so rehashing the candidates' keys here
+ * costs nothing on the common path; without it, a full pair of buckets would
+ * force an eviction among its flows even when finished flows sit elsewhere. */
+static int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
+{
+    for (unsigned k = 0; k < 2; k++) {
+        uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            const struct tcpstate_flow *g = &ft->flows[slot_index(ft, s[i])];
+            uint32_t gb[2];
+            tcpstate__ft_buckets(ft, tcpstate__ft_hash(ft, &g->key), gb);
+            uint32_t other = gb[0] == b[k] ? gb[1] : gb[0];
+            uint32_t *t = &ft->slots[(size_t)other * FT_BUCKET_SLOTS];
+            for (unsigned j = 0; j < FT_BUCKET_SLOTS; j++) {
+                if (t[j] == 0) {
+                    t[j] = s[i];
+                    s[i] = mine;
+                    return 0;
+                }
+            }
+        }
+    }
+    return -1;
+}
+
 int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash)
 {
     uint32_t b[2];
@@ -285,13 +313,14 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
     uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
     uint32_t *s = bucket_free_slots(s0) >= bucket_free_slots(s1) ? s0 : s1;
+    uint32_t mine = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
     for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
         if (s[i] == 0) {
-            s[i] = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
+            s[i] = mine;
             return 0;
         }
     }
-    return -1;
+    return make_room(ft, b, mine);
 }
 
 static void unindex(struct flowtable *ft, struct tcpstate_flow *f)

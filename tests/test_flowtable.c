@@ -231,29 +231,133 @@ static struct flow_key key_n(unsigned n)
     return k;
 }
 
+/* The n-th key (from `from` on) whose real hash picks buckets {b0, b1} in
+ * either order, or whose pair contains b0 when `b1` is UINT32_MAX. */
+static struct flow_key key_in(const struct flowtable *ft, uint32_t b0, uint32_t b1,
+                              unsigned *from)
+{
+    for (;; (*from)++) {
+        struct flow_key k = key_n(*from);
+        uint32_t b[2];
+        tcpstate__ft_buckets(ft, tcpstate__ft_hash(ft, &k), b);
+        int hit = b1 == UINT32_MAX ? (b[0] == b0 || b[1] == b0)
+                                   : ((b[0] == b0 && b[1] == b1) || (b[0] == b1 && b[1] == b0));
+        if (hit) {
+            (*from)++;
+            return k;
+        }
+    }
+}
+
 Test(flowtable, lookup_probes_two_buckets_and_full_buckets_refuse_insertion)
 {
     struct flowtable ft = small_table();
-    /* One hash for every key: the same two buckets, 32 slots. */
-    const uint64_t h = UINT64_C(0x0123456789abcdef);
-    for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS; i++) {
-        struct flow_key k = key_n(i);
-        struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &k, CLS_ESTABLISHED);
-        cr_assert_not_null(f);
-        cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    /* 32 keys that all hash to the same two buckets fill them. */
+    struct flow_key first = key_n(0);
+    uint32_t b[2];
+    tcpstate__ft_buckets(&ft, tcpstate__ft_hash(&ft, &first), b);
+    unsigned from = 0;
+    struct flow_key keys[2 * FT_BUCKET_SLOTS + 1];
+    for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS + 1; i++) {
+        keys[i] = key_in(&ft, b[0], b[1], &from);
     }
-    struct flow_key extra = key_n(999);
+    for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS; i++) {
+        struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &keys[i], CLS_ESTABLISHED);
+        cr_assert_not_null(f);
+        cr_assert(eq(int, tcpstate__ft_insert(&ft, f, tcpstate__ft_hash(&ft, &keys[i])), 0));
+    }
+    /* A 33rd: no flow of the pair has anywhere else to go. */
+    struct flow_key extra = keys[2 * FT_BUCKET_SLOTS];
+    uint64_t h = tcpstate__ft_hash(&ft, &extra);
     struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &extra, CLS_EMBRYONIC);
     cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), -1));
     /* Everything inserted is still found; the uninserted key is not. */
     for (unsigned i = 0; i < 2 * FT_BUCKET_SLOTS; i++) {
-        struct flow_key k = key_n(i);
-        cr_assert_not_null(tcpstate__ft_lookup(&ft, &k, h), "key %u", i);
+        cr_assert_not_null(tcpstate__ft_lookup(&ft, &keys[i], tcpstate__ft_hash(&ft, &keys[i])),
+                           "key %u", i);
     }
     cr_assert_null(tcpstate__ft_lookup(&ft, &extra, h));
     /* Established flows only: a victim only if established ones may go. */
     cr_assert_null(tcpstate__ft_bucket_victim(&ft, h, 0));
     cr_assert_not_null(tcpstate__ft_bucket_victim(&ft, h, 1));
+}
+
+static unsigned used_in(const struct flowtable *ft, uint32_t bucket)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        n += ft->slots[(size_t)bucket * FT_BUCKET_SLOTS + i] != 0;
+    }
+    return n;
+}
+
+static struct tcpstate_flow *add(struct flowtable *ft, const struct flow_key *k)
+{
+    struct tcpstate_flow *f = tcpstate__ft_alloc(ft, k, CLS_ESTABLISHED);
+    cr_assert_not_null(f);
+    cr_assert(eq(int, tcpstate__ft_insert(ft, f, tcpstate__ft_hash(ft, k)), 0));
+    return f;
+}
+
+Test(flowtable, a_full_bucket_pair_makes_room_by_moving_a_flow_to_its_other_bucket)
+{
+    static _Alignas(64) uint32_t big_slots[32 * FT_BUCKET_SLOTS];
+    static struct tcpstate_flow big_pool[256];
+    struct flowtable ft;
+    uint8_t key[16] = {0};
+    struct ft_sizes sz;
+    cr_assert(eq(int, tcpstate__ft_sizes(256, 0, &sz), 0));
+    cr_assert(le(sz, sz.slots_bytes, sizeof big_slots));
+    tcpstate__ft_init(&ft, 256, 0, big_slots, big_pool, NULL, key);
+
+    struct flow_key target = key_n(100000);
+    uint64_t h = tcpstate__ft_hash(&ft, &target);
+    uint32_t b[2];
+    tcpstate__ft_buckets(&ft, h, b);
+    unsigned from = 0;
+    /* A key K of the pair {b0, Y} lands in b0 while Y is full; then Y empties. */
+    struct flow_key kk;
+    uint32_t y;
+    do {
+        kk = key_in(&ft, b[0], UINT32_MAX, &from);
+        uint32_t kb[2];
+        tcpstate__ft_buckets(&ft, tcpstate__ft_hash(&ft, &kk), kb);
+        y = kb[0] == b[0] ? kb[1] : kb[0];
+    } while (y == b[1]);
+    struct tcpstate_flow *in_y[64];
+    unsigned n_y = 0;
+    unsigned from_y = 200000;
+    uint32_t y2 = (y + 1) % ft.n_buckets == b[0] ? (y + 2) % ft.n_buckets : (y + 1) % ft.n_buckets;
+    while (used_in(&ft, y) < FT_BUCKET_SLOTS) { /* fill Y (and a partner Y2) */
+        struct flow_key k = key_in(&ft, y, y2, &from_y);
+        struct tcpstate_flow *f = add(&ft, &k);
+        in_y[n_y++] = f;
+        cr_assert(lt(u32, n_y, 64));
+    }
+    struct tcpstate_flow *fk = add(&ft, &kk);
+    for (unsigned i = 0; i < n_y; i++) {
+        tcpstate__ft_release(&ft, in_y[i]);
+    }
+    /* Now fill the target's pair with keys of exactly that pair. */
+    unsigned from_t = 300000;
+    while (used_in(&ft, b[0]) + used_in(&ft, b[1]) < 2 * FT_BUCKET_SLOTS) {
+        struct flow_key k = key_in(&ft, b[0], b[1], &from_t);
+        add(&ft, &k);
+    }
+    /* Both full: the target still gets in, K moved to Y. */
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &target, CLS_EMBRYONIC);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &target, h), f));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &kk, tcpstate__ft_hash(&ft, &kk)), fk));
+    cr_assert(eq(u32, used_in(&ft, y), 1));
+    /* Every flow is still found where its own hash says. */
+    for (uint32_t i = 0; i < ft.cap; i++) {
+        struct tcpstate_flow *g = &ft.flows[i];
+        if (g->cls != CLS_FREE) {
+            cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &g->key, tcpstate__ft_hash(&ft, &g->key)),
+                         g));
+        }
+    }
 }
 
 Test(flowtable, bucket_victim_prefers_finished_then_unconfirmed_then_oldest_confirmed)
