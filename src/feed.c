@@ -206,6 +206,11 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
         (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
+    tcpstate_packet whole;
+    if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
+        st = tcpstate__reasm_stage(e, &pkt, &whole, st, ts);
+        k = NULL; /* a completed datagram is keyed afresh */
+    }
     int track = st == TCPSTATE_OK;
     int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
     if ((track || note_csum) && k == NULL) {
