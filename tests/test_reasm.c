@@ -99,6 +99,8 @@ struct pkt {
     uint32_t linktype;
 };
 
+static int with_dstopts; /* build(): IPv6 with a destination options header */
+
 static struct pkt *build(struct pkt *p, const char *from, const char *to, uint16_t flags,
                          uint32_t seq, uint32_t ack, size_t len, uint16_t vlan)
 {
@@ -118,6 +120,11 @@ static struct pkt *build(struct pkt *p, const char *from, const char *to, uint16
     if (vlan) {
         s.n_vlan = 1;
         s.vlan[0] = vlan;
+    }
+    if (with_dstopts && strchr(from, '[') != NULL) {
+        s.n_ext = 1;
+        s.ext[0].type = 60;
+        s.ext[0].len = 8;
     }
     struct frame_layout lay;
     p->len = frame_build(&s, p->b, sizeof p->b, &lay);
@@ -522,4 +529,92 @@ Test(reasm, reset_forgets_held_fragments)
     assert_status(feed_frag(&data, 1480, n - 1480, 0, 7, 5 * SEC), TCPSTATE_SKIP_FRAGMENT);
     cr_assert(eq(u64, stats().frag_reassembled, 0));
     cr_assert(eq(u64, stats().frag_active, 1));
+}
+
+Test(reasm, ipv6_unfragmentable_extension_header_is_kept)
+{
+    static char want[16384];
+    with_dstopts = 1;
+    reference(CLI6, SRV6, want, sizeof want);
+    start();
+    handshake(CLI6, SRV6);
+    /* Fragmentable part: TCP header and payload, after the 8-byte options header. */
+    uint32_t n = frag_payload_len(data.b, data.l3) - 8;
+    assert_status(feed_frag(&data, 0, 1448, 1, 5, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 1448, n - 1448, 0, 5, 4 * SEC), TCPSTATE_OK);
+    with_dstopts = 0;
+    cr_assert(eq(int, memcmp(payload_seen, data.b + data.l3 + 68, 3000), 0));
+    finish_and_compare(want);
+}
+
+Test(reasm, holes_filled_by_a_fragment_spanning_held_ranges)
+{
+    static char want[16384];
+    reference(CLI, SRV, want, sizeof want);
+    start();
+    handshake(CLI, SRV);
+    uint32_t n = frag_payload_len(data.b, data.l3);
+    assert_status(feed_frag(&data, 2960, n - 2960, 0, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 1000, 480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 0, 8, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    /* One fragment over all but the last piece: only the holes are taken from it. */
+    assert_status(feed_frag(&data, 0, 2960, 1, 7, 4 * SEC), TCPSTATE_OK);
+    cr_assert(eq(u64, stats().frag_overlaps, 1));
+    cr_assert(eq(int, memcmp(payload_seen, data.b + data.l3 + 40, 3000), 0));
+    finish_and_compare(want);
+}
+
+Test(reasm, repeated_range_with_other_bytes)
+{
+    static uint8_t junk[1480];
+    memset(junk, 0x5A, sizeof junk);
+    start();
+    handshake(CLI, SRV);
+    uint32_t n = frag_payload_len(data.b, data.l3);
+    assert_status(feed_frag(&data, 1480, 1480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag_data(&data, 1480, 1480, 1, 7, junk, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 0, 1480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 2960, n - 2960, 0, 7, 4 * SEC), TCPSTATE_OK);
+    cr_assert(eq(u64, stats().frag_overlaps, 1), "IPv4: the first copy wins");
+    cr_assert(eq(int, memcmp(payload_seen, data.b + data.l3 + 40, 3000), 0));
+    cr_assert(eq(u8, last_frag_flags, TCPSTATE_FRAG_REASSEMBLED | TCPSTATE_FRAG_OVERLAP));
+
+    start();
+    handshake(CLI6, SRV6);
+    assert_status(feed_frag(&data, 1480, 1480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag_data(&data, 1480, 1480, 1, 7, junk, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    cr_assert(eq(u64, stats().frag_drop_overlap, 1), "IPv6: the datagram is dropped");
+    cr_assert(eq(u64, stats().frag_active, 0));
+}
+
+Test(reasm, more_holes_than_tracked_drop_the_datagram)
+{
+    start();
+    handshake(CLI, SRV);
+    /* 8-byte pieces 16 bytes apart, last first: the 33rd disjoint range is too many. */
+    for (int k = 32; k >= 1; k--) {
+        assert_status(feed_frag(&data, (uint32_t)k * 16u, 8, 1, 7, 4 * SEC),
+                      TCPSTATE_SKIP_FRAGMENT);
+    }
+    cr_assert(eq(u64, stats().frag_active, 1));
+    assert_status(feed_frag(&data, 0, 8, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    cr_assert(eq(u64, stats().frag_drop_bad, 1));
+    cr_assert(eq(u64, stats().frag_active, 0));
+}
+
+Test(reasm, completing_a_newer_datagram_keeps_the_older_waiting)
+{
+    start();
+    handshake(CLI, SRV);
+    uint32_t n = frag_payload_len(data.b, data.l3);
+    assert_status(feed_frag(&data, 0, 1480, 1, 1, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 0, 1480, 1, 2, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 0, 1480, 1, 3, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
+    assert_status(feed_frag(&data, 1480, n - 1480, 0, 2, 4 * SEC), TCPSTATE_OK);
+    cr_assert(eq(u64, stats().frag_active, 2));
+    /* The age list still runs 1, 3: 1 times out first. */
+    assert_status(feed_frag(&data, 0, 1480, 1, 4, 34500 * UINT64_C(1000000)),
+                  TCPSTATE_SKIP_FRAGMENT);
+    cr_assert(eq(u64, stats().frag_drop_timeout, 2));
+    assert_status(feed_frag(&data, 1480, n - 1480, 0, 4, 35 * SEC), TCPSTATE_OK);
 }
