@@ -98,7 +98,9 @@ typedef enum tcpstate_status {
     TCPSTATE_SKIP_NOT_IP = 1,    /**< Link payload is not IPv4 or IPv6 (ARP, LLDP, ...). */
     TCPSTATE_SKIP_NOT_TCP = 2,   /**< IP payload is not TCP (UDP, ICMP, ESP, ...). */
     TCPSTATE_SKIP_FRAGMENT = 3,  /**< A non-first IP fragment, or a first fragment too short
-                                      to hold the whole TCP header: nothing trackable. */
+                                      to hold the whole TCP header: nothing trackable. From
+                                      tcpstate_feed() with reassembly on: any fragment held
+                                      (or dropped, and counted) until its datagram is whole. */
     TCPSTATE_SKIP_MIDSTREAM = 4, /**< No flow exists for this segment and it is not a SYN,
                                       while TCPSTATE_F_PICKUP_MIDSTREAM is off. */
     TCPSTATE_E_INVAL = -1,       /**< NULL pointer or inconsistent argument. */
@@ -756,6 +758,17 @@ TCPSTATE_API void tcpstate_destroy(tcpstate_engine *e);
  * Decodes like tcpstate_decode() (with checksum checks if the engine has
  * TCPSTATE_F_VERIFY_CHECKSUMS), finds or creates the flow, applies the
  * segment to both endpoints and fires the callbacks, all before returning.
+ * With IP reassembly on (tcpstate_config::reasm_contexts), an IP fragment is
+ * held in the engine's pool and gives TCPSTATE_SKIP_FRAGMENT; the fragment
+ * that completes its datagram is decoded whole (a raw IP frame, flagged
+ * TCPSTATE_FRAG_REASSEMBLED) and tracked once, its status being that of the
+ * whole datagram. Overlapping IPv4 fragments keep the bytes that came first
+ * (as Zeek does); overlapping IPv6 fragments drop the datagram (RFC 5722);
+ * a datagram still incomplete reasm_timeout after its first fragment is
+ * dropped; when the pool is full the oldest datagram makes room. Every drop
+ * is counted in tcpstate_stats. A fragment the capture cut short is not
+ * reassembled (its decoder status stands). With TCPSTATE_F_VERIFY_CHECKSUMS
+ * a fragment with a bad IPv4 header checksum gives TCPSTATE_E_BAD_IPV4_CHECKSUM.
  * Also expires up to tcpstate_config::expire_budget idle flows. A timestamp
  * older than the newest seen is taken as the newest (and counted).
  *
