@@ -86,8 +86,9 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
     }
     /* RFC 791 §3.2: only the fragment at offset 0 holds the TCP header. */
     uint16_t frag = cur_be16(c, l3 + 6);
-    if ((frag & 0x3FFFu) != 0) { /* what reassembly needs (tcpstate.c, reasm.c) */
-        pkt->frag_flags = (uint8_t)(TCPSTATE_FRAG_IS | ((frag & 0x2000u) ? TCPSTATE_FRAG_MORE : 0u));
+    if ((frag & 0x3FFFu) != 0) { /* what reassembly needs (reasm.c) */
+        unsigned more = (frag & 0x2000u) ? TCPSTATE_FRAG_MORE : 0u;
+        pkt->frag_flags = (uint8_t)(TCPSTATE_FRAG_IS | more);
         pkt->frag_id = pkt->ip_id;
         pkt->frag_offset = (uint16_t)((frag & 0x1FFFu) * 8u);
         pkt->frag_proto = cur_u8(c, l3 + 9);

@@ -153,7 +153,8 @@ static uint32_t key_bucket(const struct reasm *r, const struct rkey *k)
 static int key_matches(const struct rctx *c, const struct rkey *k)
 {
     return c->family == k->family && c->id == k->id && c->zone == k->zone &&
-           (c->family == 6 || c->proto == k->proto) && memcmp(c->addr, k->addr, sizeof c->addr) == 0;
+           (c->family == 6 || c->proto == k->proto) &&
+           memcmp(c->addr, k->addr, sizeof c->addr) == 0;
 }
 
 static uint16_t ctx_find(const struct reasm *r, const struct rkey *k)

@@ -29,7 +29,7 @@
 
 static _Alignas(64) uint8_t engine_mem[2 << 20];
 static tcpstate_engine *eng;
-static char evlog[16384];   /* events, comparable between fragmented and whole feeds */
+static char evlog[16384]; /* events, comparable between fragmented and whole feeds */
 static uint8_t last_frag_flags;
 static uint32_t last_linktype;
 static uint16_t last_vlan;
@@ -479,7 +479,7 @@ Test(reasm, hostile_flood_stays_within_the_pool_and_is_counted)
     tcpstate_stats st = stats();
     cr_assert(eq(u64, st.frag_seen, 20000));
     cr_assert(eq(u64, st.frag_drop_pool_full + st.frag_active, 20000),
-                 "every datagram is either held or counted as dropped");
+              "every datagram is either held or counted as dropped");
     cr_assert(eq(u64, st.flows_created, 0));
     cr_assert(eq(sz, tcpstate_footprint(&cfg), before));
 }
@@ -502,8 +502,9 @@ Test(reasm, footprint_counts_the_pool)
             cfg.reasm_bytes = bytes[j];
             size_t f = tcpstate_footprint(&cfg);
             cr_assert(gt(sz, f, 0));
-            cr_assert(le(sz, f, TCPSTATE_STATIC_BYTES(16, 0) +
-                                    TCPSTATE_STATIC_REASM_BYTES(ctx[i], bytes[j])));
+            cr_assert(
+                le(sz, f,
+                   TCPSTATE_STATIC_BYTES(16, 0) + TCPSTATE_STATIC_REASM_BYTES(ctx[i], bytes[j])));
         }
     }
     cfg.reasm_contexts = 64;

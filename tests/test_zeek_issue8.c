@@ -32,12 +32,7 @@
 
 #define MS(x) (UINT64_C(1000000) * (uint64_t)(x))
 
-enum {
-    SYN = TCPSTATE_TH_SYN,
-    ACK = TCPSTATE_TH_ACK,
-    FIN = TCPSTATE_TH_FIN,
-    PSH = TCPSTATE_TH_PSH
-};
+enum { SYN = TCPSTATE_TH_SYN, ACK = TCPSTATE_TH_ACK, FIN = TCPSTATE_TH_FIN, PSH = TCPSTATE_TH_PSH };
 
 static _Alignas(16) uint8_t engine_mem[1 << 20];
 static tcpstate_engine *eng;
@@ -91,9 +86,9 @@ static void send_seg(const char *from, const char *to, uint64_t ms, uint16_t fla
     cr_assert(gt(sz, s.len, 0));
     tcpstate_status got = tcpstate_feed(eng, TCPSTATE_LINKTYPE_ETHERNET, s.bytes, s.len, s.len,
                                         UINT64_C(1000000000000) + MS(ms));
-    cr_assert(eq(str, (char *)tcpstate_status_name(got),
-                 (char *)tcpstate_status_name(bad_csum ? TCPSTATE_E_BAD_TCP_CHECKSUM
-                                                       : TCPSTATE_OK)));
+    cr_assert(
+        eq(str, (char *)tcpstate_status_name(got),
+           (char *)tcpstate_status_name(bad_csum ? TCPSTATE_E_BAD_TCP_CHECKSUM : TCPSTATE_OK)));
 }
 
 static uint64_t flows_created(void)

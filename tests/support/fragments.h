@@ -15,8 +15,8 @@
  * the IP packet at frame + l3 (which must be whole and unfragmented). IPv4:
  * the header is copied with the fragment fields, length and checksum set;
  * IPv6: a fragment header is inserted after the hop-by-hop, routing and
- * destination options headers (the unfragmentable part). `data` (if not NULL) replaces the bytes carried, for
- * overlap tests. Returns the fragment's length, 0 if it does not fit. */
+ * destination options headers (the unfragmentable part). `data` (if not NULL) replaces the bytes
+ * carried, for overlap tests. Returns the fragment's length, 0 if it does not fit. */
 size_t frag_make(const uint8_t *frame, size_t l3, uint32_t off, uint32_t n, int more, uint32_t id,
                  const uint8_t *data, uint8_t *out, size_t cap);
 
