@@ -73,6 +73,7 @@ int main(void)
 
     tcpstate_config_init(&cfg);
     cfg.max_flows = MAX_FLOWS;
+    cfg.reasm_contexts = 0; /* no IP reassembly: fits TCPSTATE_STATIC_BYTES() */
     cb.on_syn = cb.on_synack = cb.on_ack = cb.on_fin = cb.on_rst = count;
     cb.on_state_change = cb.on_flow_end = count;
     if (tcpstate_footprint(&cfg) > sizeof engine_mem ||

@@ -98,7 +98,9 @@ typedef enum tcpstate_status {
     TCPSTATE_SKIP_NOT_IP = 1,    /**< Link payload is not IPv4 or IPv6 (ARP, LLDP, ...). */
     TCPSTATE_SKIP_NOT_TCP = 2,   /**< IP payload is not TCP (UDP, ICMP, ESP, ...). */
     TCPSTATE_SKIP_FRAGMENT = 3,  /**< A non-first IP fragment, or a first fragment too short
-                                      to hold the whole TCP header: nothing trackable. */
+                                      to hold the whole TCP header: nothing trackable. From
+                                      tcpstate_feed() with reassembly on: any fragment held
+                                      (or dropped, and counted) until its datagram is whole. */
     TCPSTATE_SKIP_MIDSTREAM = 4, /**< No flow exists for this segment and it is not a SYN,
                                       while TCPSTATE_F_PICKUP_MIDSTREAM is off. */
     TCPSTATE_E_INVAL = -1,       /**< NULL pointer or inconsistent argument. */
@@ -235,6 +237,19 @@ typedef enum tcpstate_linktype {
                                                checksum verification (with it, such a
                                                packet is TCPSTATE_E_BAD_IP_LENGTH). */
 
+/** IP fragment facts, as bits of tcpstate_packet::frag_flags (issue 8). */
+#define TCPSTATE_FRAG_IS 0x01u          /**< The packet is one fragment of a larger datagram
+                                             (an IPv6 atomic fragment is not). */
+#define TCPSTATE_FRAG_MORE 0x02u        /**< More Fragments was set. */
+#define TCPSTATE_FRAG_REASSEMBLED 0x04u /**< The view is a datagram the engine reassembled
+                                             from fragments (tcpstate_feed() callbacks only):
+                                             @c frame points to the rebuilt IP packet
+                                             (linktype TCPSTATE_LINKTYPE_RAW), the link-layer
+                                             fields (VLAN, MPLS, PPPoE, encap) are those of
+                                             the fragment that completed it. */
+#define TCPSTATE_FRAG_OVERLAP 0x08u     /**< Reassembled from IPv4 fragments that overlapped:
+                                             the bytes that arrived first were kept. */
+
 /** Checksum verdicts, as tcpstate_packet::ip_csum and tcpstate_packet::tcp_csum. */
 typedef enum tcpstate_csum {
     TCPSTATE_CSUM_UNCHECKED = 0,   /**< Not verified (the flag was off, or IPv6's header). */
@@ -300,6 +315,20 @@ typedef struct tcpstate_packet {
     uint32_t mpls_label;      /**< Outermost MPLS label (20 bits). */
     uint16_t pppoe_session;   /**< PPPoE session id (with TCPSTATE_ENCAP_PPPOE). */
     uint16_t reserved1;       /**< Zero. */
+    /* ---- IP fragments and reassembly (issue 8): appended ---- */
+    uint32_t frag_id;          /**< For a fragment (frag_flags set): IPv4 identification or
+                                    IPv6 fragment-header identification. */
+    uint16_t frag_offset;      /**< For a fragment: its offset in the datagram, in bytes. */
+    uint8_t frag_flags;        /**< TCPSTATE_FRAG_* bits; 0 for a whole packet. */
+    uint8_t frag_proto;        /**< For a fragment: the datagram's upper-layer protocol (IPv4
+                                    protocol field, or the fragment header's next header). */
+    uint32_t frag_data_offset; /**< For a fragment: offset of its data (after the IPv4
+                                    header, or after the IPv6 fragment header). */
+    uint32_t frag_data_len;    /**< For a fragment: its data bytes, by the IP length. */
+    uint32_t frag_hdr_offset;  /**< IPv6 fragment: offset of the fragment header (what
+                                    precedes it is the unfragmentable part); IPv4: 0. */
+    uint32_t frag_nh_offset;   /**< IPv6 fragment: offset of the Next Header byte that names
+                                    the fragment header; IPv4: 0. */
 } tcpstate_packet;
 
 /** Decoder flag: verify the IPv4 header and TCP checksums (same bit as the engine flag). */
@@ -515,6 +544,18 @@ typedef struct tcpstate_config {
                                      about 200 bytes of the engine's memory. 0: the batch call
                                      feeds frame by frame (small targets). At most 256.
                                      Default 16. */
+    /* ---- IP fragment reassembly (issue 8): appended ---- */
+    uint32_t reasm_contexts;    /**< IP datagrams reassembled at once (at most 65535). 0 turns
+                                     reassembly off: fragments are reported as
+                                     TCPSTATE_SKIP_FRAGMENT and a first fragment holding the
+                                     whole TCP header is tracked alone, as before. Default 64. */
+    uint32_t reasm_bytes;       /**< Bytes of fragment storage, used in 1 KiB blocks (at most
+                                     64 MiB); a datagram needs one block per KiB of data plus
+                                     one for its header. Default 128 KiB: the largest
+                                     datagram (64 KiB) with room for as much again. */
+    uint64_t reasm_timeout;     /**< A datagram not complete this long after its first
+                                     fragment is dropped (packet time). Default 30 s, Linux's
+                                     ipfrag_time. */
 } tcpstate_config;
 
 /**
@@ -609,7 +650,8 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  * @brief An upper bound of tcpstate_footprint(), usable at compile time to size a static buffer.
  *
  * For example `static uint8_t mem[TCPSTATE_STATIC_BYTES(256, 0)];` holds an
- * engine of 256 flows without user bytes or history. Check
+ * engine of 256 flows without user bytes or history, and without IP reassembly
+ * (tcpstate_config::reasm_contexts 0; see TCPSTATE_STATIC_REASM_BYTES()). Check
  * `tcpstate_footprint(&cfg) <= sizeof mem` once at start-up.
  *
  * @param flows tcpstate_config::max_flows.
@@ -618,6 +660,19 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  */
 #define TCPSTATE_STATIC_BYTES(flows, extra)                                                        \
     ((size_t)16384 + (size_t)(flows) * ((size_t)128 + (size_t)(extra)))
+
+/**
+ * @brief Bytes to add to TCPSTATE_STATIC_BYTES() when IP reassembly is on (issue 8).
+ *
+ * TCPSTATE_STATIC_BYTES() counts an engine with tcpstate_config::reasm_contexts
+ * 0; with reassembly on (the default), add
+ * `TCPSTATE_STATIC_REASM_BYTES(cfg.reasm_contexts, cfg.reasm_bytes)`.
+ *
+ * @param contexts tcpstate_config::reasm_contexts.
+ * @param bytes    tcpstate_config::reasm_bytes.
+ */
+#define TCPSTATE_STATIC_REASM_BYTES(contexts, bytes)                                               \
+    ((size_t)1024 + (size_t)(contexts) * (size_t)520 + ((size_t)(bytes) / 1024u) * (size_t)1027)
 
 /**
  * @brief Build an engine inside caller-supplied memory.
@@ -703,6 +758,17 @@ TCPSTATE_API void tcpstate_destroy(tcpstate_engine *e);
  * Decodes like tcpstate_decode() (with checksum checks if the engine has
  * TCPSTATE_F_VERIFY_CHECKSUMS), finds or creates the flow, applies the
  * segment to both endpoints and fires the callbacks, all before returning.
+ * With IP reassembly on (tcpstate_config::reasm_contexts), an IP fragment is
+ * held in the engine's pool and gives TCPSTATE_SKIP_FRAGMENT; the fragment
+ * that completes its datagram is decoded whole (a raw IP frame, flagged
+ * TCPSTATE_FRAG_REASSEMBLED) and tracked once, its status being that of the
+ * whole datagram. Overlapping IPv4 fragments keep the bytes that came first
+ * (as Zeek does); overlapping IPv6 fragments drop the datagram (RFC 5722);
+ * a datagram still incomplete reasm_timeout after its first fragment is
+ * dropped; when the pool is full the oldest datagram makes room. Every drop
+ * is counted in tcpstate_stats. A fragment the capture cut short is not
+ * reassembled (its decoder status stands). With TCPSTATE_F_VERIFY_CHECKSUMS
+ * a fragment with a bad IPv4 header checksum gives TCPSTATE_E_BAD_IPV4_CHECKSUM.
  * Also expires up to tcpstate_config::expire_budget idle flows. A timestamp
  * older than the newest seen is taken as the newest (and counted).
  *
@@ -1007,6 +1073,30 @@ typedef struct tcpstate_stats {
     uint64_t weak_hash_key;     /**< 1 if the engine's hash key is all zero: anyone can compute
                                      the flow hash and aim collisions at chosen flows. An IDS
                                      should refuse such an engine; see tcpstate_config. */
+    /* ---- IP fragment reassembly (issue 8): appended ---- */
+    uint64_t frag_seen;         /**< IP fragments offered to reassembly. */
+    uint64_t frag_reassembled;  /**< Datagrams completed (and decoded, then tracked once). */
+    uint64_t frag_active;       /**< Datagrams waiting for fragments now. */
+    uint64_t frag_duplicates;   /**< Fragments whose bytes were all held already, identical
+                                     (ignored; the datagram goes on). */
+    uint64_t frag_overlaps;     /**< IPv4 fragments overlapping held bytes: the bytes held
+                                     first were kept (the datagram is flagged
+                                     TCPSTATE_FRAG_OVERLAP). */
+    uint64_t frag_drop_overlap; /**< IPv6 datagrams dropped because fragments overlapped
+                                     (RFC 5722 §4). */
+    uint64_t frag_drop_timeout; /**< Datagrams dropped incomplete after reasm_timeout. */
+    uint64_t frag_drop_pool_full; /**< Datagrams dropped, oldest first, to make room for
+                                       another, or because no context was left. */
+    uint64_t frag_drop_too_big; /**< Datagrams dropped for exceeding 65,535 bytes of IP
+                                     payload, the whole byte pool, or 1 KiB of IPv6
+                                     unfragmentable headers. */
+    uint64_t frag_drop_bad;     /**< Inconsistent fragments: empty, a non-final one whose
+                                     length is not a multiple of 8, data past the end a final
+                                     fragment set (the datagram is dropped), a second final
+                                     fragment with another end, or more holes than tracked. */
+    uint64_t frag_drop_truncated; /**< Fragments the capture cut short (not reassembled;
+                                       a first fragment with the TCP header is tracked
+                                       alone, as with reassembly off). */
 } tcpstate_stats;
 
 /**

@@ -86,6 +86,15 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
     }
     /* RFC 791 §3.2: only the fragment at offset 0 holds the TCP header. */
     uint16_t frag = cur_be16(c, l3 + 6);
+    if ((frag & 0x3FFFu) != 0) { /* what reassembly needs (reasm.c) */
+        unsigned more = (frag & 0x2000u) ? TCPSTATE_FRAG_MORE : 0u;
+        pkt->frag_flags = (uint8_t)(TCPSTATE_FRAG_IS | more);
+        pkt->frag_id = pkt->ip_id;
+        pkt->frag_offset = (uint16_t)((frag & 0x1FFFu) * 8u);
+        pkt->frag_proto = cur_u8(c, l3 + 9);
+        pkt->frag_data_offset = (uint32_t)(l3 + hlen);
+        pkt->frag_data_len = (uint32_t)(total - hlen);
+    }
     if ((frag & 0x1FFFu) != 0) {
         return TCPSTATE_SKIP_FRAGMENT;
     }
@@ -174,10 +183,22 @@ static void ipv6_routing(struct dec *d, size_t off, size_t len)
     d->dst_unknown = 1;
 }
 
-/* RFC 8200 §4.5: fragments after the first cannot hold the TCP header. */
-static tcpstate_status ipv6_fragment(struct dec *d, size_t off)
+/* RFC 8200 §4.5: fragments after the first cannot hold the TCP header.
+ * `nh_off` is the Next Header byte naming this header (for reassembly). */
+static tcpstate_status ipv6_fragment(struct dec *d, size_t off, size_t nh_off)
 {
     uint16_t word = cur_be16(&d->c, off + 2);
+    if ((word & 0xFFF9u) != 0) { /* not an atomic fragment (RFC 6946): a real one */
+        tcpstate_packet *pkt = d->pkt;
+        pkt->frag_flags = (uint8_t)(TCPSTATE_FRAG_IS | ((word & 1u) ? TCPSTATE_FRAG_MORE : 0u));
+        pkt->frag_id = cur_be32(&d->c, off + 4);
+        pkt->frag_offset = (uint16_t)(word & 0xFFF8u);
+        pkt->frag_proto = cur_u8(&d->c, off);
+        pkt->frag_data_offset = (uint32_t)(off + 8);
+        pkt->frag_data_len = (uint32_t)(d->ip_end - off - 8);
+        pkt->frag_hdr_offset = (uint32_t)off;
+        pkt->frag_nh_offset = (uint32_t)nh_off;
+    }
     if ((word & 0xFFF8u) != 0) {
         return TCPSTATE_SKIP_FRAGMENT;
     }
@@ -265,6 +286,7 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
     d->ip_end = off + plen;
     pkt->ip_len = (uint32_t)(IPV6_HDR + plen);
 
+    size_t nh_off = l3 + 6; /* the Next Header byte naming the header at off */
     for (unsigned n = 0; ipv6_is_ext(nh); n++) {
         if (n == TCPSTATE_MAX_IPV6_EXT) {
             return TCPSTATE_E_IPV6_EXT_CHAIN;
@@ -282,7 +304,7 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
         size_t len = ipv6_ext_len(nh, cur_u8(c, off + 1));
         st = need(c, d->ip_end, off, len, bad);
         if (st == TCPSTATE_OK && nh == NH_FRAGMENT) {
-            st = ipv6_fragment(d, off);
+            st = ipv6_fragment(d, off, nh_off);
         }
         if (st != TCPSTATE_OK) {
             return st;
@@ -291,6 +313,7 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
             ipv6_routing(d, off, len);
         }
         nh = cur_u8(c, off);
+        nh_off = off;
         off += len;
     }
     /* 59 no next header, 50 ESP (encrypted), UDP, ICMPv6, ... */

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "flowtable.h"
+#include "reasm.h"
 #include "tcpstate.h"
 
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
@@ -47,6 +48,7 @@ struct tcpstate_engine {
     size_t alloc_size;
     tcpstate_allocator alloc;
     uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
+    struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
 };
 
 /* The engine's own calls, shared by its files (tcpstate.c: setup, events,
@@ -68,6 +70,11 @@ void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t t
 uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts);
 /* The status of a call, TCPSTATE_E_CALLBACK if a callback stopped it. */
 tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st);
+/* IP reassembly stage (tcpstate.c, issue 8), between decode and track: a
+ * fragment goes into the pool; when it completes its datagram, *pkt is
+ * pointed at `whole`, the decoded datagram. Returns the frame's status. */
+tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet **pkt,
+                                      tcpstate_packet *whole, tcpstate_status st, uint64_t ts);
 
 /* Whether a port is in the likely-server set. */
 static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)

@@ -176,6 +176,31 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
     return TCPSTATE_OK;
 }
 
+/* Roles of a flow that a segment with a bad checksum opened (issue 8). Zeek
+ * opens its connection from such a segment before it checks the checksum,
+ * with roles from the SYN bit and the ports alone: a pure SYN's sender
+ * originates; otherwise the sender responds only if its port is a likely
+ * server port and the peer's is not. The tracker's own rule believes a
+ * SYN-ACK's flags (its sender always responds) and the both-ports-likely
+ * tie-break, which nothing in a corrupt segment supports: the flow takes
+ * Zeek's roles, and a tracker that inferred state from it starts over. */
+static void bad_checksum_roles(tcpstate_engine *e, struct tcpstate_flow *f,
+                               const tcpstate_packet *pkt, tcpstate_side *side, uint64_t ts)
+{
+    unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
+    int sender_orig = fl == TCPSTATE_TH_SYN || !tcpstate__is_server_port(e, pkt->sport) ||
+                      tcpstate__is_server_port(e, pkt->dport);
+    if (sender_orig == (*side == TCPSTATE_ORIG)) {
+        return;
+    }
+    f->fflags ^= FF_ORIG_IS_HI;
+    if (fl & TCPSTATE_TH_SYN) {
+        tcpstate__track_restart(f); /* drop what the SYN-ACK made it infer */
+    }
+    *side = sender_orig ? TCPSTATE_ORIG : TCPSTATE_RESP;
+    tcpstate__zeek_open(tcpstate__flow_history_record(e, f), sender_orig, ts);
+}
+
 /* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
  * its flow (created if need be); the segment itself is not tracked. */
 static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
@@ -185,6 +210,9 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
     uint32_t evflags;
     tcpstate_status none;
     struct tcpstate_flow *f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+    if (f != NULL && (evflags & TCPSTATE_EVF_NEW_FLOW)) {
+        bad_checksum_roles(e, f, pkt, &side, ts);
+    }
     if (f != NULL) {
         tcpstate__zeek_bad_checksum(tcpstate__flow_history_record(e, f), side == TCPSTATE_ORIG);
     }
@@ -205,6 +233,11 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
     if (e->expire_budget != 0 &&
         (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
+    }
+    tcpstate_packet whole;
+    if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
+        st = tcpstate__reasm_stage(e, &pkt, &whole, st, ts);
+        k = NULL; /* a completed datagram is keyed afresh */
     }
     int track = st == TCPSTATE_OK;
     int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;

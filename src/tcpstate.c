@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "reasm.h"
 #include "tcpstate.h"
 #include "track.h"
 #include "zeek.h"
@@ -58,6 +59,11 @@ void tcpstate_config_init(tcpstate_config *cfg)
     cfg->timeout_closing = 120 * NS_PER_S;
     cfg->timeout_time_wait = 120 * NS_PER_S;
     cfg->timeout_closed = 10 * NS_PER_S;
+    /* IP reassembly: 64 datagrams at once in 128 KiB, the largest datagram with as much again
+     * beside it; Linux's ipfrag_time of 30 s. */
+    cfg->reasm_contexts = 64;
+    cfg->reasm_bytes = 128 * 1024;
+    cfg->reasm_timeout = 30 * NS_PER_S;
 }
 
 /* ------------------------------------------------------------------ layout */
@@ -67,8 +73,9 @@ struct layout {
     struct ft_sizes ft;
     uint32_t user_bytes;
     uint32_t ext_stride;
-    size_t batch_bytes; /* tcpstate_feed_batch() workspace */
-    size_t total;       /* including alignment slack */
+    size_t batch_bytes;   /* tcpstate_feed_batch() workspace */
+    uint64_t reasm_bytes; /* IP fragment pool, 8-byte aligned after everything else */
+    size_t total;         /* including alignment slack */
 };
 
 static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
@@ -81,7 +88,10 @@ static int config_valid(const tcpstate_config *cfg)
            cfg->timeout_closing != 0 && cfg->timeout_time_wait != 0 && cfg->timeout_closed != 0 &&
            !(cfg->server_ports == NULL && cfg->n_server_ports != 0) &&
            !((cfg->flags & TCPSTATE_F_ZEEK_LIFETIME) && !(cfg->flags & TCPSTATE_F_HISTORY)) &&
-           cfg->n_server_ports <= 65536u && cfg->batch_max <= MAX_BATCH;
+           cfg->n_server_ports <= 65536u && cfg->batch_max <= MAX_BATCH &&
+           (cfg->reasm_contexts == 0 ||
+            (cfg->reasm_timeout != 0 &&
+             tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes) != UINT64_MAX));
 }
 
 static int plan(const tcpstate_config *cfg, struct layout *lay)
@@ -98,8 +108,10 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     lay->engine_bytes = round_up(sizeof(struct tcpstate_engine), ENGINE_ALIGN);
     lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot);
     /* Sum in 64 bits and check, so that 32-bit targets cannot overflow. */
+    lay->reasm_bytes = tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes);
     uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
                      lay->ft.flows_bytes + lay->ft.ext_bytes + lay->batch_bytes;
+    total += lay->reasm_bytes != 0 ? lay->reasm_bytes + 7u : 0u; /* < 2^37: no overflow */
     if (total > SIZE_MAX) {
         return -1;
     }
@@ -179,6 +191,12 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->stats.weak_hash_key = e->weak_key;
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
+    if (lay.reasm_bytes != 0) {
+        uint8_t *pool = batch + lay.batch_bytes;
+        uintptr_t at = (uintptr_t)pool;
+        e->reasm = tcpstate__reasm_init(pool + ((8u - at % 8u) % 8u), cfg->reasm_contexts,
+                                        cfg->reasm_bytes, cfg->reasm_timeout, cfg->hash_key);
+    }
     *out = e;
     return TCPSTATE_OK;
 }
@@ -192,6 +210,9 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
         return TCPSTATE_E_REENTRANT;
     }
     tcpstate__ft_clear(&e->ft);
+    if (e->reasm != NULL) {
+        tcpstate__reasm_reset(e->reasm);
+    }
     memset(&e->stats, 0, sizeof e->stats);
     e->stats.weak_hash_key = e->weak_key;
     e->now = 0;
@@ -425,7 +446,11 @@ tcpstate_status tcpstate_expire(tcpstate_engine *e, uint64_t now, size_t budget)
         return TCPSTATE_E_REENTRANT;
     }
     e->stop = 0;
-    tcpstate__run_expiry(e, tcpstate__clamp_time(e, now), budget);
+    now = tcpstate__clamp_time(e, now);
+    if (e->reasm != NULL) {
+        tcpstate__reasm_expire(e->reasm, now, &e->stats);
+    }
+    tcpstate__run_expiry(e, now, budget);
     return tcpstate__call_result(e, TCPSTATE_OK);
 }
 
@@ -453,4 +478,51 @@ tcpstate_status tcpstate_finish(tcpstate_engine *e)
         tcpstate__end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL, TCPSTATE_ORIG);
     }
     return tcpstate__call_result(e, TCPSTATE_OK);
+}
+
+/* ------------------------------------------------------------------ reassembly stage */
+
+/* Between decode and track (issue 8): an IP fragment goes into the pool
+ * (reasm.c). Returns the frame's status: TCPSTATE_SKIP_FRAGMENT while its
+ * datagram is incomplete (or when the fragment was dropped; counted); the
+ * decoder's own status when the pool refused it (cut by the snap length: a
+ * first fragment is then tracked alone, as without reassembly); or, when it
+ * completed a datagram, the status of decoding the whole datagram as a raw IP
+ * frame, *pkt then pointing to `whole`: its frame is in the pool (valid until
+ * the next frame), its link-layer fields are those of the completing fragment. */
+tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet **pkt,
+                                      tcpstate_packet *whole, tcpstate_status st, uint64_t ts)
+{
+    const tcpstate_packet *p = *pkt;
+    if (e->reasm == NULL || !(p->frag_flags & TCPSTATE_FRAG_IS)) {
+        return st;
+    }
+    if (p->ip_csum == TCPSTATE_CSUM_BAD) {
+        return TCPSTATE_E_BAD_IPV4_CHECKSUM; /* verified and wrong: not believed */
+    }
+    uint32_t zone = (e->flags & TCPSTATE_F_VLAN_KEY) && p->vlan_count > 0
+                        ? (uint32_t)(p->vlan_id[0] & 0x0fffu)
+                        : 0u;
+    const uint8_t *ip;
+    size_t len;
+    uint8_t fflags;
+    switch (tcpstate__reasm_add(e->reasm, p, zone, ts, &e->stats, &ip, &len, &fflags)) {
+    case REASM_REFUSED:
+        return st;
+    case REASM_HELD:
+        return TCPSTATE_SKIP_FRAGMENT;
+    case REASM_DONE:
+        break;
+    }
+    st = tcpstate_decode(TCPSTATE_LINKTYPE_RAW, ip, len, len,
+                         e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS, whole);
+    whole->frag_flags = fflags;
+    whole->encap = p->encap;
+    whole->vlan_count = p->vlan_count;
+    memcpy(whole->vlan_id, p->vlan_id, sizeof whole->vlan_id);
+    whole->mpls_count = p->mpls_count;
+    whole->mpls_label = p->mpls_label;
+    whole->pppoe_session = p->pppoe_session;
+    *pkt = whole;
+    return st;
 }

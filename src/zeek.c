@@ -728,7 +728,8 @@ int tcpstate__zeek_is_reuse(const uint8_t *rec, const tcpstate_packet *pkt, int 
     const struct zeek_rec *r = crec_of(rec);
     const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
     unsigned fl = pkt->tcp_flags;
-    (void)from_orig; /* Zeek judges a SYN by the connection, whichever side sent it */
+    /* Zeek judges a SYN by the connection, whichever side sent it, except for
+     * the crossing SYN of a simultaneous open below. */
     if (!(fl & TCPSTATE_TH_SYN)) {
         return 0;
     }
@@ -743,6 +744,14 @@ int tcpstate__zeek_is_reuse(const uint8_t *rec, const tcpstate_packet *pkt, int 
     }
     if ((o->flags & EPF_DID_CLOSE) || (s->flags & EPF_DID_CLOSE)) {
         return 1; /* any SYN after a close or reset starts a new connection */
+    }
+    /* Simultaneous open (RFC 9293 §3.5, figure 8): the responder's own SYN
+     * crossing the originator's, or its retransmission. Zeek takes it for a
+     * reuse ("SYN_seq_jump") and splits the connection; issue 8 keeps
+     * crossing SYNs one connection in every mode, as the tracker does. */
+    if (!from_orig && !(fl & TCPSTATE_TH_ACK) &&
+        (s->state == ZK_INACTIVE ? o->state == ZK_SYN_SENT : pkt->seq == s->start_seq)) {
+        return 0;
     }
     if (pkt->seq == x->start_seq) {
         return 0; /* the same ISN: a retransmission */

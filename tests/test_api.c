@@ -297,7 +297,9 @@ Test(api, static_bytes_bounds_the_footprint)
                 cfg.flow_user_bytes = user;
                 cfg.flags |= hist ? TCPSTATE_F_HISTORY : 0u;
                 size_t extra = (user + 7) / 8 * 8 + (hist ? TCPSTATE_HISTORY_BYTES : 0);
-                cr_assert(le(sz, tcpstate_footprint(&cfg), TCPSTATE_STATIC_BYTES(caps[i], extra)),
+                cr_assert(le(sz, tcpstate_footprint(&cfg),
+                             TCPSTATE_STATIC_BYTES(caps[i], extra) +
+                                 TCPSTATE_STATIC_REASM_BYTES(cfg.reasm_contexts, cfg.reasm_bytes)),
                           "%u flows, %u user bytes, history %d", caps[i], user, hist);
             }
         }

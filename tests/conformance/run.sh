@@ -7,19 +7,28 @@
 #
 #   run.sh PROGRAM ZEEK_CORPUS_DIR SERVER_PORTS_TSV KNOWN_DIFFERENCES_TSV WORK_DIR [REPORT]
 #
-# In scope: rows whose tcp_encap is -, "-,cfp", vlan, vlan:mpls, mpls,
-# vlan:vlan:pppoes:ppp, null or sll, except llc.pcap (FDDI). Each trace runs
-# once per Zeek test that used it, with --verify-checksums unless Zeek ran
-# with -C, and --server-ports as SERVER_PORTS_TSV says for that test.
+# Every row of expected.tsv is scored (issue 8): no link type or encapsulation
+# is left out. Each trace runs once per Zeek test that used it, with
+# --verify-checksums unless Zeek ran with -C, and --server-ports as
+# SERVER_PORTS_TSV says for that test.
 #
 # Our rows are matched to Zeek's by the unordered pair of endpoints, in order
-# of first timestamp (the k-th connection of a pair with the k-th). Figures:
-#   conn_state agreement over the in-scope rows   (must be >= 97 %)
-#   history agreement, ignoring Zeek's reassembly-only letters G, g and X
-#                                                 (must be >= 85 %)
+# of first timestamp (the k-th connection of a pair with the k-th). Figures,
+# each with its pass threshold (in hundredths of a percent, overridable from
+# the environment):
+#   all rows: conn_state agreement   >= ALL_CS  (CONF_ALL_CS, default 1295)
+#             history agreement      >= ALL_H   (CONF_ALL_H,  default 1282)
+#   rows whose encapsulation tcpstate decoded before issue 8 (plain, VLAN,
+#   MPLS, PPPoE, FabricPath, null, sll; not FDDI):
+#             conn_state agreement   >= 10000 (today: every row agrees)
+#             history agreement      >= 9949
+# History is compared without Zeek's reassembly-only letters G, g and X. The
+# all-rows defaults are what this branch reaches before tunnels and FDDI are
+# decoded; raise them (issue 8 ends at 99.5 % and 99 %) as those land.
 # REPORT (default WORK_DIR/report.txt) lists every disagreement with its reason: a reason from
-# KNOWN_DIFFERENCES_TSV (pcap, ts, reason), the one known pattern recognised
-# here (a lone SYN-ACK's sender is our responder), or "unexplained".
+# KNOWN_DIFFERENCES_TSV (pcap, ts, reason), a pattern recognised here (a lone
+# SYN-ACK's sender is our responder; a link type or tunnel not decoded yet),
+# or "unexplained".
 #
 # Exit: 0 pass, 1 fail, 77 skipped (corpus absent).
 
@@ -34,24 +43,27 @@ fi
 rm -rf "$work"
 mkdir -p "$work/out" || exit 1
 
-# ---------------------------------------------------------------- in-scope rows
-# exp.tsv: group pcap test ts orig_h orig_p resp_h resp_p conn_state history
+all_cs=${CONF_ALL_CS:-1295}
+all_h=${CONF_ALL_H:-1282}
+
+# ---------------------------------------------------------------- rows
+# exp.tsv: group pcap test ts orig_h orig_p resp_h resp_p conn_state history encap old_scope
 # groups.tsv: group pcap test ignore_checksums zeek_mode
 awk -F'\t' -v OFS='\t' -v exp_out="$work/exp.tsv" -v groups_out="$work/groups.tsv" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     {
         encap = $col["tcp_encap"]; pcap = $col["pcap"]
-        if (pcap == "pcaps/llc.pcap") next
-        if (encap != "-" && encap != "-,cfp" && encap != "vlan" && encap != "vlan:mpls" &&
-            encap != "mpls" && encap != "vlan:vlan:pppoes:ppp" && encap != "null" && encap != "sll")
-            next
+        old = pcap != "pcaps/llc.pcap" && (encap == "-" || encap == "-,cfp" || encap == "vlan" ||
+              encap == "vlan:mpls" || encap == "mpls" || encap == "vlan:vlan:pppoes:ppp" ||
+              encap == "null" || encap == "sll")
         g = pcap "|" $col["test_name"]
         if (!(g in gid)) {
             gid[g] = ++n
             print n, pcap, $col["test_name"], $col["ignore_checksums"], $col["zeek_mode"] > groups_out
         }
         print gid[g], pcap, $col["test_name"], $col["ts"], $col["orig_h"], $col["orig_p"],
-              $col["resp_h"], $col["resp_p"], $col["conn_state"], $col["history"] > exp_out
+              $col["resp_h"], $col["resp_p"], $col["conn_state"], $col["history"], encap,
+              old > exp_out
     }' "$expected"
 
 # ---------------------------------------------------------------- our rows
@@ -83,7 +95,8 @@ while IFS='	' read -r g pcap test nochk mode; do
 done < "$work/groups.tsv"
 
 # ---------------------------------------------------------------- compare
-awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" '
+awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" -v all_cs="$all_cs" \
+    -v all_h="$all_h" -v failures="$work/failures.txt" '
     function pair(h1, p1, h2, p2,   a, b) {
         a = h1 " " p1; b = h2 " " p2
         return a < b ? a " | " b : b " | " a
@@ -121,7 +134,7 @@ awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" '
         n_exp++
         e_g[n_exp] = $1; e_pcap[n_exp] = $2; e_test[n_exp] = $3; e_ts[n_exp] = $4
         e_o[n_exp] = $5 ":" $6; e_r[n_exp] = $7 ":" $8
-        e_cs[n_exp] = $9; e_h[n_exp] = $10
+        e_cs[n_exp] = $9; e_h[n_exp] = $10; e_encap[n_exp] = $11; e_old[n_exp] = $12
         b = $1 SUBSEP pair($5, $6, $7, $8)
         if (!(b in ecnt)) eorder[++n_eb] = b
         ebk[b, ++ecnt[b]] = n_exp
@@ -147,7 +160,7 @@ awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" '
             }
         }
         print "Zeek conformance of tcpstate-pcap --conn" > report
-        print "(in-scope rows of expected.tsv; history compared without G, g, X)\n" > report
+        print "(every row of expected.tsv; history compared without G, g, X)\n" > report
         print "pcap", "ts", "zeek orig > resp", "field", "zeek", "ours", "reason" > report
         for (e = 1; e <= n_exp; e++) {
             o = match_of[e]
@@ -157,10 +170,17 @@ awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" '
             cs_ok = o && o_cs[o] == e_cs[e]
             h_ok = o && oh == eh
             cs_agree += cs_ok; h_agree += h_ok
+            if (e_old[e]) { n_old++; old_cs += cs_ok; old_h += h_ok }
             if (cs_ok && h_ok) continue
             reason = why[e_pcap[e], e_ts[e]]
             if (!o) {
                 field = "row"; zv = e_cs[e] " " e_h[e]; ov = "(no row)"
+                # Layers tcpstate does not decode yet (issue 8, branch i8a).
+                if (reason == "" && e_encap[e] ~ /^fddi/)
+                    reason = "pending: FDDI link type (10) not decoded yet (issue 8, i8a)"
+                else if (reason == "" && e_encap[e] ~ /(gre|udp:|ip:ip|ipv6:|ayiya)/)
+                    reason = "pending: tunnel " e_encap[e] " not decoded yet (issue 8, i8a)"
+                if (reason ~ /^pending/) pending++
             } else {
                 field = cs_ok ? "history" : h_ok ? "conn_state" : "both"
                 zv = e_cs[e] " " e_h[e]; ov = o_cs[o] " " oh " (" o_o[o] " > " o_r[o] ")"
@@ -177,21 +197,32 @@ awk -F'\t' -v OFS='\t' -v report="$report" -v known="$known_tsv" '
             for (o = 1; o <= n_our; o++)
                 if (!used[o]) print "  group " o_g[o], o_ts[o], o_o[o] " > " o_r[o], o_cs[o], o_h[o], o_end[o] > report
         }
+        nfail = 0
+        while ((getline l < failures) > 0) {
+            if (!nfail++) print "\ntcpstate-pcap refused (rows counted as missing above):" > report
+            print "  " l > report
+        }
         cs_pct = n_exp ? 100 * cs_agree / n_exp : 0
         h_pct = n_exp ? 100 * h_agree / n_exp : 0
-        line1 = sprintf("conn_state agreement: %d/%d (%.2f%%), threshold 97%%", cs_agree, n_exp, cs_pct)
-        line2 = sprintf("history agreement:    %d/%d (%.2f%%), threshold 85%% (G, g, X ignored)", h_agree, n_exp, h_pct)
-        line3 = sprintf("unexplained disagreements: %d; our rows without a Zeek row: %d; Zeek histories with G/g/X: %d", unexplained, extra, zeek_only)
-        print "\n" line1 "\n" line2 "\n" line3 > report
-        print line1; print line2; print line3
-        if (n_exp == 0 || cs_agree * 100 < 97 * n_exp || h_agree * 100 < 85 * n_exp) exit 1
+        line1 = sprintf("all rows   conn_state agreement: %d/%d (%.2f%%), threshold %.2f%%", cs_agree, n_exp, cs_pct, all_cs / 100)
+        line2 = sprintf("all rows   history agreement:    %d/%d (%.2f%%), threshold %.2f%% (G, g, X ignored)", h_agree, n_exp, h_pct, all_h / 100)
+        line3 = sprintf("pre-issue-8 encapsulations: conn_state %d/%d (%.2f%%), threshold 100%%; history %d/%d (%.2f%%), threshold 99.49%%",
+                        old_cs, n_old, n_old ? 100 * old_cs / n_old : 0, old_h, n_old, n_old ? 100 * old_h / n_old : 0)
+        line4 = sprintf("pending (layers not decoded yet): %d; unexplained disagreements: %d; our rows without a Zeek row: %d; Zeek histories with G/g/X: %d", pending, unexplained, extra, zeek_only)
+        print "\n" line1 "\n" line2 "\n" line3 "\n" line4 > report
+        print line1; print line2; print line3; print line4
+        if (n_exp == 0 || cs_agree * 10000 < all_cs * n_exp || h_agree * 10000 < all_h * n_exp) exit 1
+        if (n_old == 0 || old_cs < n_old || old_h * 10000 < 9949 * n_old) exit 1
     }' "$known_tsv" "$work/exp.tsv" "$work/ours.tsv"
 status=$?
 
 if [ -s "$work/failures.txt" ]; then
-    echo "tcpstate-pcap failed on:"
+    # Scored above as missing rows; a refusal is only wrong for a link type we decode.
+    echo "tcpstate-pcap refused:"
     sed 's/^/  /' "$work/failures.txt"
-    status=1
+    if grep -v -q 'is not supported' "$work/failures.txt"; then
+        status=1
+    fi
 fi
 echo "report: $report"
 exit $status

@@ -5,9 +5,10 @@
  * Input: [u32 config selector] then records of
  *        [u8 link type selector][u32 time step, ns][u16 length][length bytes]
  * (little-endian), fed in order, then tcpstate_finish(). The selector picks
- * engine flags, a small capacity (so eviction happens), inline user bytes and
- * the expiry budget. The engine lives in a static arena, rebuilt for every
- * input: nothing carries over between inputs.
+ * engine flags, a small capacity (so eviction happens), inline user bytes,
+ * the expiry budget and the IP reassembly pool (off or tiny). The engine
+ * lives in a static arena, rebuilt for every input: nothing carries over
+ * between inputs.
  *
  * Callbacks check invariants and trap on a violation: every field in range,
  * the flow count within capacity, and no event for a flow after its end.
@@ -125,6 +126,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.expire_budget = (sel >> 20) % 4;
     cfg.timeout_embryonic = 1000000000u;
     cfg.timeout_closed = 100000000u;
+    /* IP reassembly (issue 8): off, or a pool small enough that eviction and
+     * every drop path run: 1-8 datagrams in 2-9 blocks, 1-4 s timeouts. */
+    cfg.reasm_contexts = (sel >> 24) % 9u;
+    cfg.reasm_bytes = (2u + (sel >> 28) % 8u) * 1024u;
+    cfg.reasm_timeout = (1u + ((sel >> 22) & 3u)) * UINT64_C(1000000000);
     capacity = cfg.max_flows;
 
     tcpstate_callbacks cb;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "support/fragments.h"
 #include "support/frames.h"
 #include "tcpstate.h"
 
@@ -413,7 +414,8 @@ static int gen_fuzz_decode(struct corpus *c)
 /* fuzz_feed input: [u32 config selector] then records
  * [u8 link type selector][u32 time step ns][u16 length][frame], little-endian.
  * Selector bits as fuzz_feed.c reads them: 0-6 engine flags, 8-11 capacity - 1,
- * 12-16 user bytes, 20-21 expiry budget. Link selector 0 is Ethernet. */
+ * 12-16 user bytes, 20-21 expiry budget, 22-31 IP reassembly. Link selector 0
+ * is Ethernet. */
 struct feed_input {
     uint8_t bytes[16384];
     size_t len;
@@ -510,6 +512,42 @@ static void flood(struct feed_input *in)
     }
 }
 
+/* IP fragments (issue 8): a data segment cut into pieces, in and out of
+ * order, duplicated, overlapping, in IPv4 and IPv6, for the reassembly pool. */
+static void put_frame(struct feed_input *in, const uint8_t *b, size_t len)
+{
+    if (len == 0 || in->len + 7 + len > sizeof in->bytes) {
+        return;
+    }
+    put_le(in, 0, 1); /* Ethernet */
+    put_le(in, 1000000, 4);
+    put_le(in, (uint32_t)len, 2);
+    memcpy(in->bytes + in->len, b, len);
+    in->len += len;
+}
+
+static void put_fragments(struct feed_input *in, const char *from, const char *to, uint32_t id)
+{
+    static uint8_t f[2048];
+    struct seg s = seg_make(from, to, A | F | TCPSTATE_TH_PSH, 1001, 5001, 1400);
+    uint32_t n = frag_payload_len(s.bytes, 14);
+    static const uint32_t cuts[][3] = {/* off, len, more */
+                                       {512, 512, 1}, {0, 512, 1}, {1024, 0, 0}, {0, 8, 1},
+                                       {504, 520, 1}};
+    for (unsigned i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        uint32_t len = cuts[i][1] ? cuts[i][1] : n - cuts[i][0];
+        put_frame(in, f, frag_make(s.bytes, 14, cuts[i][0], len, (int)cuts[i][2], id, NULL, f,
+                                   sizeof f));
+    }
+}
+
+static void fragments(struct feed_input *in)
+{
+    handshake(in);
+    put_fragments(in, CL, SV, 7);
+    put_fragments(in, "[2001:db8::1]:40000", "[2001:db8::2]:80", 9);
+}
+
 static int gen_fuzz_feed(struct corpus *c)
 {
     const uint32_t plain = TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED;
@@ -521,6 +559,9 @@ static int gen_fuzz_feed(struct corpus *c)
     feed_seed(c, "resets_and_midstream_v6", zeek | TCPSTATE_F_VERIFY_CHECKSUMS | 3u << 8, resets);
     feed_seed(c, "syn_flood_small_table", plain | 3u << 8 | 2u << 20, flood);
     feed_seed(c, "syn_flood_refused", TCPSTATE_F_PICKUP_MIDSTREAM | 1u << 8, flood);
+    /* Selector bits 24-27: reassembly contexts (0 off), 28-31: store KiB - 2. */
+    feed_seed(c, "fragments_reassembled", zeek | 7u << 8 | 4u << 24 | 3u << 28, fragments);
+    feed_seed(c, "fragments_tiny_pool", plain | 7u << 8 | 1u << 24, fragments);
     return c->failed ? -1 : 0;
 }
 
