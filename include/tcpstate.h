@@ -128,8 +128,10 @@ typedef enum tcpstate_status {
     TCPSTATE_E_BAD_TCP_HEADER = -14, /**< IP payload shorter than the 20-byte TCP header. */
     TCPSTATE_E_BAD_TCP_OFFSET = -15, /**< TCP data offset below 5 words or beyond the
                                           segment. */
-    TCPSTATE_E_BAD_TCP_OPTION = -16, /**< A TCP option with length below 2 or running past
-                                          the TCP header. */
+    TCPSTATE_E_BAD_TCP_OPTION = -16, /**< No longer returned: a TCP option with length below
+                                          2 or running past the TCP header now sets
+                                          TCPSTATE_PKT_BAD_OPTIONS and the segment decodes.
+                                          Kept so values stay stable. */
     TCPSTATE_E_BAD_TCP_CHECKSUM = -17, /**< TCP checksum wrong (only with
                                             TCPSTATE_F_VERIFY_CHECKSUMS). */
     TCPSTATE_E_NOMEM = -18,      /**< The buffer given to tcpstate_init() is too small. */
@@ -137,12 +139,14 @@ typedef enum tcpstate_status {
                                       free one; the frame was not tracked. */
     TCPSTATE_E_CALLBACK = -20,   /**< A callback returned TCPSTATE_CB_STOP. */
     TCPSTATE_E_REENTRANT = -21,  /**< The engine was called from one of its own callbacks. */
-    TCPSTATE_E_DISABLED = -22    /**< The feature needs a config flag that is off. */
+    TCPSTATE_E_DISABLED = -22,   /**< The feature needs a config flag that is off. */
+    TCPSTATE_E_TUNNEL_DEPTH = -23 /**< More nested tunnels than TCPSTATE_MAX_TUNNEL (issue 8,
+                                       decoder). */
     /* Append only; never renumber. */
 } tcpstate_status;
 
 /** Smallest status value; every status lies in [TCPSTATE_STATUS_MIN, TCPSTATE_STATUS_MAX]. */
-#define TCPSTATE_STATUS_MIN (-22)
+#define TCPSTATE_STATUS_MIN (-23)
 /** Largest status value. Both bounds move as values are appended. */
 #define TCPSTATE_STATUS_MAX 4
 /** Slots of tcpstate_stats::frames_by_status; fixed forever (room for growth). */
@@ -180,7 +184,20 @@ typedef enum tcpstate_linktype {
     TCPSTATE_LINKTYPE_LINUX_SLL = 113,  /**< Linux cooked capture v1 (16-byte header). */
     TCPSTATE_LINKTYPE_IPV4 = 228,       /**< Raw IPv4. */
     TCPSTATE_LINKTYPE_IPV6 = 229,       /**< Raw IPv6. */
-    TCPSTATE_LINKTYPE_LINUX_SLL2 = 276  /**< Linux cooked capture v2 (20-byte header). */
+    TCPSTATE_LINKTYPE_LINUX_SLL2 = 276, /**< Linux cooked capture v2 (20-byte header). */
+    /* ---- issue 8 (decoder): link types appended ---- */
+    TCPSTATE_LINKTYPE_ARCNET_BSD = 7,    /**< ARCNET (BSD header: RFC 1051 / RFC 1201). */
+    TCPSTATE_LINKTYPE_PPP = 9,           /**< PPP (RFC 1661), address/control optional. */
+    TCPSTATE_LINKTYPE_FDDI = 10,         /**< FDDI with 802.2 LLC/SNAP. */
+    TCPSTATE_LINKTYPE_PPP_HDLC = 50,     /**< PPP in HDLC-like framing (RFC 1662), or Cisco
+                                              HDLC framing. */
+    TCPSTATE_LINKTYPE_C_HDLC = 104,      /**< Cisco HDLC: address, control, ethertype. */
+    TCPSTATE_LINKTYPE_IEEE802_11 = 105,  /**< IEEE 802.11 data frames with LLC/SNAP. */
+    TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP = 127, /**< 802.11 behind a radiotap header. */
+    TCPSTATE_LINKTYPE_ARCNET_LINUX = 129, /**< ARCNET (Linux header). */
+    TCPSTATE_LINKTYPE_JUNIPER_ETHER = 178, /**< Juniper "MGC" header, then Ethernet. */
+    TCPSTATE_LINKTYPE_PPP_WITH_DIR = 204, /**< A direction byte, then PPP. */
+    TCPSTATE_LINKTYPE_IPOIB = 242        /**< IP over InfiniBand (RFC 4391), 44-byte header. */
 } tcpstate_linktype;
 
 #define TCPSTATE_MAX_VLAN 4     /**< Deepest VLAN tag stack decoded (deeper: an error). */
@@ -220,6 +237,51 @@ typedef enum tcpstate_linktype {
 #define TCPSTATE_ENCAP_PBB 0x20u   /**< An 802.1ah backbone I-tag (type 0x88E7) and the inner
                                         Ethernet header it carries. */
 #define TCPSTATE_ENCAP_VNTAG 0x40u /**< A Cisco VN-Tag (type 0x8926). */
+/* ---- issue 8 (decoder): tunnel kinds, in tcpstate_packet::encap_all and
+ * tcpstate_tunnel::encap (they do not fit the 8-bit encap field) ---- */
+#define TCPSTATE_ENCAP_IPIP 0x00100u   /**< IP in IP: 4in4, 6in4 (RFC 4213), 4in6, 6in6
+                                            (RFC 2473). */
+#define TCPSTATE_ENCAP_GRE 0x00200u    /**< GRE (RFC 2784 / RFC 2890; version 1, PPTP, RFC
+                                            2637), also over UDP (RFC 8086). */
+#define TCPSTATE_ENCAP_ERSPAN 0x00400u /**< ERSPAN type I, II or III inside GRE. */
+#define TCPSTATE_ENCAP_VXLAN 0x00800u  /**< VXLAN (RFC 7348). */
+#define TCPSTATE_ENCAP_GENEVE 0x01000u /**< Geneve (RFC 8926). */
+#define TCPSTATE_ENCAP_TEREDO 0x02000u /**< Teredo (RFC 4380). */
+#define TCPSTATE_ENCAP_AYIYA 0x04000u  /**< AYIYA (draft-massar-v6ops-ayiya). */
+#define TCPSTATE_ENCAP_GTPU 0x08000u   /**< GTP-U version 1 (3GPP TS 29.281). */
+#define TCPSTATE_ENCAP_ETHER 0x10000u  /**< An Ethernet frame inside a tunnel (GRE transparent
+                                            bridging, ERSPAN, VXLAN, Geneve). */
+#define TCPSTATE_ENCAP_WLAN 0x20000u   /**< An 802.11 frame inside a tunnel (Aruba GRE). */
+#define TCPSTATE_ENCAP_UDP 0x40000u    /**< The tunnel rode on UDP (see tcpstate_tunnel::sport). */
+/** The tunnel kinds, for tcpstate_decode_options::no_tunnels. */
+#define TCPSTATE_ENCAP_TUNNELS                                                                     \
+    (TCPSTATE_ENCAP_IPIP | TCPSTATE_ENCAP_GRE | TCPSTATE_ENCAP_VXLAN | TCPSTATE_ENCAP_GENEVE |     \
+     TCPSTATE_ENCAP_TEREDO | TCPSTATE_ENCAP_AYIYA | TCPSTATE_ENCAP_GTPU)
+
+#define TCPSTATE_MAX_TUNNEL 4 /**< Most nested tunnels decoded (deeper:
+                                   TCPSTATE_E_TUNNEL_DEPTH). */
+
+/**
+ * @brief One tunnel layer crossed on the way to the TCP segment (issue 8, decoder).
+ *
+ * Describes the outer IP packet that carried the tunnel. Pointers point into
+ * the caller's frame, like those of tcpstate_packet.
+ */
+typedef struct tcpstate_tunnel {
+    uint32_t encap;       /**< The TCPSTATE_ENCAP_* tunnel kind (one bit), plus
+                               TCPSTATE_ENCAP_UDP when it rode on UDP. */
+    uint32_t id;          /**< GRE key, VNI, TEID or ERSPAN session id (see @c has_id). */
+    uint32_t l3_offset;   /**< Offset of the outer IP header. */
+    uint32_t l4_offset;   /**< Offset of the tunnel header (GRE, UDP, or the inner IP
+                               header for IP in IP). */
+    const uint8_t *src;   /**< Outer source address, 4 or 16 bytes, network order. */
+    const uint8_t *dst;   /**< Outer destination address. */
+    uint16_t sport;       /**< Outer UDP source port (0 when not over UDP). */
+    uint16_t dport;       /**< Outer UDP destination port. */
+    uint8_t ip_version;   /**< 4 or 6: the outer IP version. */
+    uint8_t has_id;       /**< 1 when @c id holds a key, VNI, TEID or session id. */
+    uint16_t reserved;    /**< Zero. */
+} tcpstate_tunnel;
 
 /** Facts about the decoded packet, as bits of tcpstate_packet::flags. */
 #define TCPSTATE_PKT_FRAGMENT 0x01u      /**< First IP fragment: the TCP header is whole but
@@ -230,12 +292,17 @@ typedef enum tcpstate_linktype {
                                                   payload_len). */
 #define TCPSTATE_PKT_JUMBO 0x08u          /**< IPv6 jumbogram: length from the hop-by-hop
                                                Jumbo Payload option (RFC 2675). */
-#define TCPSTATE_PKT_LEN_FROM_WIRE 0x10u  /**< The IPv4 total length was 0, as segmentation
+#define TCPSTATE_PKT_LEN_FROM_WIRE 0x10u  /**< The IPv4 total length (or the IPv6 payload
+                                               length, without a jumbo option) was 0, as segmentation
                                                offload leaves it in captures taken on the
                                                sending host; the packet was taken to end
                                                with the frame on the wire. Only without
                                                checksum verification (with it, such a
                                                packet is TCPSTATE_E_BAD_IP_LENGTH). */
+#define TCPSTATE_PKT_BAD_OPTIONS 0x20u    /**< A TCP option had a length below 2 or ran
+                                               past the header: the options from it on
+                                               were ignored, as a receiving stack ignores
+                                               them, and the segment was decoded. */
 
 /** IP fragment facts, as bits of tcpstate_packet::frag_flags (issue 8). */
 #define TCPSTATE_FRAG_IS 0x01u          /**< The packet is one fragment of a larger datagram
@@ -329,10 +396,44 @@ typedef struct tcpstate_packet {
                                     precedes it is the unfragmentable part); IPv4: 0. */
     uint32_t frag_nh_offset;   /**< IPv6 fragment: offset of the Next Header byte that names
                                     the fragment header; IPv4: 0. */
+    /* ---- issue 8 (decoder): tunnels and zone, appended ---- */
+    uint32_t encap_all;       /**< Every TCPSTATE_ENCAP_* bit crossed, tunnels included (the
+                                   low 8 bits equal @c encap). */
+    uint32_t zone;            /**< Address-space zone of the innermost packet: the id of the
+                                   innermost tunnel that has one (GRE key, VXLAN or Geneve
+                                   VNI, GTP TEID, ERSPAN session), else the outermost VLAN id;
+                                   see @c zone_encap. */
+    uint32_t zone_encap;      /**< The TCPSTATE_ENCAP_* bit @c zone came from; 0: no zone. */
+    uint8_t tunnel_count;     /**< Tunnel layers crossed, outermost first in @c tunnel. */
+    uint8_t reserved2[3];     /**< Zero. */
+    tcpstate_tunnel tunnel[TCPSTATE_MAX_TUNNEL]; /**< The outer layers. The fields above
+                                   (l3_offset, src, dst, ...) describe the innermost IP
+                                   packet, the one carrying the TCP segment. */
 } tcpstate_packet;
 
 /** Decoder flag: verify the IPv4 header and TCP checksums (same bit as the engine flag). */
 #define TCPSTATE_DECODE_VERIFY_CHECKSUMS 0x0004u
+
+/* ---- issue 8 (decoder): decode options ---- */
+/**
+ * @brief How tcpstate_decode_ex() decodes; zero-fill is valid and means the defaults.
+ *
+ * A port of 0 means the IANA port of that tunnel. Tunnels over UDP are
+ * recognised when either UDP port matches and the header is well-formed;
+ * anything else is plain UDP (TCPSTATE_SKIP_NOT_TCP).
+ */
+typedef struct tcpstate_decode_options {
+    uint32_t flags;        /**< TCPSTATE_DECODE_* bits. */
+    uint32_t no_tunnels;   /**< TCPSTATE_ENCAP_* tunnel kinds NOT to decode (their
+                                packets are then not TCP); 0 decodes every kind. */
+    uint16_t port_vxlan;   /**< VXLAN UDP port; 0: 4789. */
+    uint16_t port_geneve;  /**< Geneve UDP port; 0: 6081. */
+    uint16_t port_teredo;  /**< Teredo UDP port; 0: 3544. */
+    uint16_t port_ayiya;   /**< AYIYA UDP port; 0: 5072. */
+    uint16_t port_gtpu;    /**< GTP-U UDP port; 0: 2152. */
+    uint16_t port_gre_udp; /**< GRE-in-UDP port (RFC 8086); 0: 4754. */
+    uint32_t reserved;     /**< Zero. */
+} tcpstate_decode_options;
 
 /**
  * @brief Whether tcpstate_decode() and tcpstate_feed() understand a link type.
@@ -371,6 +472,28 @@ TCPSTATE_API int tcpstate_linktype_supported(uint32_t linktype);
 TCPSTATE_API tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame,
                                              size_t caplen, size_t wirelen, uint32_t flags,
                                              tcpstate_packet *pkt) TCPSTATE_WARN_UNUSED;
+
+/**
+ * @brief tcpstate_decode() with options: tunnel ports and kinds (issue 8, decoder).
+ *
+ * Tunnels (IP in IP, GRE and ERSPAN, VXLAN, Geneve, Teredo, AYIYA, GTP-U) are
+ * decoded down to the innermost TCP segment, at most TCPSTATE_MAX_TUNNEL
+ * deep; the view's IP and TCP fields describe the innermost packet and
+ * tcpstate_packet::tunnel the outer ones. tcpstate_decode() is this call with
+ * default options and its @p flags. Pure function, like tcpstate_decode().
+ *
+ * @param[in]  linktype pcap LINKTYPE_ value of the frame.
+ * @param[in]  frame    The frame's first byte; not retained beyond the view.
+ * @param[in]  caplen   Bytes readable at @p frame.
+ * @param[in]  wirelen  Original length on the wire (below @p caplen: @p caplen).
+ * @param[in]  opt      Options, or NULL for the defaults (no checksum checks).
+ * @param[out] pkt      The view, as for tcpstate_decode().
+ * @return As tcpstate_decode(), plus TCPSTATE_E_TUNNEL_DEPTH.
+ */
+TCPSTATE_API tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame,
+                                                size_t caplen, size_t wirelen,
+                                                const tcpstate_decode_options *opt,
+                                                tcpstate_packet *pkt) TCPSTATE_WARN_UNUSED;
 /** @} */
 
 /**
@@ -501,6 +624,10 @@ typedef struct tcpstate_flow tcpstate_flow;
                                                  ISN starts a new flow), so that flows match
                                                  Zeek's conn.log rows. Needs
                                                  TCPSTATE_F_HISTORY. Default off. */
+/* ---- issue 8 (decoder): zone flag; the flow key part is the lead's ---- */
+#define TCPSTATE_F_ZONE_KEY 0x0100u         /**< Include tcpstate_packet::zone (VLAN id,
+                                                 VNI, GRE key, TEID) in the flow key, for
+                                                 overlapping address spaces. Default off. */
 
 /** Per-flow bytes the TCPSTATE_F_HISTORY record costs, included by tcpstate_footprint(). */
 #define TCPSTATE_HISTORY_BYTES 160
@@ -556,6 +683,10 @@ typedef struct tcpstate_config {
     uint64_t reasm_timeout;     /**< A datagram not complete this long after its first
                                      fragment is dropped (packet time). Default 30 s, Linux's
                                      ipfrag_time. */
+    /* ---- issue 8 (decoder): appended ---- */
+    tcpstate_decode_options decode; /**< Tunnel ports and kinds for tcpstate_feed(); zero-fill
+                                         gives the defaults. Its flags are ignored: the
+                                         engine's TCPSTATE_F_VERIFY_CHECKSUMS decides. */
 } tcpstate_config;
 
 /**

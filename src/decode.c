@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * tcpstate_decode() and the link layers: pcap link types, Ethernet II and
+ * tcpstate_decode() and the Ethernet family of link layers: Ethernet II and
  * 802.3 LLC/SNAP, VLAN tags, Cisco FabricPath, 802.1ah PBB, Cisco VN-Tag,
- * MPLS and PPPoE, up to the IP header.
+ * MPLS and PPPoE, up to the IP header; raw IP, loopback and Linux cooked
+ * captures. The other link types are in decode_link.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -261,21 +262,40 @@ static tcpstate_status decode_loopback(struct dec *d, int any_order)
     return v == 6 ? tcpstate__decode_ipv6(d, 4) : TCPSTATE_SKIP_NOT_IP;
 }
 
-/* LINKTYPE_RAW and DLT_RAW: nothing but the version nibble says which IP it is. */
-static tcpstate_status decode_raw(struct dec *d)
+/* LINKTYPE_RAW and DLT_RAW, and IP inside tunnels that do not name the
+ * version: nothing but the version nibble says which IP it is. */
+tcpstate_status tcpstate__decode_ip(struct dec *d, size_t off)
 {
-    tcpstate_status st = need(&d->c, d->wire, 0, 1, TCPSTATE_E_BAD_IP_LENGTH);
+    tcpstate_status st = need(&d->c, d->wire, off, 1, TCPSTATE_E_BAD_IP_LENGTH);
     if (st != TCPSTATE_OK) {
         return st;
     }
-    switch (cur_u8(&d->c, 0) >> 4) {
+    switch (cur_u8(&d->c, off) >> 4) {
     case 4:
-        return tcpstate__decode_ipv4(d, 0);
+        return tcpstate__decode_ipv4(d, off);
     case 6:
-        return tcpstate__decode_ipv6(d, 0);
+        return tcpstate__decode_ipv6(d, off);
     default:
         return TCPSTATE_E_BAD_IP_VERSION;
     }
+}
+
+tcpstate_status tcpstate__decode_ethertype(struct dec *d, size_t off, uint16_t type)
+{
+    return type < ETH_MIN_TYPE ? TCPSTATE_SKIP_NOT_IP : decode_ethertype(d, off, type);
+}
+
+tcpstate_status tcpstate__decode_ether(struct dec *d, size_t off)
+{
+    tcpstate_status st = need(&d->c, d->wire, off, 14, TCPSTATE_E_BAD_LINK);
+    return st != TCPSTATE_OK ? st : decode_ethertype(d, off + 14, cur_be16(&d->c, off + 12));
+}
+
+tcpstate_status tcpstate__decode_llc(struct dec *d, size_t off)
+{
+    uint16_t type = 0;
+    tcpstate_status st = decode_snap(d, &off, &type);
+    return st != TCPSTATE_OK ? st : tcpstate__decode_ethertype(d, off, type);
 }
 
 /* Linux cooked captures: v1 has the protocol at offset 14 of 16 bytes, v2 at
@@ -297,14 +317,12 @@ static tcpstate_status decode_sll(struct dec *d, size_t hdr_len, size_t proto_of
 /* Keep in step with tcpstate_linktype_supported(). */
 static tcpstate_status decode_link(struct dec *d, uint32_t linktype)
 {
-    tcpstate_status st;
     switch (linktype) {
     case TCPSTATE_LINKTYPE_ETHERNET:
-        st = need(&d->c, d->wire, 0, 14, TCPSTATE_E_BAD_LINK);
-        return st != TCPSTATE_OK ? st : decode_ethertype(d, 14, cur_be16(&d->c, 12));
+        return tcpstate__decode_ether(d, 0);
     case TCPSTATE_LINKTYPE_RAW:
     case TCPSTATE_LINKTYPE_DLT_RAW: /* what pcap_datalink() reports for LINKTYPE_RAW */
-        return decode_raw(d);
+        return tcpstate__decode_ip(d, 0);
     case TCPSTATE_LINKTYPE_IPV4:
         return tcpstate__decode_ipv4(d, 0);
     case TCPSTATE_LINKTYPE_IPV6:
@@ -318,7 +336,7 @@ static tcpstate_status decode_link(struct dec *d, uint32_t linktype)
     case TCPSTATE_LINKTYPE_LOOP:
         return decode_loopback(d, 0);
     default:
-        return TCPSTATE_E_LINKTYPE;
+        return tcpstate__decode_link_other(d, linktype);
     }
 }
 
@@ -336,12 +354,30 @@ int tcpstate_linktype_supported(uint32_t linktype)
     case TCPSTATE_LINKTYPE_LOOP:
         return 1;
     default:
-        return 0;
+        return tcpstate__linktype_other(linktype);
     }
 }
 
-tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame, size_t caplen,
-                                size_t wirelen, uint32_t flags, tcpstate_packet *pkt)
+/* The zone of the innermost packet: the innermost tunnel id, else the
+ * outermost VLAN id (the one TCPSTATE_F_VLAN_KEY uses). */
+static void decode_zone(tcpstate_packet *pkt)
+{
+    for (unsigned i = pkt->tunnel_count; i-- > 0;) {
+        if (pkt->tunnel[i].has_id) {
+            pkt->zone = pkt->tunnel[i].id;
+            pkt->zone_encap = pkt->tunnel[i].encap & ~(uint32_t)TCPSTATE_ENCAP_UDP;
+            return;
+        }
+    }
+    if (pkt->vlan_count > 0) {
+        pkt->zone = pkt->vlan_id[0];
+        pkt->zone_encap = TCPSTATE_ENCAP_VLAN;
+    }
+}
+
+tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                   size_t wirelen, const tcpstate_decode_options *opt,
+                                   tcpstate_packet *pkt)
 {
     if (pkt == NULL) {
         return TCPSTATE_E_INVAL;
@@ -361,12 +397,38 @@ tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame, size_t 
     pkt->wirelen = (uint32_t)wirelen;
     pkt->linktype = linktype;
 
+    /* Zero-filled options are the defaults: fill in the IANA ports. */
+    tcpstate_decode_options o;
+    memset(&o, 0, sizeof o);
+    if (opt != NULL) {
+        o = *opt;
+    }
+    o.port_vxlan = o.port_vxlan ? o.port_vxlan : 4789;      /* RFC 7348 §5 */
+    o.port_geneve = o.port_geneve ? o.port_geneve : 6081;   /* RFC 8926 §3.3 */
+    o.port_teredo = o.port_teredo ? o.port_teredo : 3544;   /* RFC 4380 §4 */
+    o.port_ayiya = o.port_ayiya ? o.port_ayiya : 5072;      /* IANA "ayiya" */
+    o.port_gtpu = o.port_gtpu ? o.port_gtpu : 2152;         /* 3GPP TS 29.281 §4.4.2.3 */
+    o.port_gre_udp = o.port_gre_udp ? o.port_gre_udp : 4754; /* RFC 8086 §3 */
+
     struct dec d;
     memset(&d, 0, sizeof d);
     d.c.p = frame;
     d.c.len = caplen;
     d.pkt = pkt;
-    d.flags = flags;
+    d.flags = o.flags;
     d.wire = wirelen;
-    return decode_link(&d, linktype);
+    d.opt = &o;
+    tcpstate_status st = decode_link(&d, linktype);
+    pkt->encap_all |= pkt->encap;
+    decode_zone(pkt);
+    return st;
+}
+
+tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                size_t wirelen, uint32_t flags, tcpstate_packet *pkt)
+{
+    tcpstate_decode_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = flags;
+    return tcpstate_decode_ex(linktype, frame, caplen, wirelen, &o, pkt);
 }

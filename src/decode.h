@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Internal to the frame decoder (decode.c: link layers; decode_ip.c: IPv4 and
- * IPv6; decode_tcp.c: TCP and checksums). Every packet byte is read through
- * the cursor below; the layers pass one struct dec down the chain.
+ * Internal to the frame decoder (decode.c: tcpstate_decode() and the
+ * Ethernet family; decode_link.c: the other link types; decode_ip.c: IPv4
+ * and IPv6; decode_tunnel.c: tunnels; decode_tcp.c: TCP and checksums).
+ * Every packet byte is read through the cursor below; the layers pass one
+ * struct dec down the chain. Tunnels recurse (IP -> tunnel -> IP), at most
+ * TCPSTATE_MAX_TUNNEL times.
  */
 #ifndef TCPSTATE_DECODE_H
 #define TCPSTATE_DECODE_H
@@ -80,7 +83,26 @@ struct dec {
     int fragment;    /* first fragment of several: only this fragment's bytes are here */
     int routed;      /* a routing header with segments left was seen */
     int dst_unknown; /* ... of a type whose final destination we cannot name */
+    const tcpstate_decode_options *opt; /* never NULL; ports already defaulted */
 };
+
+tcpstate_status tcpstate__decode_link_other(struct dec *d, uint32_t linktype);
+int tcpstate__linktype_other(uint32_t linktype);
+/* An Ethernet header at off (dst, src, type), then whatever it carries. */
+tcpstate_status tcpstate__decode_ether(struct dec *d, size_t off);
+/* An ethertype naming what starts at off; below 0x0600 it is not IP. */
+tcpstate_status tcpstate__decode_ethertype(struct dec *d, size_t off, uint16_t type);
+/* An 802.2 LLC header at off: SNAP leads on by its ethertype, anything else is not IP. */
+tcpstate_status tcpstate__decode_llc(struct dec *d, size_t off);
+/* IPv4 or IPv6 at off, by its version nibble. */
+tcpstate_status tcpstate__decode_ip(struct dec *d, size_t off);
+/* PPP from its (optional) address and control fields on, at off. */
+tcpstate_status tcpstate__decode_ppp(struct dec *d, size_t off);
+/* An 802.11 frame at off (from the 802.11 link types and Aruba GRE). */
+tcpstate_status tcpstate__decode_80211(struct dec *d, size_t off);
+/* The payload of the IP packet that ends at d->ip_end, protocol `proto`, at
+ * off: tunnels lead on, anything else is TCPSTATE_SKIP_NOT_TCP. */
+tcpstate_status tcpstate__decode_tunnel(struct dec *d, uint8_t proto, size_t off);
 
 tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3);
 tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3);

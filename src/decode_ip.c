@@ -99,13 +99,14 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
         return TCPSTATE_SKIP_FRAGMENT;
     }
     d->fragment = (frag & 0x2000u) != 0;
-    if (cur_u8(c, l3 + 9) != NH_TCP) {
-        return TCPSTATE_SKIP_NOT_TCP;
-    }
-    st = tcpstate__decode_tcp(d, l3 + hlen);
+    /* Kept here: a tunnelled packet's own IPv4 header overwrites the view's. */
+    int csum_bad = pkt->ip_csum == TCPSTATE_CSUM_BAD;
+    uint8_t proto = cur_u8(c, l3 + 9);
+    st = proto == NH_TCP ? tcpstate__decode_tcp(d, l3 + hlen)
+                         : tcpstate__decode_tunnel(d, proto, l3 + hlen);
     /* Checked last so a bad header checksum still comes with the whole view,
      * which lets the engine count it against its flow. */
-    if (pkt->ip_csum == TCPSTATE_CSUM_BAD &&
+    if (csum_bad &&
         (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_TCP_CHECKSUM)) {
         return TCPSTATE_E_BAD_IPV4_CHECKSUM;
     }
@@ -268,6 +269,14 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
     uint8_t nh = cur_u8(c, l3 + 6);
     size_t off = l3 + IPV6_HDR;
     size_t plen = cur_be16(c, l3 + 4);
+    if (plen == 0 && nh != NH_HOPOPTS && d->wire - off > 0 &&
+        (d->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0) {
+        /* Segmentation offload (BIG TCP, TSO): as for IPv4, a capture on the
+         * sending host sees the super-segment with a zero length and no
+         * jumbo option; take the packet to be the rest of the frame. */
+        plen = d->wire - off;
+        pkt->flags |= TCPSTATE_PKT_LEN_FROM_WIRE;
+    }
     if (plen == 0 && nh != NH_HOPOPTS) {
         /* No jumbogram: an empty payload, which cannot hold a TCP or an
          * extension header, but is a valid packet of any other protocol. */
@@ -316,6 +325,6 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
         nh_off = off;
         off += len;
     }
-    /* 59 no next header, 50 ESP (encrypted), UDP, ICMPv6, ... */
-    return nh == NH_TCP ? tcpstate__decode_tcp(d, off) : TCPSTATE_SKIP_NOT_TCP;
+    /* Tunnels lead on; 59 no next header, 50 ESP (encrypted), ICMPv6, ...: not TCP. */
+    return nh == NH_TCP ? tcpstate__decode_tcp(d, off) : tcpstate__decode_tunnel(d, nh, off);
 }

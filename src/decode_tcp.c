@@ -126,8 +126,7 @@ static void tcp_option(tcpstate_packet *pkt, const struct cur *c, size_t off, ui
 /* Options between off and end (the data offset). RFC 9293 §3.1: EOL ends the
  * list, NOP is one byte, every other option has a length byte counting
  * itself and the kind. Where the capture stops, parsing stops too. */
-static tcpstate_status tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off,
-                                   size_t end)
+static void tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off, size_t end)
 {
     if (end > c->len) {
         pkt->flags |= TCPSTATE_PKT_OPTS_TRUNCATED;
@@ -143,14 +142,19 @@ static tcpstate_status tcp_options(tcpstate_packet *pkt, const struct cur *c, si
             continue;
         }
         if (end - off < 2) {
-            return TCPSTATE_E_BAD_TCP_OPTION; /* its length byte lies past the header */
+            pkt->flags |= TCPSTATE_PKT_BAD_OPTIONS; /* its length byte lies past the header */
+            break;
         }
         if (!cur_has(c, off, 2)) {
             break;
         }
         size_t len = cur_u8(c, off + 1);
         if (len < 2 || len > end - off) {
-            return TCPSTATE_E_BAD_TCP_OPTION;
+            /* Linux's tcp_parse_options() stops at such an option and keeps
+             * the segment; so does a passive observer, which must see what
+             * the receiver acts on (and must not be blinded by a bad option). */
+            pkt->flags |= TCPSTATE_PKT_BAD_OPTIONS;
+            break;
         }
         if (!cur_has(c, off, len)) {
             break;
@@ -158,7 +162,6 @@ static tcpstate_status tcp_options(tcpstate_packet *pkt, const struct cur *c, si
         tcp_option(pkt, c, off, kind, len);
         off += len;
     }
-    return TCPSTATE_OK;
 }
 
 /* RFC 9293 §3.1 over the IPv4 pseudo-header, RFC 8200 §8.1 over IPv6's: the
@@ -202,10 +205,7 @@ tcpstate_status tcpstate__decode_tcp(struct dec *d, size_t l4)
     if (hlen > seg_len) {
         return d->fragment ? TCPSTATE_SKIP_FRAGMENT : TCPSTATE_E_BAD_TCP_OFFSET;
     }
-    st = tcp_options(pkt, c, l4 + TCP_MIN_HDR, l4 + hlen);
-    if (st != TCPSTATE_OK) {
-        return st;
-    }
+    tcp_options(pkt, c, l4 + TCP_MIN_HDR, l4 + hlen);
 
     /* Payload as the IP length says; only what was captured is readable.
      * With the options cut, the payload offset is held at caplen so that

@@ -49,6 +49,7 @@ struct tcpstate_engine {
     tcpstate_allocator alloc;
     uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
     struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
+    tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config */
 };
 
 /* The engine's own calls, shared by its files (tcpstate.c: setup, events,

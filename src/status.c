@@ -50,6 +50,7 @@ static const struct status_text status_texts[] = {
     ST(TCPSTATE_E_REENTRANT) = {"TCPSTATE_E_REENTRANT", "engine called from its own callback"},
     ST(TCPSTATE_E_DISABLED) = {"TCPSTATE_E_DISABLED",
                                "feature disabled in the engine configuration"},
+    ST(TCPSTATE_E_TUNNEL_DEPTH) = {"TCPSTATE_E_TUNNEL_DEPTH", "too many nested tunnels"},
 };
 _Static_assert(sizeof status_texts / sizeof *status_texts == STATUS_SPAN,
                "every status needs a name and a message");

@@ -189,6 +189,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     set_server_ports(e, cfg);
     e->weak_key = key_is_zero(cfg->hash_key);
     e->stats.weak_hash_key = e->weak_key;
+    e->decode = cfg->decode; /* issue 8: tunnel ports and kinds */
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
     if (lay.reasm_bytes != 0) {
