@@ -328,21 +328,24 @@ Test(decode_ipv6_jumbo, zero_payload_length_without_the_option_is_a_bad_ip_lengt
     size_t n = build(&s);
     put16(L3 + 4, 0);
     assert_status(decode(n, n), TCPSTATE_E_BAD_IP_LENGTH);
-    s.n_ext = 0; /* and without a hop-by-hop header at all */
+    s.n_ext = 0; /* and without a hop-by-hop header at all, when checksums are verified */
     n = build(&s);
     put16(L3 + 4, 0);
-    assert_status(decode(n, n), TCPSTATE_E_BAD_IP_LENGTH);
+    assert_status(decode_flags(n, n, TCPSTATE_DECODE_VERIFY_CHECKSUMS), TCPSTATE_E_BAD_IP_LENGTH);
 }
 
-Test(decode_ipv6_jumbo, zero_payload_length_is_never_taken_from_the_wire_as_for_ipv4)
+Test(decode_ipv6_jumbo, zero_payload_length_is_taken_from_the_wire_as_for_ipv4)
 {
-    /* IPv6 has the jumbogram for this; offload captures fill the length in. */
+    /* BIG TCP / TSO captures on the sending host: no jumbo option, length 0. */
     struct frame_spec s = spec();
     s.payload_len = 3000;
     size_t n = build(&s);
     put16(L3 + 4, 0);
-    assert_status(decode(n, n), TCPSTATE_E_BAD_IP_LENGTH);
-    cr_assert(eq(u8, pkt.flags, 0));
+    assert_status(decode(n, n), TCPSTATE_OK);
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_LEN_FROM_WIRE));
+    cr_assert(eq(u32, pkt.payload_len, 3000));
+    cr_assert(eq(u32, pkt.ip_len, (uint32_t)(n - L3)));
+    /* With checksum verification it stays a bad length, as for IPv4. */
     assert_status(decode_flags(n, n, TCPSTATE_DECODE_VERIFY_CHECKSUMS), TCPSTATE_E_BAD_IP_LENGTH);
     cr_assert(eq(u8, pkt.flags, 0));
 }
@@ -355,8 +358,11 @@ Test(decode_ipv6_jumbo, zero_payload_length_of_another_protocol_is_an_empty_pack
         s.ip_proto = protos[i];
         size_t n = build(&s);
         put16(L3 + 4, 0);
-        assert_status(decode(n, n), TCPSTATE_SKIP_NOT_TCP);
+        assert_status(decode_flags(n, n, TCPSTATE_DECODE_VERIFY_CHECKSUMS),
+                      TCPSTATE_SKIP_NOT_TCP);
         cr_assert(eq(u32, pkt.ip_len, 40));
+        assert_status(decode(n, n), TCPSTATE_SKIP_NOT_TCP); /* length from the wire */
+        cr_assert(eq(u32, pkt.ip_len, (uint32_t)(n - L3)));
     }
 }
 
@@ -367,7 +373,9 @@ Test(decode_ipv6_jumbo, zero_payload_length_before_an_extension_header_is_a_bad_
     s.ext[0].type = 60;
     size_t n = build(&s);
     put16(L3 + 4, 0);
-    assert_status(decode(n, n), TCPSTATE_E_BAD_IP_LENGTH);
+    assert_status(decode_flags(n, n, TCPSTATE_DECODE_VERIFY_CHECKSUMS), TCPSTATE_E_BAD_IP_LENGTH);
+    assert_status(decode(n, n), TCPSTATE_OK); /* without verification: from the wire */
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_LEN_FROM_WIRE));
 }
 
 Test(decode_ipv6_jumbo, jumbo_option_of_the_wrong_length_is_bad)

@@ -325,7 +325,7 @@ Test(decode_link, unsupported_linktype_is_rejected_with_the_frame_recorded)
     cr_assert(eq(u32, pkt.linktype, 147));
     cr_assert(eq(u32, pkt.caplen, (uint32_t)n));
     cr_assert(not(eq(ptr, (void *)pkt.frame, NULL)));
-    assert_status(decode(9 /* PPP */, n, n, 0), TCPSTATE_E_LINKTYPE);
+    assert_status(decode(8 /* SLIP */, n, n, 0), TCPSTATE_E_LINKTYPE);
 }
 
 Test(decode_link, ethernet_arp_and_pppoe_discovery_are_not_ip)

@@ -216,21 +216,31 @@ Test(decode_tcp_options, end_of_list_stops_parsing_and_nop_is_one_byte)
     cr_assert(eq(u8, pkt.opts, TCPSTATE_OPT_MSS));
 }
 
-Test(decode_tcp_options, option_length_zero_or_one_is_bad)
+/* A bad option stops option parsing, as in a receiving stack; the segment
+ * still decodes (flagged), so an IDS is not blinded by it. */
+Test(decode_tcp_options, option_length_zero_or_one_is_flagged_and_the_rest_ignored)
 {
-    static const uint8_t zero[4] = {2, 0, 0, 0};
-    static const uint8_t one[4] = {1, 30, 1, 0};
-    assert_status(with_opts(zero, sizeof zero), TCPSTATE_E_BAD_TCP_OPTION);
+    static const uint8_t zero[8] = {2, 4, 0x05, 0xB4, 2, 0, 0, 0};
+    static const uint8_t one[8] = {1, 30, 1, 0, 2, 4, 0x05, 0xB4};
+    assert_status(with_opts(zero, sizeof zero), TCPSTATE_OK);
     cr_assert(eq(u16, pkt.sport, 40001)); /* the header was read */
-    assert_status(with_opts(one, sizeof one), TCPSTATE_E_BAD_TCP_OPTION);
+    cr_assert(eq(u8, pkt.opts, TCPSTATE_OPT_MSS)); /* the option before the bad one counts */
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_BAD_OPTIONS));
+    cr_assert(eq(u32, pkt.payload_offset, pkt.l4_offset + 28));
+    assert_status(with_opts(one, sizeof one), TCPSTATE_OK);
+    cr_assert(eq(u8, pkt.opts, 0)); /* the MSS after the bad option is ignored */
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_BAD_OPTIONS));
 }
 
-Test(decode_tcp_options, option_running_past_the_header_is_bad)
+Test(decode_tcp_options, option_running_past_the_header_is_flagged)
 {
     static const uint8_t overrun[8] = {1, 1, 8, 10, 0, 0, 0, 0};
     static const uint8_t no_length_byte[4] = {1, 1, 1, 2};
-    assert_status(with_opts(overrun, sizeof overrun), TCPSTATE_E_BAD_TCP_OPTION);
-    assert_status(with_opts(no_length_byte, sizeof no_length_byte), TCPSTATE_E_BAD_TCP_OPTION);
+    assert_status(with_opts(overrun, sizeof overrun), TCPSTATE_OK);
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_BAD_OPTIONS));
+    cr_assert(eq(u8, pkt.opts, 0));
+    assert_status(with_opts(no_length_byte, sizeof no_length_byte), TCPSTATE_OK);
+    cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_BAD_OPTIONS));
 }
 
 Test(decode_tcp_options, forty_bytes_of_options_fill_a_sixty_byte_header)
