@@ -80,6 +80,17 @@ static void tunnel_id(struct dec *d, uint32_t id)
     t->has_id = 1;
 }
 
+/* Whether the n captured bytes at off are those of `prefix`. */
+static int cur_prefix(const struct cur *c, size_t off, const uint8_t *prefix, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!cur_has(c, off + i, 1) || cur_u8(c, off + i) != prefix[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Whether the tunnel kind is switched off by the options. */
 static int tunnel_off(const struct dec *d, uint32_t encap)
 {
@@ -257,7 +268,7 @@ static tcpstate_status decode_geneve(struct dec *d, size_t udp, size_t end)
  * (0x0000, port and address: 8 bytes). Bubbles (RFC 4380 §2.8: IPv6 without
  * payload) decode as IPv6 that is not TCP.
  */
-static tcpstate_status decode_teredo(struct dec *d, size_t udp, size_t end)
+static tcpstate_status decode_teredo(struct dec *d, size_t udp, size_t end, int any_port)
 {
     const struct cur *c = &d->c;
     size_t h = udp + UDP_HDR;
@@ -291,6 +302,18 @@ static tcpstate_status decode_teredo(struct dec *d, size_t udp, size_t end)
     }
     if (!starts_with_ip(d, h, end, 1u << 6)) {
         return TCPSTATE_SKIP_NOT_TCP;
+    }
+    if (any_port) {
+        /* Teredo peers talk on any port (only servers use 3544); as Zeek
+         * does, recognise the packet by its shape: a whole IPv6 packet
+         * filling the datagram exactly, and (stricter than Zeek) a Teredo
+         * address, 2001::/32 (RFC 4380 §2.14), on one side. */
+        static const uint8_t prefix[4] = {0x20, 0x01, 0x00, 0x00};
+        if (need(c, end, h, 40, TCPSTATE_SKIP_NOT_TCP) != TCPSTATE_OK ||
+            (size_t)cur_be16(c, h + 4) + 40 != end - h ||
+            (!cur_prefix(c, h + 8, prefix, 4) && !cur_prefix(c, h + 24, prefix, 4))) {
+            return TCPSTATE_SKIP_NOT_TCP;
+        }
     }
     st = tunnel_push(d, TCPSTATE_ENCAP_TEREDO | TCPSTATE_ENCAP_UDP, udp, end);
     return st != TCPSTATE_OK ? st : tcpstate__decode_ipv6(d, h);
@@ -420,8 +443,13 @@ static tcpstate_status decode_udp(struct dec *d, size_t off)
     if (kind == UDP_NONE) {
         kind = udp_port_kind(d, cur_be16(c, off));
     }
+    int any_port = 0;
     if (kind == UDP_NONE) {
-        return TCPSTATE_SKIP_NOT_TCP;
+        if (tunnel_off(d, TCPSTATE_ENCAP_TEREDO)) {
+            return TCPSTATE_SKIP_NOT_TCP;
+        }
+        kind = UDP_TEREDO; /* Teredo by shape alone: see decode_teredo() */
+        any_port = 1;
     }
     if (d->fragment) {
         return TCPSTATE_SKIP_FRAGMENT; /* the tunnelled packet continues in other fragments */
@@ -442,7 +470,7 @@ static tcpstate_status decode_udp(struct dec *d, size_t off)
     case UDP_GRE:
         return decode_gre(d, off + UDP_HDR, end, TCPSTATE_ENCAP_UDP);
     case UDP_TEREDO:
-        return decode_teredo(d, off, end);
+        return decode_teredo(d, off, end, any_port);
     case UDP_AYIYA:
         return decode_ayiya(d, off, end);
     default:
