@@ -583,6 +583,61 @@ size_t frame_build(const struct frame_spec *spec, uint8_t *out, size_t cap,
     return w.len;
 }
 
+/* ------------------------------------------------------------ outer layers */
+
+size_t frame_wrap(const struct fb_wrap *wr, const uint8_t *inner, size_t inner_len, uint8_t *out,
+                  size_t cap, size_t *inner_off, size_t *udp_off)
+{
+    static const uint8_t src4[4] = {192, 0, 2, 1}, dst4[4] = {192, 0, 2, 2};
+    static const uint8_t src6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t dst6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+    struct wbuf w = {out, cap, 0, 0};
+    size_t udp_len = wr->proto == 17 ? 8 : 0;
+    size_t payload = udp_len + wr->tun_len + inner_len;
+    put(&w, wr->link, wr->link_len);
+    size_t l3 = w.len;
+    if (wr->proto != 0 && !wr->outer_v6) {
+        if (payload + 20 > 0xFFFF) {
+            return 0;
+        }
+        put8(&w, 0x45);
+        put8(&w, 0);
+        put16(&w, (unsigned)(payload + 20));
+        put16(&w, 0x4242);
+        put16(&w, 0);
+        put8(&w, 64);
+        put8(&w, wr->proto);
+        put16(&w, 0);
+        put(&w, src4, 4);
+        put(&w, dst4, 4);
+        if (!w.err) {
+            poke16(w.p + l3 + 10, csum_fold(csum_add(0, w.p + l3, 20)));
+        }
+    } else if (wr->proto != 0) {
+        put32(&w, 0x60000000u);
+        put16(&w, (unsigned)payload);
+        put8(&w, wr->proto);
+        put8(&w, 64);
+        put(&w, src6, 16);
+        put(&w, dst6, 16);
+    }
+    if (udp_off != NULL) {
+        *udp_off = udp_len ? w.len : 0;
+    }
+    if (udp_len) {
+        put16(&w, wr->sport);
+        put16(&w, wr->dport);
+        put16(&w, (unsigned)payload);
+        put16(&w, 0);
+    }
+    put(&w, wr->tun, wr->tun_len);
+    if (inner_off != NULL) {
+        *inner_off = w.len;
+    }
+    put(&w, inner, inner_len);
+    return w.err ? 0 : w.len;
+}
+
 /* ------------------------------------------------------------ segments */
 
 struct seg seg_make_spec(const char *from, const char *to, struct frame_spec spec)

@@ -111,6 +111,26 @@ struct frame_layout {
     size_t payload; /* payload offset */
 };
 
+/* Outer layers around an inner frame (issue 8: tunnels and link types). The
+ * builder writes `link` bytes, then (proto != 0) an outer IPv4 or IPv6
+ * header from 192.0.2.1 to 192.0.2.2 (2001:db8:f::1 to ::2) with its length
+ * and checksum computed, then (proto 17) a UDP header with its length and a
+ * zero checksum, then the `tun` bytes, then the inner bytes. With proto 0
+ * only the link bytes, tunnel bytes and inner bytes are written. */
+struct fb_wrap {
+    const uint8_t *link;
+    size_t link_len;
+    int outer_v6;
+    uint8_t proto;        /* 0, 4, 41, 47 or 17 */
+    uint16_t sport, dport;
+    const uint8_t *tun;
+    size_t tun_len;
+};
+/* Returns the frame length (0 if it does not fit); *inner_off gets where the
+ * inner bytes start and *udp_off where the UDP header starts (0 if none). */
+size_t frame_wrap(const struct fb_wrap *w, const uint8_t *inner, size_t inner_len, uint8_t *out,
+                  size_t cap, size_t *inner_off, size_t *udp_off);
+
 /* Build the frame into out[0..cap). Returns its length, or 0 if it does not fit
  * or the spec is impossible (bad address text, options too long). `lay` may be NULL. */
 size_t frame_build(const struct frame_spec *spec, uint8_t *out, size_t cap,
