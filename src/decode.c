@@ -365,7 +365,9 @@ static void decode_zone(tcpstate_packet *pkt)
     for (unsigned i = pkt->tunnel_count; i-- > 0;) {
         if (pkt->tunnel[i].has_id) {
             pkt->zone = pkt->tunnel[i].id;
-            pkt->zone_encap = pkt->tunnel[i].encap & ~(uint32_t)TCPSTATE_ENCAP_UDP;
+            uint32_t kind = pkt->tunnel[i].encap & ~(uint32_t)TCPSTATE_ENCAP_UDP;
+            /* ERSPAN rides on GRE: its session id is the more specific one. */
+            pkt->zone_encap = (kind & TCPSTATE_ENCAP_ERSPAN) ? TCPSTATE_ENCAP_ERSPAN : kind;
             return;
         }
     }

@@ -200,6 +200,7 @@ Test(decode_tunnel, erspan_types_one_two_and_three)
         cr_assert(eq(u32, pkt.tunnel[0].encap, TCPSTATE_ENCAP_GRE | TCPSTATE_ENCAP_ERSPAN));
         cr_assert(eq(u32, pkt.tunnel[0].id, id[i]));
         cr_assert(eq(u8, pkt.tunnel[0].has_id, i > 0));
+        cr_assert(eq(u32, pkt.zone_encap, i > 0 ? TCPSTATE_ENCAP_ERSPAN : 0));
         sweep(TCPSTATE_LINKTYPE_ETHERNET, n, 0);
     }
     uint8_t wrong[16];

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer target for tcpstate_decode(). Stateless.
+ * libFuzzer target for tcpstate_decode() and tcpstate_decode_ex(). Stateless.
  *
- * Input: data[0] is a selector, the rest is the frame.
- *   bits 0-3  link type: index into fuzz_linktypes (modulo its size); the
- *             last entry is one tcpstate does not support
- *   bits 4-6  wire length: 0 = caplen, else caplen + 8^mode (so truncation
- *             paths are reached as well as malformation paths)
- *   bit  7    TCPSTATE_DECODE_VERIFY_CHECKSUMS
+ * Input: data[0] and data[1] are selectors, the rest is the frame.
+ *   data[0]         link type: index into fuzz_linktypes (modulo its size);
+ *                   the last entry is one tcpstate does not support
+ *   data[1] bits 0-2  wire length: 0 = caplen, else caplen + 8^mode (so
+ *                   truncation paths are reached as well as malformation paths)
+ *   data[1] bit 6   tcpstate_decode_ex() with other options (VXLAN on 8472,
+ *                   Teredo off) instead of tcpstate_decode()
+ *   data[1] bit 7   TCPSTATE_DECODE_VERIFY_CHECKSUMS
  * The view is checked against the header's promises; any breach traps.
  */
 #include <stddef.h>
@@ -23,7 +25,13 @@ static const uint32_t fuzz_linktypes[] = {
     TCPSTATE_LINKTYPE_IPV4,      TCPSTATE_LINKTYPE_IPV6,
     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
     TCPSTATE_LINKTYPE_NULL,      TCPSTATE_LINKTYPE_LOOP,
-    TCPSTATE_LINKTYPE_DLT_RAW,   147 /* LINKTYPE_USER0 */
+    TCPSTATE_LINKTYPE_DLT_RAW,
+    /* issue 8 */
+    TCPSTATE_LINKTYPE_ARCNET_BSD, TCPSTATE_LINKTYPE_PPP, TCPSTATE_LINKTYPE_FDDI,
+    TCPSTATE_LINKTYPE_PPP_HDLC, TCPSTATE_LINKTYPE_C_HDLC, TCPSTATE_LINKTYPE_IEEE802_11,
+    TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP, TCPSTATE_LINKTYPE_ARCNET_LINUX,
+    TCPSTATE_LINKTYPE_JUNIPER_ETHER, TCPSTATE_LINKTYPE_PPP_WITH_DIR, TCPSTATE_LINKTYPE_IPOIB,
+    147 /* LINKTYPE_USER0 */
 };
 #define N_LINKTYPES (sizeof fuzz_linktypes / sizeof *fuzz_linktypes)
 
@@ -73,11 +81,13 @@ static void check_view(const tcpstate_packet *p, const uint8_t *frame, size_t ca
     CHECK(ptr_within(p->src, alen, frame, caplen));
     CHECK(ptr_within(p->dst, alen, frame, caplen));
     CHECK(p->src < frame + p->l4_offset && p->dst < frame + p->l4_offset);
-    /* A zero IPv4 total length, taken from the wire, only without verification. */
+    /* A zero IP length, taken from the wire (or the outer packet's end), only
+     * without verification. */
     if ((p->flags & TCPSTATE_PKT_LEN_FROM_WIRE) != 0) {
-        CHECK(p->ip_version == 4 && (flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0);
-        CHECK((uint64_t)p->l3_offset + p->ip_len == p->wirelen);
-        CHECK(frame[p->l3_offset + 2] == 0 && frame[p->l3_offset + 3] == 0);
+        size_t len_at = p->l3_offset + (p->ip_version == 4 ? 2u : 4u);
+        CHECK((flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0);
+        CHECK(p->tunnel_count != 0 || (uint64_t)p->l3_offset + p->ip_len == p->wirelen);
+        CHECK(frame[len_at] == 0 && frame[len_at + 1] == 0);
     } else if (p->ip_version == 4) {
         CHECK(p->ip_len == (uint32_t)(frame[p->l3_offset + 2] << 8 | frame[p->l3_offset + 3]));
     }
@@ -89,6 +99,20 @@ static void check_view(const tcpstate_packet *p, const uint8_t *frame, size_t ca
         CHECK(p->tfo_len == 0);
     }
     CHECK((p->encap & ~0x7Fu) == 0); /* TCPSTATE_ENCAP_VLAN ... TCPSTATE_ENCAP_VNTAG */
+    CHECK((p->encap_all & 0xFFu) == p->encap);
+    CHECK(p->tunnel_count <= TCPSTATE_MAX_TUNNEL);
+    CHECK((p->zone_encap & (p->zone_encap - 1)) == 0); /* one bit or none */
+    CHECK(p->zone_encap == 0 || (p->encap_all & p->zone_encap) != 0);
+    for (unsigned i = 0; i < p->tunnel_count; i++) {
+        const tcpstate_tunnel *t = &p->tunnel[i];
+        size_t tlen = t->ip_version == 4 ? 4 : 16;
+        CHECK(t->ip_version == 4 || t->ip_version == 6);
+        CHECK((t->encap & TCPSTATE_ENCAP_TUNNELS) != 0 && (p->encap_all & t->encap) == t->encap);
+        CHECK(ptr_within(t->src, tlen, frame, caplen) && ptr_within(t->dst, tlen, frame, caplen));
+        CHECK(t->l3_offset < t->l4_offset && t->l4_offset <= p->l3_offset);
+        CHECK(i == 0 || p->tunnel[i - 1].l4_offset <= t->l3_offset);
+        CHECK(t->has_id <= 1 && t->reserved == 0);
+    }
     CHECK(p->vlan_count <= TCPSTATE_MAX_VLAN);
     CHECK(p->mpls_count <= TCPSTATE_MAX_MPLS);
     CHECK(p->sack_count <= TCPSTATE_MAX_SACK);
@@ -114,20 +138,28 @@ static void check_view(const tcpstate_packet *p, const uint8_t *frame, size_t ca
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1) {
+    if (size < 2) {
         return 0;
     }
-    uint32_t linktype = fuzz_linktypes[(data[0] & 0x0Fu) % N_LINKTYPES];
-    unsigned wire_mode = (data[0] >> 4) & 7u;
-    uint32_t flags = (data[0] & 0x80u) != 0 ? TCPSTATE_DECODE_VERIFY_CHECKSUMS : 0;
-    const uint8_t *frame = data + 1;
-    size_t caplen = size - 1;
+    uint32_t linktype = fuzz_linktypes[data[0] % N_LINKTYPES];
+    unsigned wire_mode = data[1] & 7u;
+    uint32_t flags = (data[1] & 0x80u) != 0 ? TCPSTATE_DECODE_VERIFY_CHECKSUMS : 0;
+    const uint8_t *frame = data + 2;
+    size_t caplen = size - 2;
     size_t wirelen = wire_mode == 0 ? caplen : caplen + ((size_t)1 << (3 * wire_mode));
+    tcpstate_decode_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.flags = flags;
+    if ((data[1] & 0x40u) != 0) {
+        opt.port_vxlan = 8472;
+        opt.no_tunnels = TCPSTATE_ENCAP_TEREDO;
+    }
 
     tcpstate_packet pkt, again;
-    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, flags, &pkt);
+    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, &pkt);
     CHECK(st >= TCPSTATE_STATUS_MIN && st <= TCPSTATE_STATUS_MAX);
-    CHECK(st >= TCPSTATE_E_BAD_TCP_CHECKSUM); /* no engine-only status */
+    CHECK(st >= TCPSTATE_E_BAD_TCP_CHECKSUM || st == TCPSTATE_E_TUNNEL_DEPTH); /* no engine-only
+                                                                                    status */
     CHECK(st != TCPSTATE_E_INVAL);
     CHECK(pkt.frame == frame && pkt.caplen == caplen && pkt.wirelen == wirelen);
     CHECK(pkt.linktype == linktype);
@@ -142,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK((pkt.flags & (TCPSTATE_PKT_OPTS_TRUNCATED | TCPSTATE_PKT_PAYLOAD_TRUNCATED)) == 0);
     }
     /* Pure function: the same input gives the same view. */
-    CHECK(tcpstate_decode(linktype, frame, caplen, wirelen, flags, &again) == st);
+    CHECK(tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, &again) == st);
     CHECK(memcmp(&pkt, &again, sizeof pkt) == 0);
     return 0;
 }

@@ -48,31 +48,53 @@ static void emit_bytes(struct corpus *c, const char *name, const uint8_t *head, 
 
 /* ------------------------------------------------------------ fuzz_decode */
 
-/* Selector byte as fuzz_decode.c reads it: bits 0-3 index its link type
- * table (this order), bits 4-6 the wire-length mode, bit 7 checksum checks. */
+/* Selector bytes as fuzz_decode.c reads them: the first indexes its link
+ * type table (this order, the unsupported one last); in the second, bits
+ * 0-2 are the wire-length mode, bit 6 other decode options, bit 7 checksum
+ * checks. `extra` holds the second byte, and SEL_UNSUPPORTED. */
 enum {
-    SEL_UNSUPPORTED = 9,
-    SEL_WIRE_PLUS_4K = 4 << 4,
-    SEL_WIRE_PLUS_256K = 6 << 4,
-    SEL_VERIFY = 0x80
+    SEL_WIRE_PLUS_4K = 4,
+    SEL_WIRE_PLUS_256K = 6,
+    SEL_OPTIONS = 0x40,
+    SEL_VERIFY = 0x80,
+    SEL_UNSUPPORTED = 0x100
 };
 
-static uint8_t decode_selector(uint32_t linktype)
+static const uint32_t decode_order[] = {
+    TCPSTATE_LINKTYPE_ETHERNET,     TCPSTATE_LINKTYPE_RAW,
+    TCPSTATE_LINKTYPE_IPV4,         TCPSTATE_LINKTYPE_IPV6,
+    TCPSTATE_LINKTYPE_LINUX_SLL,    TCPSTATE_LINKTYPE_LINUX_SLL2,
+    TCPSTATE_LINKTYPE_NULL,         TCPSTATE_LINKTYPE_LOOP,
+    TCPSTATE_LINKTYPE_DLT_RAW,      TCPSTATE_LINKTYPE_ARCNET_BSD,
+    TCPSTATE_LINKTYPE_PPP,          TCPSTATE_LINKTYPE_FDDI,
+    TCPSTATE_LINKTYPE_PPP_HDLC,     TCPSTATE_LINKTYPE_C_HDLC,
+    TCPSTATE_LINKTYPE_IEEE802_11,   TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP,
+    TCPSTATE_LINKTYPE_ARCNET_LINUX, TCPSTATE_LINKTYPE_JUNIPER_ETHER,
+    TCPSTATE_LINKTYPE_PPP_WITH_DIR, TCPSTATE_LINKTYPE_IPOIB};
+#define DECODE_UNSUPPORTED_INDEX (sizeof decode_order / sizeof *decode_order)
+
+static uint8_t decode_selector(uint32_t linktype, unsigned extra)
 {
-    static const uint32_t order[] = {
-        TCPSTATE_LINKTYPE_ETHERNET, TCPSTATE_LINKTYPE_RAW,       TCPSTATE_LINKTYPE_IPV4,
-        TCPSTATE_LINKTYPE_IPV6,     TCPSTATE_LINKTYPE_LINUX_SLL, TCPSTATE_LINKTYPE_LINUX_SLL2,
-        TCPSTATE_LINKTYPE_NULL,     TCPSTATE_LINKTYPE_LOOP,      TCPSTATE_LINKTYPE_DLT_RAW};
-    for (uint8_t i = 0; i < sizeof order / sizeof *order; i++) {
-        if (order[i] == linktype) {
-            return i;
+    if ((extra & SEL_UNSUPPORTED) == 0) {
+        for (uint8_t i = 0; i < DECODE_UNSUPPORTED_INDEX; i++) {
+            if (decode_order[i] == linktype) {
+                return i;
+            }
         }
     }
-    return SEL_UNSUPPORTED;
+    return (uint8_t)DECODE_UNSUPPORTED_INDEX;
+}
+
+/* Write a frame already built; cut > 0 keeps only the first `cut` bytes. */
+static void seed_bytes(struct corpus *c, const char *name, uint32_t linktype, const uint8_t *frame,
+                       size_t len, unsigned extra, size_t cut)
+{
+    uint8_t sel[2] = {decode_selector(linktype, extra), (uint8_t)(extra & 0xFFu)};
+    emit_bytes(c, name, sel, 2, frame, cut != 0 && cut < len ? cut : len);
 }
 
 /* Build spec and write it; cut > 0 keeps only the first `cut` bytes. */
-static void seed(struct corpus *c, const char *name, const struct frame_spec *spec, uint8_t extra,
+static void seed(struct corpus *c, const char *name, const struct frame_spec *spec, unsigned extra,
                  size_t cut)
 {
     size_t len = frame_build(spec, frame_buf, sizeof frame_buf, NULL);
@@ -81,8 +103,7 @@ static void seed(struct corpus *c, const char *name, const struct frame_spec *sp
         c->failed = 1;
         return;
     }
-    uint8_t sel = (uint8_t)(decode_selector(spec->linktype) | extra);
-    emit_bytes(c, name, &sel, 1, frame_buf, cut != 0 && cut < len ? cut : len);
+    seed_bytes(c, name, spec->linktype, frame_buf, len, extra, cut);
 }
 
 static struct frame_spec base(uint32_t linktype, int v6)
@@ -397,8 +418,174 @@ static void seeds_tcp(struct corpus *c)
     seed(c, "tcp_payload_cut_by_snaplen", &s, SEL_WIRE_PLUS_4K | SEL_VERIFY, 100);
 }
 
+/* ------------------------------------------------------------ issue 8 */
+
+static uint8_t inner_buf[2048];
+static uint8_t wrap_buf[4096];
+
+/* A segment as raw IP (or an Ethernet frame) for the outer layers below. */
+static size_t inner_frame(uint32_t linktype, int v6)
+{
+    struct frame_spec s = base(linktype, v6);
+    return frame_build(&s, inner_buf, sizeof inner_buf, NULL);
+}
+
+static void seed_wrap(struct corpus *c, const char *name, uint32_t linktype,
+                      const struct fb_wrap *w, size_t in, unsigned extra)
+{
+    size_t len = frame_wrap(w, inner_buf, in, wrap_buf, sizeof wrap_buf, NULL, NULL);
+    if (in == 0 || len == 0) {
+        fprintf(stderr, "gen_corpus: cannot build %s\n", name);
+        c->failed = 1;
+        return;
+    }
+    seed_bytes(c, name, linktype, wrap_buf, len, extra, 0);
+}
+
+static void seed_link(struct corpus *c, const char *name, uint32_t linktype, const uint8_t *link,
+                      size_t link_len, int v6)
+{
+    struct fb_wrap w;
+    memset(&w, 0, sizeof w);
+    w.link = link;
+    w.link_len = link_len;
+    seed_wrap(c, name, linktype, &w, inner_frame(TCPSTATE_LINKTYPE_RAW, v6), 0);
+}
+
+static void seeds_linktypes(struct corpus *c)
+{
+    static const uint8_t fddi[21] = {0x50, 1,    2,    3,    4, 5, 6, 7, 8,   9,   10,
+                                     11,   12,   0xAA, 0xAA, 3, 0, 0, 0, 0x08, 0x00};
+    static const uint8_t ppp[4] = {0xFF, 0x03, 0x00, 0x21};
+    static const uint8_t ppp_pfc[1] = {0x57};
+    static const uint8_t ppp_mpls[8] = {0xFF, 0x03, 0x02, 0x81, 0x01, 0x00, 0x01, 0x40};
+    static const uint8_t ppp_dir[5] = {0x01, 0xFF, 0x03, 0x00, 0x21};
+    static const uint8_t chdlc[4] = {0x0F, 0x00, 0x08, 0x00};
+    static const uint8_t wlan[32] = {0x08, 0x01, [24] = 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
+    static const uint8_t wlan_qos4[40] = {0x88, 0x03, [32] = 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
+    static const uint8_t radiotap[49] = {0, 0, 17, 0, 0x03, [17] = 0x08, 0x02,
+                                         [41] = 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
+    static const uint8_t arc_bsd[6] = {1, 2, 0xD4, 0, 0, 7};
+    static const uint8_t arc_exc[10] = {1, 2, 0xD4, 0xFF, 0xFF, 0xFF, 0xD4, 0, 0, 7};
+    static const uint8_t arc_linux[5] = {1, 2, 0, 0, 0xF0};
+    static const uint8_t arc_linux6[8] = {1, 2, 0, 0, 0xC4, 0, 0, 1};
+    static const uint8_t juniper[24] = {'M', 'G', 'C', 0x80, 0, 4, 1, 2, 3, 4, 2, 0,
+                                        0,   0,   0,   2,    2, 0, 0, 0, 0, 1, 0x08, 0x00};
+    static const uint8_t ipoib[44] = {[40] = 0x08, 0x00};
+    seed_link(c, "fddi_snap", TCPSTATE_LINKTYPE_FDDI, fddi, sizeof fddi, 0);
+    seed_link(c, "ppp", TCPSTATE_LINKTYPE_PPP, ppp, sizeof ppp, 0);
+    seed_link(c, "ppp_pfc_v6", TCPSTATE_LINKTYPE_PPP, ppp_pfc, sizeof ppp_pfc, 1);
+    seed_link(c, "ppp_mpls", TCPSTATE_LINKTYPE_PPP, ppp_mpls, sizeof ppp_mpls, 0);
+    seed_link(c, "ppp_hdlc", TCPSTATE_LINKTYPE_PPP_HDLC, ppp, sizeof ppp, 0);
+    seed_link(c, "ppp_with_dir", TCPSTATE_LINKTYPE_PPP_WITH_DIR, ppp_dir, sizeof ppp_dir, 0);
+    seed_link(c, "c_hdlc", TCPSTATE_LINKTYPE_C_HDLC, chdlc, sizeof chdlc, 0);
+    seed_link(c, "ppp_hdlc_cisco", TCPSTATE_LINKTYPE_PPP_HDLC, chdlc, sizeof chdlc, 0);
+    seed_link(c, "wlan_data", TCPSTATE_LINKTYPE_IEEE802_11, wlan, sizeof wlan, 0);
+    seed_link(c, "wlan_qos_4addr", TCPSTATE_LINKTYPE_IEEE802_11, wlan_qos4, sizeof wlan_qos4, 0);
+    seed_link(c, "radiotap_wlan", TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP, radiotap,
+              sizeof radiotap, 0);
+    seed_link(c, "arcnet_bsd", TCPSTATE_LINKTYPE_ARCNET_BSD, arc_bsd, sizeof arc_bsd, 0);
+    seed_link(c, "arcnet_bsd_exception", TCPSTATE_LINKTYPE_ARCNET_BSD, arc_exc, sizeof arc_exc,
+              0);
+    seed_link(c, "arcnet_linux", TCPSTATE_LINKTYPE_ARCNET_LINUX, arc_linux, sizeof arc_linux, 0);
+    seed_link(c, "arcnet_linux_v6", TCPSTATE_LINKTYPE_ARCNET_LINUX, arc_linux6,
+              sizeof arc_linux6, 1);
+    seed_link(c, "juniper_ether", TCPSTATE_LINKTYPE_JUNIPER_ETHER, juniper, sizeof juniper, 0);
+    seed_link(c, "ipoib", TCPSTATE_LINKTYPE_IPOIB, ipoib, sizeof ipoib, 0);
+}
+
+static struct fb_wrap eth_outer(int v6, uint8_t proto, uint16_t dport, const uint8_t *tun,
+                                size_t tun_len)
+{
+    static const uint8_t eth4[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+    static const uint8_t eth6[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xDD};
+    struct fb_wrap w;
+    memset(&w, 0, sizeof w);
+    w.link = v6 ? eth6 : eth4;
+    w.link_len = 14;
+    w.outer_v6 = v6;
+    w.proto = proto;
+    w.sport = 40000;
+    w.dport = dport;
+    w.tun = tun;
+    w.tun_len = tun_len;
+    return w;
+}
+
+static void seeds_tunnels(struct corpus *c)
+{
+    static const uint8_t gre_cks[16] = {0xB0, 0, 0x08, 0x00, 0, 0, 0, 0,
+                                        0,    0, 0x12, 0x34, 0, 0, 0, 9};
+    static const uint8_t gre_teb[8] = {0x20, 0, 0x65, 0x58, 0, 0, 0, 5};
+    static const uint8_t erspan2[16] = {0x10, 0, 0x88, 0xBE, 0, 0, 0, 1, 0x10, 0x64, 0x03, 0xFF};
+    static const uint8_t erspan3[24] = {0, 0, 0x22, 0xEB, 0x20, 0, 0x00, 0x2A, [15] = 1};
+    static const uint8_t pptp[20] = {0x30, 0x81, 0x88, 0x0B, 0, 43,   0x00, 0x07, 0,    0,
+                                     0,    1,    0,    0,    0, 0,    0xFF, 0x03, 0x00, 0x21};
+    static const uint8_t gre_v6[4] = {0, 0, 0x86, 0xDD};
+    static const uint8_t vxlan[8] = {0x08, 0, 0, 0, 0x12, 0x34, 0x56, 0};
+    static const uint8_t geneve[16] = {0x02, 0, 0x65, 0x58, 0xAB, 0xCD, 0xEF, 0, 1, 2, 3, 4};
+    static const uint8_t teredo[24] = {0, 1, 2, 1, 'i', 'd', 'a', 1, 2,    3,    4, 5,
+                                       6, 7, 8, 0, 0,   0,   0xAB, 0xCD, 1, 2, 3, 4};
+    static const uint8_t ayiya[44] = {0x41, 0x52, 0x11, 41};
+    uint8_t gtp[20] = {0x34, 0xFF, 0, 0, 0xDE, 0xAD, 0xBE, 0xEF, 0, 0, 0, 0x85, 2};
+    size_t in4 = inner_frame(TCPSTATE_LINKTYPE_RAW, 0);
+    gtp[2] = (uint8_t)((12 + in4) >> 8); /* GTP length: what follows the first 8 bytes */
+    gtp[3] = (uint8_t)(12 + in4);
+    struct fb_wrap w = eth_outer(0, 4, 0, NULL, 0);
+    seed_wrap(c, "ipip_4in4", TCPSTATE_LINKTYPE_ETHERNET, &w, in4, 0);
+    w = eth_outer(1, 4, 0, NULL, 0);
+    seed_wrap(c, "ipip_4in6", TCPSTATE_LINKTYPE_ETHERNET, &w, in4, SEL_VERIFY);
+    w = eth_outer(0, 47, 0, gre_cks, sizeof gre_cks);
+    seed_wrap(c, "gre_csum_key_seq", TCPSTATE_LINKTYPE_ETHERNET, &w, in4, 0);
+    w = eth_outer(0, 47, 0, pptp, sizeof pptp);
+    seed_wrap(c, "gre_pptp", TCPSTATE_LINKTYPE_ETHERNET, &w, in4, 0);
+    w = eth_outer(0, 17, 2152, gtp, sizeof gtp);
+    seed_wrap(c, "gtpu_extension", TCPSTATE_LINKTYPE_ETHERNET, &w, in4, 0);
+    size_t in6 = inner_frame(TCPSTATE_LINKTYPE_RAW, 1);
+    w = eth_outer(0, 41, 0, NULL, 0);
+    seed_wrap(c, "ipip_6in4", TCPSTATE_LINKTYPE_ETHERNET, &w, in6, 0);
+    w = eth_outer(0, 17, 4754, gre_v6, sizeof gre_v6);
+    seed_wrap(c, "gre_over_udp", TCPSTATE_LINKTYPE_ETHERNET, &w, in6, 0);
+    w = eth_outer(0, 17, 3544, teredo, sizeof teredo);
+    seed_wrap(c, "teredo_auth_origin", TCPSTATE_LINKTYPE_ETHERNET, &w, in6, 0);
+    w = eth_outer(0, 17, 5072, ayiya, sizeof ayiya);
+    seed_wrap(c, "ayiya", TCPSTATE_LINKTYPE_ETHERNET, &w, in6, 0);
+    size_t ineth = inner_frame(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    w = eth_outer(0, 47, 0, gre_teb, sizeof gre_teb);
+    seed_wrap(c, "gre_teb", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, 0);
+    w = eth_outer(0, 47, 0, erspan2, sizeof erspan2);
+    seed_wrap(c, "erspan2", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, 0);
+    w = eth_outer(1, 47, 0, erspan3, sizeof erspan3);
+    seed_wrap(c, "erspan3_platform", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, 0);
+    w = eth_outer(0, 17, 4789, vxlan, sizeof vxlan);
+    seed_wrap(c, "vxlan", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, 0);
+    w = eth_outer(0, 17, 8472, vxlan, sizeof vxlan);
+    seed_wrap(c, "vxlan_port_8472_options", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, SEL_OPTIONS);
+    w = eth_outer(0, 17, 6081, geneve, sizeof geneve);
+    seed_wrap(c, "geneve_options", TCPSTATE_LINKTYPE_ETHERNET, &w, ineth, 0);
+    /* Four IP-in-IP layers, the deepest decoded. */
+    static uint8_t deep[2][4096];
+    w = eth_outer(0, 4, 0, NULL, 0);
+    w.link = NULL;
+    w.link_len = 0;
+    in4 = inner_frame(TCPSTATE_LINKTYPE_RAW, 0);
+    memcpy(deep[0], inner_buf, in4);
+    size_t n = in4;
+    for (int i = 0; i < 4 && n != 0; i++) {
+        n = frame_wrap(&w, deep[i % 2], n, deep[(i + 1) % 2], sizeof deep[0], NULL, NULL);
+    }
+    if (n == 0) {
+        fprintf(stderr, "gen_corpus: cannot build ipip_four_deep\n");
+        c->failed = 1;
+        return;
+    }
+    seed_bytes(c, "ipip_four_deep", TCPSTATE_LINKTYPE_RAW, deep[0], n, 0, 0);
+}
+
 static int gen_fuzz_decode(struct corpus *c)
 {
+    seeds_linktypes(c);
+    seeds_tunnels(c);
     seeds_links(c);
     seeds_encap(c);
     seeds_shims(c);
