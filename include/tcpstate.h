@@ -376,7 +376,9 @@ typedef struct tcpstate_packet {
     uint8_t vlan_count;       /**< VLAN tags crossed, outermost first in vlan_id. */
     uint16_t vlan_id[TCPSTATE_MAX_VLAN]; /**< 12-bit VLAN ids. */
     uint8_t mpls_count;       /**< MPLS labels crossed. */
-    uint8_t ip_csum;          /**< tcpstate_csum verdict on the IPv4 header checksum. */
+    uint8_t ip_csum;          /**< tcpstate_csum verdict on the IPv4 header checksum (of the
+                                   innermost packet; TCPSTATE_CSUM_BAD also when an outer
+                                   tunnel's IPv4 header was bad). */
     uint8_t tcp_csum;         /**< tcpstate_csum verdict on the TCP checksum. */
     uint8_t reserved0;        /**< Zero. */
     uint32_t mpls_label;      /**< Outermost MPLS label (20 bits). */

@@ -106,8 +106,8 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
                          : tcpstate__decode_tunnel(d, proto, l3 + hlen);
     /* Checked last so a bad header checksum still comes with the whole view,
      * which lets the engine count it against its flow. */
-    if (csum_bad &&
-        (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_TCP_CHECKSUM)) {
+    if (csum_bad && (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_TCP_CHECKSUM)) {
+        pkt->ip_csum = TCPSTATE_CSUM_BAD; /* an outer header's verdict, through a tunnel */
         return TCPSTATE_E_BAD_IPV4_CHECKSUM;
     }
     return st;

@@ -66,6 +66,7 @@ static tcpstate_status tunnel_push(struct dec *d, uint32_t encap, size_t hdr, si
     }
     pkt->encap_all |= encap;
     pkt->flags &= (uint8_t)~(TCPSTATE_PKT_JUMBO | TCPSTATE_PKT_LEN_FROM_WIRE);
+    pkt->ip_csum = TCPSTATE_CSUM_UNCHECKED; /* the inner header's verdict comes next */
     d->wire = inner_end;
     d->fragment = 0;
     d->routed = 0;

@@ -95,6 +95,19 @@ Test(decode_tunnel, outer_fragment_and_bad_outer_checksum)
     o.flags = TCPSTATE_DECODE_VERIFY_CHECKSUMS;
     assert_status(decode_opt(TCPSTATE_LINKTYPE_ETHERNET, n, n, &o), TCPSTATE_E_BAD_IPV4_CHECKSUM);
     assert_inner(4); /* the whole view is still there */
+    cr_assert(eq(u8, pkt.ip_csum, TCPSTATE_CSUM_BAD));
+    /* Found by fuzz_decode: an inner IPv6 packet still reports the outer verdict. */
+    in = make_inner(TCPSTATE_LINKTYPE_RAW, 1);
+    w = outer(0, 41);
+    n = wrap(&w, in);
+    assert_status(decode_opt(TCPSTATE_LINKTYPE_ETHERNET, n, n, &o), TCPSTATE_OK);
+    cr_assert(eq(u8, pkt.ip_csum, TCPSTATE_CSUM_UNCHECKED)); /* IPv6 has none */
+    buf[14 + 10] ^= 0x55;
+    assert_status(decode_opt(TCPSTATE_LINKTYPE_ETHERNET, n, n, &o), TCPSTATE_E_BAD_IPV4_CHECKSUM);
+    cr_assert(eq(u8, pkt.ip_csum, TCPSTATE_CSUM_BAD));
+    cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_GOOD));
+    in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
+    w = outer(0, 4);
     n = wrap(&w, in);
     put16(14 + 6, 0x2000); /* MF: the inner packet continues elsewhere */
     assert_status(decode_eth(n), TCPSTATE_SKIP_FRAGMENT);
