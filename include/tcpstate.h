@@ -670,7 +670,7 @@ typedef struct tcpstate_config {
     uint32_t reserved;          /**< Zero. */
     uint32_t batch_max;         /**< Frames tcpstate_feed_batch() stages at once (decoded,
                                      hashed and prefetched before any is tracked); each costs
-                                     about 200 bytes of the engine's memory. 0: the batch call
+                                     about 400 bytes of the engine's memory. 0: the batch call
                                      feeds frame by frame (small targets). At most 256.
                                      Default 16. */
     /* ---- IP fragment reassembly (issue 8): appended ---- */
