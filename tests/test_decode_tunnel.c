@@ -505,3 +505,26 @@ Test(decode_tunnel, vlan_zone_when_no_tunnel_has_an_id)
     cr_assert(eq(u32, pkt.zone_encap, TCPSTATE_ENCAP_VLAN));
     cr_assert(eq(u32, pkt.encap_all, TCPSTATE_ENCAP_VLAN));
 }
+
+/* The engine decodes with tcpstate_config::decode: its ports reach tcpstate_feed(). */
+Test(decode_tunnel, engine_uses_the_configured_tunnel_ports)
+{
+    static const uint8_t vx[8] = {0x08, 0, 0, 0, 0, 0, 1, 0};
+    static _Alignas(64) uint8_t mem[TCPSTATE_STATIC_BYTES(64, 0)];
+    size_t in = make_inner(TCPSTATE_LINKTYPE_ETHERNET, 0);
+    struct fb_wrap w = udp(8472, vx, sizeof vx);
+    size_t n = wrap(&w, in);
+    for (int configured = 0; configured < 2; configured++) {
+        tcpstate_config cfg;
+        tcpstate_engine *e;
+        tcpstate_stats st;
+        tcpstate_config_init(&cfg);
+        cfg.max_flows = 64;
+        cfg.decode.port_vxlan = configured ? 8472 : 0;
+        cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
+        assert_status(tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, buf, n, n, 1),
+                      configured ? TCPSTATE_OK : TCPSTATE_SKIP_NOT_TCP);
+        cr_assert(eq(int, tcpstate_get_stats(e, &st), TCPSTATE_OK));
+        cr_assert(eq(u64, st.flows_created, (uint64_t)configured));
+    }
+}
