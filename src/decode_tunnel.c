@@ -43,9 +43,9 @@ enum udp_kind { UDP_NONE, UDP_VXLAN, UDP_GENEVE, UDP_GRE, UDP_TEREDO, UDP_AYIYA,
 /*
  * Record the IP packet decoded so far as the outer layer of a tunnel of kind
  * `encap`, whose header is at hdr (the UDP header, for tunnels over UDP),
- * and make ready for the inner packet: it
- * must end by `inner_end` (the outer packet's own bounds), and the IP state
- * of the outer packet (fragment, routing header) does not carry over.
+ * and make ready for the inner packet: it must end by `inner_end` (the
+ * outer packet's own bounds), and the IP state of the outer packet
+ * (fragment, routing header, checksum verdict) does not carry over.
  */
 static tcpstate_status tunnel_push(struct dec *d, uint32_t encap, size_t hdr, size_t inner_end)
 {
