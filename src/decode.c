@@ -377,6 +377,27 @@ static void decode_zone(tcpstate_packet *pkt)
     }
 }
 
+tcpstate_status tcpstate__decode_outer_tunnels(tcpstate_packet *whole, const tcpstate_packet *frag,
+                                               tcpstate_status st)
+{
+    unsigned outer = frag->tunnel_count, own = whole->tunnel_count;
+    if (outer + own > TCPSTATE_MAX_TUNNEL) {
+        return TCPSTATE_E_TUNNEL_DEPTH;
+    }
+    for (unsigned i = own; i-- > 0;) { /* the datagram's own layers move inwards */
+        whole->tunnel[outer + i] = whole->tunnel[i];
+    }
+    for (unsigned i = 0; i < outer; i++) {
+        whole->tunnel[i] = frag->tunnel[i];
+    }
+    whole->tunnel_count = (uint8_t)(outer + own);
+    whole->encap_all |= frag->encap_all | whole->encap;
+    whole->zone = 0;
+    whole->zone_encap = 0;
+    decode_zone(whole);
+    return st;
+}
+
 tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size_t caplen,
                                    size_t wirelen, const tcpstate_decode_options *opt,
                                    tcpstate_packet *pkt)

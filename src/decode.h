@@ -103,6 +103,12 @@ tcpstate_status tcpstate__decode_80211(struct dec *d, size_t off);
 /* The payload of the IP packet that ends at d->ip_end, protocol `proto`, at
  * off: tunnels lead on, anything else is TCPSTATE_SKIP_NOT_TCP. */
 tcpstate_status tcpstate__decode_tunnel(struct dec *d, uint8_t proto, size_t off);
+/* After reassembly: `whole` was decoded from a datagram whose fragments
+ * arrived inside the tunnels of `frag`; put those layers outside its own
+ * (outermost first) and recompute the zone. Returns `st`, or
+ * TCPSTATE_E_TUNNEL_DEPTH when the layers together are too many. */
+tcpstate_status tcpstate__decode_outer_tunnels(tcpstate_packet *whole, const tcpstate_packet *frag,
+                                               tcpstate_status st);
 
 tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3);
 tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3);

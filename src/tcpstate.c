@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "decode.h"
 #include "engine.h"
 #include "reasm.h"
 #include "tcpstate.h"
@@ -515,8 +516,9 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
     case REASM_DONE:
         break;
     }
-    st = tcpstate_decode(TCPSTATE_LINKTYPE_RAW, ip, len, len,
-                         e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS, whole);
+    tcpstate_decode_options opt = e->decode; /* issue 8: the engine's tunnel ports */
+    opt.flags = e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
+    st = tcpstate_decode_ex(TCPSTATE_LINKTYPE_RAW, ip, len, len, &opt, whole);
     whole->frag_flags = fflags;
     whole->encap = p->encap;
     whole->vlan_count = p->vlan_count;
@@ -524,6 +526,7 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
     whole->mpls_count = p->mpls_count;
     whole->mpls_label = p->mpls_label;
     whole->pppoe_session = p->pppoe_session;
+    st = tcpstate__decode_outer_tunnels(whole, p, st); /* issue 8: tunnels around the fragments */
     *pkt = whole;
     return st;
 }

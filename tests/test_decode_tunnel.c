@@ -510,7 +510,7 @@ Test(decode_tunnel, vlan_zone_when_no_tunnel_has_an_id)
 Test(decode_tunnel, engine_uses_the_configured_tunnel_ports)
 {
     static const uint8_t vx[8] = {0x08, 0, 0, 0, 0, 0, 1, 0};
-    static _Alignas(64) uint8_t mem[TCPSTATE_STATIC_BYTES(64, 0)];
+    static _Alignas(64) uint8_t mem[1 << 20];
     size_t in = make_inner(TCPSTATE_LINKTYPE_ETHERNET, 0);
     struct fb_wrap w = udp(8472, vx, sizeof vx);
     size_t n = wrap(&w, in);
@@ -521,10 +521,98 @@ Test(decode_tunnel, engine_uses_the_configured_tunnel_ports)
         tcpstate_config_init(&cfg);
         cfg.max_flows = 64;
         cfg.decode.port_vxlan = configured ? 8472 : 0;
+        cr_assert(le(sz, tcpstate_footprint(&cfg), sizeof mem));
         cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
         assert_status(tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, buf, n, n, 1),
                       configured ? TCPSTATE_OK : TCPSTATE_SKIP_NOT_TCP);
         cr_assert(eq(int, tcpstate_get_stats(e, &st), TCPSTATE_OK));
         cr_assert(eq(u64, st.flows_created, (uint64_t)configured));
     }
+}
+
+/* ------------------------------------------------------------ with reassembly */
+
+#include "support/fragments.h"
+
+static tcpstate_packet seen;
+static int syns;
+
+static int on_syn(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
+{
+    (void)user;
+    (void)flow;
+    seen = *ev->pkt;
+    syns++;
+    return TCPSTATE_CB_CONTINUE;
+}
+
+/* Feed frames[0..n) to a fresh engine (reassembly on by default); the last
+ * frame's status is returned, the SYN's view is in `seen`. */
+static tcpstate_status feed_all(uint8_t (*frames)[256], const size_t *lens, int n)
+{
+    static _Alignas(64) uint8_t mem[1 << 20];
+    tcpstate_config cfg;
+    tcpstate_callbacks cb = {0};
+    tcpstate_engine *e;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 64;
+    cb.on_syn = on_syn;
+    cr_assert(le(sz, tcpstate_footprint(&cfg), sizeof mem));
+    cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, &cb, NULL, &e), TCPSTATE_OK));
+    syns = 0;
+    tcpstate_status st = TCPSTATE_OK;
+    for (int i = 0; i < n; i++) {
+        st = tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, frames[i], lens[i], lens[i],
+                           (uint64_t)i + 1);
+    }
+    return st;
+}
+
+Test(decode_tunnel, fragments_inside_a_tunnel_keep_its_layers_after_reassembly)
+{
+    static const uint8_t gre[8] = {0x20, 0, 0x08, 0x00, 0, 0, 0x12, 0x34};
+    static uint8_t frames[2][256];
+    uint8_t piece[256];
+    size_t lens[2];
+    cr_assert(eq(sz, make_inner(TCPSTATE_LINKTYPE_RAW, 0), 43)); /* 20 + 20 + 3 bytes */
+    struct fb_wrap w = outer(0, 47);
+    w.tun = gre;
+    w.tun_len = sizeof gre;
+    for (int i = 0; i < 2; i++) {
+        size_t pn = frag_make(inner, 0, i ? 16 : 0, i ? 7 : 16, !i, 77, NULL, piece, sizeof piece);
+        cr_assert(gt(sz, pn, 0));
+        lens[i] = frame_wrap(&w, piece, pn, frames[i], sizeof frames[i], NULL, NULL);
+        cr_assert(gt(sz, lens[i], 0));
+    }
+    assert_status(feed_all(frames, lens, 2), TCPSTATE_OK);
+    cr_assert(eq(int, syns, 1));
+    cr_assert(eq(u16, seen.dport, 443));
+    cr_assert(eq(u8, seen.tunnel_count, 1));
+    cr_assert(eq(u32, seen.tunnel[0].encap, TCPSTATE_ENCAP_GRE));
+    cr_assert(eq(u32, seen.zone, 0x1234));
+    cr_assert(eq(u32, seen.zone_encap, TCPSTATE_ENCAP_GRE));
+}
+
+Test(decode_tunnel, a_fragmented_outer_packet_is_decoded_once_whole)
+{
+    static const uint8_t gre[8] = {0x20, 0, 0x08, 0x00, 0, 0, 0x00, 0x99};
+    static uint8_t frames[2][256];
+    size_t lens[2];
+    size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
+    struct fb_wrap w = outer(0, 47);
+    w.tun = gre;
+    w.tun_len = sizeof gre;
+    size_t n = wrap(&w, in); /* Ethernet, outer IPv4, GRE, inner IPv4 + TCP */
+    uint32_t total = frag_payload_len(buf, 14);
+    for (int i = 0; i < 2; i++) {
+        lens[i] = frag_make(buf, 14, i ? 24 : 0, i ? total - 24 : 24, !i, 5, NULL, frames[i],
+                            sizeof frames[i]);
+        cr_assert(gt(sz, lens[i], 0));
+    }
+    cr_assert(gt(sz, n, 0));
+    assert_status(feed_all(frames, lens, 2), TCPSTATE_OK);
+    cr_assert(eq(int, syns, 1));
+    cr_assert(eq(u8, seen.tunnel_count, 1));
+    cr_assert(eq(u32, seen.zone, 0x99));
+    cr_assert(eq(u16, seen.sport, 5555));
 }
