@@ -281,8 +281,7 @@ static tcpstate_status decode_juniper_ether(struct dec *d)
 static tcpstate_status decode_ipoib(struct dec *d)
 {
     tcpstate_status st = need(&d->c, d->wire, 0, IPOIB_HDR, TCPSTATE_E_BAD_LINK);
-    return st != TCPSTATE_OK ? st
-                             : tcpstate__decode_ethertype(d, IPOIB_HDR, cur_be16(&d->c, 40));
+    return st != TCPSTATE_OK ? st : tcpstate__decode_ethertype(d, IPOIB_HDR, cur_be16(&d->c, 40));
 }
 
 /* Keep in step with tcpstate__linktype_other(). */

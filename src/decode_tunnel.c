@@ -24,11 +24,11 @@ enum {
     PROTO_IPV6 = 41, /* RFC 4213 §3.5 (6in4), RFC 2473 (in IPv6) */
     PROTO_GRE = 47,  /* RFC 2784 */
     UDP_HDR = 8,
-    GRE_C = 0x8000,  /* checksum present (RFC 2784 §2.1) */
-    GRE_R = 0x4000,  /* RFC 1701 routing present: not decoded */
-    GRE_K = 0x2000,  /* key present (RFC 2890 §2) */
-    GRE_S = 0x1000,  /* sequence number present (RFC 2890 §2) */
-    GRE_A = 0x0080,  /* acknowledgment present (version 1, RFC 2637 §4.1) */
+    GRE_C = 0x8000, /* checksum present (RFC 2784 §2.1) */
+    GRE_R = 0x4000, /* RFC 1701 routing present: not decoded */
+    GRE_K = 0x2000, /* key present (RFC 2890 §2) */
+    GRE_S = 0x1000, /* sequence number present (RFC 2890 §2) */
+    GRE_A = 0x0080, /* acknowledgment present (version 1, RFC 2637 §4.1) */
     GRE_UNKNOWN = 0x0078,
     GRE_TEB = 0x6558,        /* transparent Ethernet bridging */
     GRE_ERSPAN_II = 0x88BE,  /* ERSPAN type I (no sequence) and II */
@@ -65,7 +65,7 @@ static tcpstate_status tunnel_push(struct dec *d, uint32_t encap, size_t hdr, si
         t->dport = cur_be16(&d->c, hdr + 2);
     }
     pkt->encap_all |= encap;
-    pkt->flags &= (uint8_t)~(TCPSTATE_PKT_JUMBO | TCPSTATE_PKT_LEN_FROM_WIRE);
+    pkt->flags &= (uint8_t) ~(TCPSTATE_PKT_JUMBO | TCPSTATE_PKT_LEN_FROM_WIRE);
     pkt->ip_csum = TCPSTATE_CSUM_UNCHECKED; /* the inner header's verdict comes next */
     d->wire = inner_end;
     d->fragment = 0;
@@ -345,7 +345,8 @@ static tcpstate_status decode_ayiya(struct dec *d, size_t udp, size_t end)
     if (st != TCPSTATE_OK) {
         return st;
     }
-    return next == PROTO_IPIP ? tcpstate__decode_ipv4(d, h + len) : tcpstate__decode_ipv6(d, h + len);
+    return next == PROTO_IPIP ? tcpstate__decode_ipv4(d, h + len)
+                              : tcpstate__decode_ipv6(d, h + len);
 }
 
 /*

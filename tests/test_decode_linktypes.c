@@ -14,10 +14,7 @@ static size_t with_link(const uint8_t *link, size_t link_len, size_t in)
     return wrap(&w, in);
 }
 
-static tcpstate_status dec(uint32_t linktype, size_t n)
-{
-    return decode_opt(linktype, n, n, NULL);
-}
+static tcpstate_status dec(uint32_t linktype, size_t n) { return decode_opt(linktype, n, n, NULL); }
 
 Test(decode_linktypes, every_new_link_type_is_supported)
 {
@@ -30,8 +27,8 @@ Test(decode_linktypes, every_new_link_type_is_supported)
 
 Test(decode_linktypes, fddi_llc_snap)
 {
-    uint8_t link[13 + 8] = {0x50, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                            0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
+    uint8_t link[13 + 8] = {0x50, 1,  2,    3,    4,    5, 6, 7, 8,    9,   10,
+                            11,   12, 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
     size_t n = with_link(link, sizeof link, in);
     assert_status(dec(TCPSTATE_LINKTYPE_FDDI, n), TCPSTATE_OK);
@@ -224,8 +221,8 @@ Test(decode_linktypes, ip_over_infiniband)
 
 Test(decode_linktypes, juniper_ethernet_with_extensions_and_without_l2)
 {
-    static const uint8_t ext[4 + 2 + 4 + 14] = {'M', 'G', 'C', 0x80, 0, 4, 1, 2, 3, 4,
-                                                2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+    static const uint8_t ext[4 + 2 + 4 + 14] = {'M', 'G', 'C', 0x80, 0, 4, 1, 2, 3, 4, 2,    0,
+                                                0,   0,   0,   2,    2, 0, 0, 0, 0, 1, 0x08, 0x00};
     static const uint8_t no_l2[4] = {'M', 'G', 'C', 0x02};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
     size_t n = with_link(ext, sizeof ext, in);

@@ -195,7 +195,8 @@ Test(decode_tunnel, gre_transparent_ethernet_bridging)
 Test(decode_tunnel, erspan_types_one_two_and_three)
 {
     static const uint8_t t1[4] = {0, 0, 0x88, 0xBE};
-    static const uint8_t t2[16] = {0x10, 0, 0x88, 0xBE, 0, 0, 0, 1, 0x10, 0x64, 0x03, 0xFF, 0, 0, 0, 0};
+    static const uint8_t t2[16] = {0x10, 0,    0x88, 0xBE, 0, 0, 0, 1,
+                                   0x10, 0x64, 0x03, 0xFF, 0, 0, 0, 0};
     static const uint8_t t3[16] = {0, 0, 0x22, 0xEB, 0x20, 0, 0x00, 0x2A, 0, 0, 0, 0, 0, 0, 0, 0};
     static const uint8_t t3o[24] = {0, 0, 0x22, 0xEB, 0x20, 0, 0x00, 0x2A, 0, 0, 0, 0,
                                     0, 0, 0,    1,    0,    0, 0,    0,    0, 0, 0, 0};
@@ -229,8 +230,8 @@ Test(decode_tunnel, erspan_types_one_two_and_three)
 Test(decode_tunnel, gre_version_one_carries_ppp)
 {
     /* RFC 2637 §4.1: K and S set, A set, version 1; key = payload length, call id. */
-    static const uint8_t gre[20] = {0x30, 0x81, 0x88, 0x0B, 0, 43, 0x00, 0x07, 0, 0, 0, 1,
-                                    0,    0,    0,    0,    0xFF, 0x03, 0x00, 0x21};
+    static const uint8_t gre[20] = {0x30, 0x81, 0x88, 0x0B, 0, 43, 0x00, 0x07, 0,    0,
+                                    0,    1,    0,    0,    0, 0,  0xFF, 0x03, 0x00, 0x21};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
     struct fb_wrap w = outer(0, 47);
     w.tun = gre;
@@ -274,7 +275,8 @@ Test(decode_tunnel, aruba_gre_with_80211_amsdu_inside)
     size_t n = wrap(&w, in);
     assert_status(decode_eth(n), TCPSTATE_OK);
     assert_inner(4);
-    cr_assert(eq(u32, pkt.encap_all, TCPSTATE_ENCAP_GRE | TCPSTATE_ENCAP_WLAN | TCPSTATE_ENCAP_SNAP));
+    cr_assert(
+        eq(u32, pkt.encap_all, TCPSTATE_ENCAP_GRE | TCPSTATE_ENCAP_WLAN | TCPSTATE_ENCAP_SNAP));
     sweep(TCPSTATE_LINKTYPE_ETHERNET, n, 0);
     put16(sub + 14 + 34, 0xFFFF); /* subframe longer than the frame */
     put16(inner_off - 8 - 2, 0xFFFF);
@@ -291,7 +293,8 @@ Test(decode_tunnel, vxlan_carries_ethernet_and_names_the_zone)
     size_t n = wrap(&w, in);
     assert_status(decode_eth(n), TCPSTATE_OK);
     assert_inner(4);
-    cr_assert(eq(u32, pkt.encap_all, TCPSTATE_ENCAP_VXLAN | TCPSTATE_ENCAP_UDP | TCPSTATE_ENCAP_ETHER));
+    cr_assert(
+        eq(u32, pkt.encap_all, TCPSTATE_ENCAP_VXLAN | TCPSTATE_ENCAP_UDP | TCPSTATE_ENCAP_ETHER));
     cr_assert(eq(u32, pkt.zone, 0x123456));
     cr_assert(eq(u32, pkt.zone_encap, TCPSTATE_ENCAP_VXLAN));
     sweep(TCPSTATE_LINKTYPE_ETHERNET, n, udp_off + 8);
@@ -337,7 +340,8 @@ Test(decode_tunnel, udp_length_bounds_the_tunnel)
 
 Test(decode_tunnel, geneve_skips_its_options)
 {
-    static const uint8_t gv[16] = {0x02, 0, 0x65, 0x58, 0xAB, 0xCD, 0xEF, 0, 1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint8_t gv[16] = {0x02, 0, 0x65, 0x58, 0xAB, 0xCD, 0xEF, 0,
+                                   1,    2, 3,    4,    5,    6,    7,    8};
     static const uint8_t gv_ip[8] = {0x00, 0, 0x08, 0x00, 0, 0, 1, 0};
     size_t in = make_inner(TCPSTATE_LINKTYPE_ETHERNET, 1);
     struct fb_wrap w = udp(6081, gv, sizeof gv);
@@ -357,9 +361,8 @@ Test(decode_tunnel, geneve_skips_its_options)
 
 Test(decode_tunnel, teredo_with_authentication_and_origin_headers)
 {
-    static const uint8_t hdr[4 + 2 + 1 + 8 + 1 + 8] = {0, 1, 2, 1, 'i', 'd', 'a', 1, 2, 3, 4,
-                                                       5, 6, 7, 8, 0, 0, 0, 0xAB, 0xCD, 1, 2, 3,
-                                                       4};
+    static const uint8_t hdr[4 + 2 + 1 + 8 + 1 + 8] = {
+        0, 1, 2, 1, 'i', 'd', 'a', 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0xAB, 0xCD, 1, 2, 3, 4};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 1);
     struct fb_wrap w = udp(3544, hdr, sizeof hdr);
     size_t n = wrap(&w, in);
@@ -409,8 +412,8 @@ Test(decode_tunnel, teredo_bubble_is_not_tcp)
     s.dst = "2001:0:4137:9e50::1";
     s.ip_proto = 59; /* no next header */
     size_t in = frame_build(&s, inner, sizeof inner, &inner_lay);
-    in = 40;        /* the bare IPv6 header */
-    inner[4] = 0;   /* payload length 0 */
+    in = 40;      /* the bare IPv6 header */
+    inner[4] = 0; /* payload length 0 */
     inner[5] = 0;
     struct fb_wrap w = udp(3544, NULL, 0);
     size_t n = wrap(&w, in);
@@ -469,9 +472,9 @@ Test(decode_tunnel, gtpu_plain_with_sequence_and_extension_headers)
     assert_status(decode_eth(n), TCPSTATE_OK);
     memset(h, 0, sizeof h);
     len = gtp(h, 0x34, 0xFF, 4 + 8, in);
-    h[11] = 0x85;       /* next: PDU session container */
-    h[12] = 2;          /* 8 bytes */
-    h[12 + 7] = 0;      /* no further extension */
+    h[11] = 0x85;  /* next: PDU session container */
+    h[12] = 2;     /* 8 bytes */
+    h[12 + 7] = 0; /* no further extension */
     w = udp(2152, h, len);
     n = wrap(&w, in);
     assert_status(decode_eth(n), TCPSTATE_OK);

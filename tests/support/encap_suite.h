@@ -80,7 +80,8 @@ static inline void sweep_opt(uint32_t linktype, size_t n, size_t ports_end,
     for (size_t cut = 0; cut < n; cut++) {
         tcpstate_status st = decode_opt(linktype, cut, n, o);
         if (cut < tcp_end) {
-            cr_assert(st == TCPSTATE_E_TRUNCATED || (cut < ports_end && st == TCPSTATE_SKIP_NOT_TCP),
+            cr_assert(st == TCPSTATE_E_TRUNCATED ||
+                          (cut < ports_end && st == TCPSTATE_SKIP_NOT_TCP),
                       "snap cut at %zu of %zu: %s", cut, n, tcpstate_status_name(st));
         } else {
             cr_assert(eq(int, st, TCPSTATE_OK), "snap cut at %zu of %zu: %s", cut, n,
