@@ -629,7 +629,10 @@ typedef struct tcpstate_flow tcpstate_flow;
 /* ---- issue 8 (decoder): zone flag; the flow key part is the lead's ---- */
 #define TCPSTATE_F_ZONE_KEY 0x0100u         /**< Include tcpstate_packet::zone (VLAN id,
                                                  VNI, GRE key, TEID) in the flow key, for
-                                                 overlapping address spaces. Default off. */
+                                                 overlapping address spaces: the same
+                                                 4-tuple in two zones is two flows. Costs 8
+                                                 bytes per flow (counted by
+                                                 tcpstate_footprint()). Default off. */
 
 /** Per-flow bytes the TCPSTATE_F_HISTORY record costs, included by tcpstate_footprint(). */
 #define TCPSTATE_HISTORY_BYTES 160
@@ -792,7 +795,7 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  *              8, plus TCPSTATE_HISTORY_BYTES with TCPSTATE_F_HISTORY.
  */
 #define TCPSTATE_STATIC_BYTES(flows, extra)                                                        \
-    ((size_t)16384 + (size_t)(flows) * ((size_t)128 + (size_t)(extra)))
+    ((size_t)24576 + (size_t)(flows) * ((size_t)128 + (size_t)(extra)))
 
 /**
  * @brief Bytes to add to TCPSTATE_STATIC_BYTES() when IP reassembly is on (issue 8).

@@ -14,14 +14,20 @@
 
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
 
+/* A frame's flow key, zone and hash (feed.c). */
+struct keyed {
+    struct flow_key key;
+    uint32_t zone; /* tcpstate_packet::zone with TCPSTATE_F_ZONE_KEY, else 0 */
+    int src_is_hi;
+    uint64_t hash;
+};
+
 /* One frame of a batch between the stages (feed.c). */
 struct batch_slot {
     tcpstate_packet pkt;
-    struct flow_key key;
-    uint8_t src_is_hi;
-    uint8_t keyed; /* key and hash are set */
+    struct keyed k;
+    uint8_t keyed; /* k is set */
     tcpstate_status status;
-    uint64_t hash;
 };
 
 struct tcpstate_engine {

@@ -13,24 +13,20 @@
 #include "track.h"
 #include "zeek.h"
 
-/* A frame's flow key and its hash. */
-struct keyed {
-    struct flow_key key;
-    uint64_t hash;
-    int src_is_hi;
-};
-
 static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
     tcpstate__ft_make_key(&k->key, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &k->src_is_hi);
-    k->hash = tcpstate__ft_hash(&e->ft, &k->key);
+    k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
+    k->hash = tcpstate__ft_hash_zone(&e->ft, &k->key, k->zone);
 }
 
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
-static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key *key,
-                                       uint64_t hash, const tcpstate_packet *pkt, int src_is_hi,
-                                       uint64_t ts)
+static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k,
+                                       const tcpstate_packet *pkt, uint64_t ts)
 {
+    const struct flow_key *key = &k->key;
+    uint64_t hash = k->hash;
+    int src_is_hi = k->src_is_hi;
     /* Only a connection attempt may push out a confirmed flow: a flow picked
      * up midstream is one segment from a tuple never seen, which anyone can
      * forge in bulk (DESIGN "Tracking semantics"). */
@@ -46,6 +42,7 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct flow_key
         tcpstate__end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
         f = tcpstate__ft_alloc(&e->ft, key, CLS_EMBRYONIC);
     }
+    tcpstate__ft_set_zone(&e->ft, f, k->zone);
     if (tcpstate__ft_insert(&e->ft, f, hash) != 0) {
         /* Both buckets full: make room among the flows sharing them. */
         struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
@@ -80,7 +77,7 @@ static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k
                                        tcpstate_status *why_none)
 {
     int src_is_hi = k->src_is_hi;
-    struct tcpstate_flow *f = tcpstate__ft_lookup(&e->ft, &k->key, k->hash);
+    struct tcpstate_flow *f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
 
     if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
         const uint8_t *rec = tcpstate__flow_history_record(e, f);
@@ -100,7 +97,7 @@ static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k
             *why_none = TCPSTATE_SKIP_MIDSTREAM;
             return NULL;
         }
-        f = open_flow(e, &k->key, k->hash, pkt, src_is_hi, ts);
+        f = open_flow(e, k, pkt, ts);
         if (f == NULL) {
             *why_none = TCPSTATE_E_TABLE_FULL;
             return NULL;
@@ -304,12 +301,9 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
         b->status = tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &opt, &b->pkt);
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
-            int hi;
-            tcpstate__ft_make_key(&b->key, &b->pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &hi);
-            b->src_is_hi = (uint8_t)hi;
-            b->hash = tcpstate__ft_hash(&e->ft, &b->key);
+            make_keyed(e, &b->pkt, &b->k);
             uint32_t bk[2];
-            tcpstate__ft_buckets(&e->ft, b->hash, bk);
+            tcpstate__ft_buckets(&e->ft, b->k.hash, bk);
             PREFETCH(&e->ft.slots[(size_t)bk[0] * FT_BUCKET_SLOTS]);
             PREFETCH(&e->ft.slots[(size_t)bk[1] * FT_BUCKET_SLOTS]);
         }
@@ -324,7 +318,7 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct batch_slot *b = &e->batch[i];
         if (b->keyed) {
-            PREFETCH(tcpstate__ft_lookup_hint(&e->ft, b->hash));
+            PREFETCH(tcpstate__ft_lookup_hint(&e->ft, b->k.hash));
         }
     }
 }
@@ -361,14 +355,8 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         /* Stage 3: in order, everything that changes state. */
         for (size_t i = 0; i < chunk; i++) {
             struct batch_slot *b = &e->batch[i];
-            struct keyed k;
-            if (b->keyed) {
-                k.key = b->key;
-                k.hash = b->hash;
-                k.src_is_hi = b->src_is_hi;
-            }
             tcpstate_status st =
-                feed_decoded(e, &b->pkt, b->status, b->keyed ? &k : NULL, frames[done + i].ts);
+                feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL, frames[done + i].ts);
             status[done + i] = st;
             if (st == TCPSTATE_E_CALLBACK) {
                 return done + i + 1;

@@ -77,6 +77,7 @@ void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, 
     ft->ext_stride = ext_stride;
     ft->idx_bits = bit_length64(cap);
     tcpstate__sipkey_init(&ft->sip, hash_key);
+    ft->zone_offset = UINT32_MAX;
     tcpstate__ft_clear(ft);
 }
 
@@ -143,6 +144,41 @@ uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *ke
     uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
     uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
     return tcpstate__siphash13_16(&ft->sip, w0, w1);
+}
+
+uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
+                                uint32_t zone)
+{
+    if (zone == 0) {
+        return tcpstate__ft_hash(ft, key);
+    }
+    /* 42 bytes: a length neither form above has, so still injective. */
+    uint8_t in[sizeof *key + 4];
+    memcpy(in, key, sizeof *key);
+    memcpy(in + sizeof *key, &zone, 4);
+    return tcpstate__siphash13_key(&ft->sip, in, sizeof in);
+}
+
+uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f)
+{
+    uint32_t z = 0;
+    if (ft->zone_offset != UINT32_MAX) {
+        memcpy(&z, tcpstate__ft_ext(ft, f) + ft->zone_offset, 4);
+    }
+    return z;
+}
+
+void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone)
+{
+    if (ft->zone_offset != UINT32_MAX) {
+        memcpy(tcpstate__ft_ext(ft, f) + ft->zone_offset, &zone, 4);
+    }
+}
+
+/* The hash a flow was indexed under. */
+static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
+{
+    return tcpstate__ft_hash_zone(ft, &f->key, tcpstate__ft_zone(ft, f));
 }
 
 /* Keys are compared a word at a time (the 38 bytes hold no padding). */
@@ -234,8 +270,9 @@ static uint32_t slot_index(const struct flowtable *ft, uint32_t slot)
     return (slot & ((1u << ft->idx_bits) - 1u)) - 1u;
 }
 
-struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
-                                          uint64_t hash)
+struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
+                                               const struct flow_key *key, uint32_t zone,
+                                               uint64_t hash)
 {
     uint32_t b[2];
     uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
@@ -245,12 +282,18 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
         const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned m = bucket_matches(s, tag, tag_mask); m != 0; m &= m - 1u) {
             struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
-            if (key_eq(&f->key, key)) {
+            if (key_eq(&f->key, key) && (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
                 return f;
             }
         }
     }
     return NULL;
+}
+
+struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
+                                          uint64_t hash)
+{
+    return tcpstate__ft_lookup_zone(ft, key, 0, hash);
 }
 
 const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
@@ -291,7 +334,7 @@ static int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
         for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
             const struct tcpstate_flow *g = &ft->flows[slot_index(ft, s[i])];
             uint32_t gb[2];
-            tcpstate__ft_buckets(ft, tcpstate__ft_hash(ft, &g->key), gb);
+            tcpstate__ft_buckets(ft, flow_hash(ft, g), gb);
             uint32_t other = gb[0] == b[k] ? gb[1] : gb[0];
             uint32_t *t = &ft->slots[(size_t)other * FT_BUCKET_SLOTS];
             for (unsigned j = 0; j < FT_BUCKET_SLOTS; j++) {
@@ -326,7 +369,7 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
 static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
 {
     uint32_t b[2];
-    uint64_t hash = tcpstate__ft_hash(ft, &f->key);
+    uint64_t hash = flow_hash(ft, f);
     uint32_t want = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
     tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {

@@ -119,6 +119,8 @@ struct flowtable {
     uint32_t free_head;
     struct ft_list list[CLS_COUNT];
     struct tcpstate_sipkey sip; /* SipHash state after keying */
+    uint32_t zone_offset;       /* zone keying (TCPSTATE_F_ZONE_KEY): where a flow's zone
+                                   sits in its extension bytes; UINT32_MAX: not keyed */
 };
 
 /* Sizes of the regions a table of `cap` flows needs (footprint and carving). */
@@ -140,6 +142,16 @@ void tcpstate__ft_clear(struct flowtable *ft);
 void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
                            int *src_is_hi);
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key);
+/* The hash of a key in a zone (zone 0 hashes as tcpstate__ft_hash()). */
+uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
+                                uint32_t zone);
+/* A flow's zone (0 unless the table is zone keyed), and setting it on a new record. */
+uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f);
+void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone);
+/* Lookup of a key in a zone (zone keyed tables compare the zone too). */
+struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
+                                               const struct flow_key *key, uint32_t zone,
+                                               uint64_t hash);
 
 /* The two candidate buckets of a hash (distinct). */
 void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2]);

@@ -28,18 +28,18 @@ static const uint16_t default_server_ports[] = {
 #define KNOWN_FLAGS                                                                                \
     (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
      TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                       \
-     TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW)
+     TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW | TCPSTATE_F_ZONE_KEY)
 
 #define MAX_USER_BYTES 4096u
 #define MAX_BATCH      256u
 #define ENGINE_ALIGN   64u /* the bucket array is cache-line aligned */
 
-/* TCPSTATE_STATIC_BYTES() promises 16 KiB of fixed overhead and 128 bytes per
+/* TCPSTATE_STATIC_BYTES() promises 24 KiB of fixed overhead and 128 bytes per
  * flow: the engine, alignment slack and the bucket rounding (at most 2
  * buckets) must fit the former, a record and its index share the latter. */
 _Static_assert(sizeof(struct tcpstate_engine) + 16 * sizeof(struct batch_slot) + ENGINE_ALIGN * 2 +
                        2 * 64 <=
-                   16384,
+                   24576,
                "engine outgrew TCPSTATE_STATIC_BYTES");
 _Static_assert(sizeof(struct tcpstate_flow) + 5 <= 128, "flow outgrew TCPSTATE_STATIC_BYTES");
 
@@ -74,6 +74,7 @@ struct layout {
     struct ft_sizes ft;
     uint32_t user_bytes;
     uint32_t ext_stride;
+    uint32_t zone_offset; /* of the zone in a flow's extension bytes, UINT32_MAX: none */
     size_t batch_bytes;   /* tcpstate_feed_batch() workspace */
     uint64_t reasm_bytes; /* IP fragment pool, 8-byte aligned after everything else */
     size_t total;         /* including alignment slack */
@@ -103,6 +104,10 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     lay->user_bytes = (uint32_t)round_up(cfg->flow_user_bytes, 8);
     lay->ext_stride = lay->user_bytes +
                       ((cfg->flags & TCPSTATE_F_HISTORY) ? (uint32_t)TCPSTATE_HISTORY_BYTES : 0u);
+    /* A zone-keyed flow keeps its zone beside its record (8 bytes keep the
+     * stride 8-aligned): the record itself has no room left (flowtable.h). */
+    lay->zone_offset = (cfg->flags & TCPSTATE_F_ZONE_KEY) ? lay->ext_stride : UINT32_MAX;
+    lay->ext_stride += (cfg->flags & TCPSTATE_F_ZONE_KEY) ? 8u : 0u;
     if (tcpstate__ft_sizes(cfg->max_flows, lay->ext_stride, &lay->ft) != 0) {
         return -1;
     }
@@ -193,6 +198,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->decode = cfg->decode; /* issue 8: tunnel ports and kinds */
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
+    e->ft.zone_offset = lay.zone_offset;
     if (lay.reasm_bytes != 0) {
         uint8_t *pool = batch + lay.batch_bytes;
         uintptr_t at = (uintptr_t)pool;

@@ -533,6 +533,61 @@ Test(decode_tunnel, engine_uses_the_configured_tunnel_ports)
     }
 }
 
+/* TCPSTATE_F_ZONE_KEY: the same inner connection in two VXLAN networks is two
+ * flows, in one table, with tcpstate_feed() and with the batch call. */
+Test(decode_tunnel, zone_key_separates_the_same_tuple_in_two_networks)
+{
+    static uint8_t frames[2][512];
+    static _Alignas(64) uint8_t mem[1 << 20];
+    size_t len[2];
+    for (int vni = 0; vni < 2; vni++) {
+        const uint8_t vx[8] = {0x08, 0, 0, 0, 0, 0, (uint8_t)(vni + 1), 0};
+        size_t in = make_inner(TCPSTATE_LINKTYPE_ETHERNET, 0);
+        struct fb_wrap w = udp(4789, vx, sizeof vx);
+        len[vni] = wrap(&w, in);
+        cr_assert(le(sz, len[vni], sizeof frames[vni]));
+        memcpy(frames[vni], buf, len[vni]);
+    }
+    for (int keyed = 0; keyed < 2; keyed++) {
+        for (int batched = 0; batched < 2; batched++) {
+            tcpstate_config cfg;
+            tcpstate_engine *e;
+            tcpstate_stats st;
+            tcpstate_config_init(&cfg);
+            cfg.max_flows = 64;
+            if (keyed) {
+                cfg.flags |= TCPSTATE_F_ZONE_KEY;
+            }
+            cr_assert(le(sz, tcpstate_footprint(&cfg), sizeof mem));
+            cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
+            tcpstate_frame fr[4];
+            tcpstate_status sts[4];
+            for (int i = 0; i < 4; i++) { /* each network's frame twice */
+                fr[i].data = frames[i & 1];
+                fr[i].caplen = fr[i].wirelen = (uint32_t)len[i & 1];
+                fr[i].ts = (uint64_t)i + 1;
+            }
+            if (batched) {
+                cr_assert(eq(sz, tcpstate_feed_batch(e, TCPSTATE_LINKTYPE_ETHERNET, fr, 4, sts), 4));
+            } else {
+                for (int i = 0; i < 4; i++) {
+                    sts[i] = tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, fr[i].data, fr[i].caplen,
+                                           fr[i].wirelen, fr[i].ts);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                assert_status(sts[i], TCPSTATE_OK);
+            }
+            cr_assert(eq(int, tcpstate_get_stats(e, &st), TCPSTATE_OK));
+            cr_assert(eq(u64, st.flows_created, keyed ? 2u : 1u));
+            cr_assert(eq(u64, st.flows_active, keyed ? 2u : 1u));
+            /* Each flow saw its own network's frames only: a retransmitted SYN each. */
+            cr_assert(eq(u64, st.syn_retransmits, keyed ? 2u : 3u));
+            cr_assert(eq(int, tcpstate_finish(e), TCPSTATE_OK));
+        }
+    }
+}
+
 /* ------------------------------------------------------------ with reassembly */
 
 #include "support/fragments.h"

@@ -16,8 +16,8 @@
 # of first timestamp (the k-th connection of a pair with the k-th). Figures,
 # each with its pass threshold (in hundredths of a percent, overridable from
 # the environment):
-#   all rows: conn_state agreement   >= ALL_CS  (CONF_ALL_CS, default 1295)
-#             history agreement      >= ALL_H   (CONF_ALL_H,  default 1282)
+#   all rows: conn_state agreement   >= ALL_CS  (CONF_ALL_CS, default 9950)
+#             history agreement      >= ALL_H   (CONF_ALL_H,  default 9900)
 #   rows whose encapsulation tcpstate decoded before issue 8 (plain, VLAN,
 #   MPLS, PPPoE, FabricPath, null, sll; not FDDI):
 #             conn_state agreement   >= 10000 (today: every row agrees)
@@ -43,8 +43,8 @@ fi
 rm -rf "$work"
 mkdir -p "$work/out" || exit 1
 
-all_cs=${CONF_ALL_CS:-1295}
-all_h=${CONF_ALL_H:-1282}
+all_cs=${CONF_ALL_CS:-9950}
+all_h=${CONF_ALL_H:-9900}
 
 # ---------------------------------------------------------------- rows
 # exp.tsv: group pcap test ts orig_h orig_p resp_h resp_p conn_state history encap old_scope
