@@ -24,136 +24,12 @@
  * responder stays CLOSED until its SYN-ACK shows it accepted the SYN.
  */
 #include "track.h"
+#include "track_table.h"
 
 #include <string.h>
 
 #include "compact.h"
 #include "seq.h"
-
-/* Short names for the table columns. */
-#define sCL TCPSTATE_CLOSED
-#define sLI TCPSTATE_LISTEN
-#define sSS TCPSTATE_SYN_SENT
-#define sSR TCPSTATE_SYN_RECEIVED
-#define sES TCPSTATE_ESTABLISHED
-#define sF1 TCPSTATE_FIN_WAIT_1
-#define sF2 TCPSTATE_FIN_WAIT_2
-#define sCW TCPSTATE_CLOSE_WAIT
-#define sCG TCPSTATE_CLOSING
-#define sLA TCPSTATE_LAST_ACK
-#define sTW TCPSTATE_TIME_WAIT
-
-#define KEEP  TRACK_KEEP
-#define REUSE TRACK_REUSE
-
-/* Guards: conditions a cell's target depends on. */
-enum guard {
-    G_NONE = 0,
-    G_SYN_OPEN,      /* sender opens: SYN_SENT, or SYN_RECEIVED if the peer's SYN is
-                        outstanding (simultaneous open), or REUSE after an ended flow */
-    G_SYN_NEW_ISN,   /* a new ISN starts a new connection; the old ISN is a retransmission */
-    G_SYN_SYNC,      /* SYN in a synchronized state: retransmission or unexpected */
-    G_SYNACK_OPEN,   /* SYN-ACK from CLOSED: answers a SYN, unless the flow already ended */
-    G_SYNACK_AGAIN,  /* SYN-ACK from an endpoint that already sent one */
-    G_ACK_INFER,     /* ACK from SYN_SENT: the SYN-ACK was not seen */
-    G_FIN_AGAIN,     /* FIN from an endpoint that already sent one */
-    G_FIN_CROSS,     /* FIN from CLOSE-WAIT: LAST-ACK, or CLOSING if the FINs crossed */
-    G_RCV_SYNACK,    /* SYN-ACK must acknowledge our SYN: ISN + 1 (+ SYN data) */
-    G_RCV_ACK_SYN,   /* ACK must acknowledge our SYN */
-    G_RCV_ACK_INFER, /* the peer's ACK proves a SYN-ACK we did not see */
-    G_RCV_ACK_FIN    /* ACK must cover our FIN */
-};
-
-struct cell {
-    uint8_t next;  /* target state, KEEP or REUSE */
-    uint8_t guard; /* enum guard */
-};
-
-/* clang-format off */
-#define T(s) {(s), G_NONE}
-#define TG(s, g) {(s), (g)}
-#define K {KEEP, G_NONE}
-
-/*
- * The SENDER's new state: what sending this step says about the endpoint.
- *
- *               CLOSED             LISTEN             SYN_SENT             SYN_RECEIVED           ESTABLISHED            FIN_WAIT_1           FIN_WAIT_2           CLOSE_WAIT           CLOSING              LATRACK_ACK             TIME_WAIT
- */
-static const struct cell sender_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
-    [TRACK_SYN] = {TG(sSS, G_SYN_OPEN), TG(sSS, G_SYN_OPEN), TG(REUSE, G_SYN_NEW_ISN), TG(REUSE, G_SYN_NEW_ISN), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(KEEP, G_SYN_SYNC), TG(REUSE, G_SYN_NEW_ISN)},
-/*  CLOSED/LISTEN + SYN    -> SYN_SENT      active OPEN                          RFC 9293 §3.10.1 (793 §3.9 OPEN)
- *                         -> SYN_RECEIVED  peer's SYN in flight: simultaneous  RFC 9293 §3.5 Fig. 7 (793 Fig. 8)
- *                         -> new flow      the old flow ended (reset/closed)   RFC 9293 §3.10.7.1
- *  SYN_SENT/RCVD + SYN    -> new flow      new ISN: a new attempt
- *                         -> keep          same ISN: retransmission            RFC 9293 §3.8.1
- *  synchronized + SYN     -> keep          challenge ACK, no state change      RFC 5961 §4.2
- *  TIME_WAIT + SYN        -> new flow      new ISN reopens the 4-tuple         RFC 1122 §4.2.2.13, RFC 9293 §3.6.1
- *                         -> keep          old ISN: a delayed duplicate */
-    [TRACK_SYNACK] = {TG(sSR, G_SYNACK_OPEN), TG(sSR, G_SYNACK_OPEN), TG(KEEP, G_SYNACK_AGAIN), TG(KEEP, G_SYNACK_AGAIN), TG(KEEP, G_SYNACK_AGAIN), K, K, K, K, K, K},
-/*  CLOSED/LISTEN + SYN-ACK -> SYN_RECEIVED it had a passive OPEN and got a SYN  RFC 9293 §3.10.7.2 (793 §3.9)
- *                         -> keep          stray, in a flow already reset or closed
- *  SYN_SENT + SYN-ACK      -> keep         it would answer a crossing SYN (RFC 9293 §3.10.7.3
- *                                          "fourth"), but a crossing SYN we saw already moved it
- *                                          to SYN_RECEIVED: this one answers a SYN never seen
- *  SYN_RECEIVED/ESTAB      -> keep         retransmitted SYN-ACK (lost ACK)    RFC 9293 §3.8.1
- *  later states            -> keep         stray SYN-ACK                       RFC 5961 §4.2 */
-    [TRACK_ACK] = {K, K, TG(sES, G_ACK_INFER), K, K, K, K, K, K, K, K},
-/*  SYN_SENT + ACK         -> ESTABLISHED   it must have accepted a SYN-ACK     RFC 9293 §3.10.7.3 "fifth"
- *  other states + ACK     -> keep          acknowledging changes only the receiver */
-    [TRACK_FIN] = {K, K, K, T(sF1), T(sF1), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN), TG(sLA, G_FIN_CROSS), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN), TG(KEEP, G_FIN_AGAIN)},
-/*  CLOSED/LISTEN/SYN_SENT + FIN -> keep    no connection to close              RFC 9293 §3.10.4 (CLOSE call)
- *  SYN_RECEIVED + FIN     -> FIN_WAIT_1    CLOSE in SYN-RECEIVED               RFC 9293 §3.10.4
- *  ESTABLISHED + FIN      -> FIN_WAIT_1    CLOSE in ESTABLISHED                RFC 9293 §3.10.4, §3.6
- *  CLOSE_WAIT + FIN       -> LATRACK_ACK      CLOSE after the peer's FIN          RFC 9293 §3.10.4, §3.6
- *                         -> CLOSING       FINs crossed: simultaneous close    RFC 9293 §3.6 Fig. 13 (793 Fig. 14)
- *  FIN already sent       -> keep          retransmitted FIN                   RFC 9293 §3.8.1 */
-    [TRACK_RST] = {T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL)},
-/*  any + RST              -> CLOSED        ABORT: send a reset, enter CLOSED    RFC 9293 §3.10.5 (793 §3.9 ABORT) */
-};
-
-/*
- * The RECEIVER's new state: what receiving this step does to the endpoint.
- *
- *               CLOSED   LISTEN   SYN_SENT                SYN_RECEIVED              ESTABLISHED  FIN_WAIT_1                FIN_WAIT_2  CLOSE_WAIT  CLOSING                   LATRACK_ACK                  TIME_WAIT
- */
-static const struct cell receiver_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
-    [TRACK_SYN] = {K, T(sSR), T(sSR), K, K, K, K, K, K, K, K},
-/*  CLOSED + SYN           -> keep          LISTEN is not observable: wait for its SYN-ACK
- *  LISTEN + SYN           -> SYN_RECEIVED  passive OPEN answers                RFC 9293 §3.10.7.2
- *  SYN_SENT + SYN         -> SYN_RECEIVED  simultaneous open                   RFC 9293 §3.10.7.3 "fourth"
- *  other states + SYN     -> keep          duplicate, or challenge ACK         RFC 5961 §4.2 */
-    [TRACK_SYNACK] = {K, K, TG(sES, G_RCV_SYNACK), TG(sES, G_RCV_SYNACK), K, K, K, K, K, K, K},
-/*  SYN_SENT + SYN-ACK     -> ESTABLISHED   if ISS < SEG.ACK =< SND.NXT         RFC 9293 §3.10.7.3 "first", "fourth"
- *  SYN_RECEIVED + SYN-ACK -> ESTABLISHED   simultaneous open, acceptable ACK   RFC 9293 §3.10.7.4 "fifth"
- *  other states           -> keep          duplicate SYN-ACK */
-    [TRACK_ACK] = {TG(sES, G_RCV_ACK_INFER), K, K, TG(sES, G_RCV_ACK_SYN), K, TG(sF2, G_RCV_ACK_FIN), K, K, TG(sTW, G_RCV_ACK_FIN), TG(sCL, G_RCV_ACK_FIN), K},
-/*  CLOSED + ACK           -> ESTABLISHED   only when the sender was SYN_SENT: the ACK proves
- *                                          a SYN-ACK we did not see (then both become ESTABLISHED)
- *  SYN_RECEIVED + ACK     -> ESTABLISHED   if it acknowledges our SYN          RFC 9293 §3.10.7.4 "fifth"
- *  FIN_WAIT_1 + ACK       -> FIN_WAIT_2    if it covers our FIN                RFC 9293 §3.10.7.4 "fifth"
- *  CLOSING + ACK          -> TIME_WAIT     if it covers our FIN                RFC 9293 §3.10.7.4 "fifth"
- *  LATRACK_ACK + ACK         -> CLOSED        if it covers our FIN                RFC 9293 §3.10.7.4 "fifth" */
-    [TRACK_FIN] = {K, K, K, T(sCW), T(sCW), T(sCG), T(sTW), K, K, K, K},
-/*  CLOSED/LISTEN/SYN_SENT -> keep          "do not process the FIN"            RFC 9293 §3.10.7.4 "eighth"
- *  SYN_RECEIVED, ESTAB    -> CLOSE_WAIT                                        RFC 9293 §3.10.7.4 "eighth"
- *  FIN_WAIT_1 + FIN       -> CLOSING       our FIN not yet acknowledged        RFC 9293 §3.10.7.4 "eighth"
- *  FIN_WAIT_2 + FIN       -> TIME_WAIT                                         RFC 9293 §3.10.7.4 "eighth"
- *  CLOSE_WAIT .. TIME_WAIT-> keep          duplicate FIN (TIME-WAIT restarts 2 MSL) */
-    [TRACK_RST] = {K, K, T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL), T(sCL)},
-/*  CLOSED/LISTEN + RST    -> keep          "an incoming RST should be ignored" RFC 9293 §3.10.7.1, §3.10.7.2
- *  SYN_SENT + RST         -> CLOSED        if its ACK was acceptable           RFC 9293 §3.10.7.3 "second"
- *  SYN_RECEIVED + RST     -> CLOSED        (LISTEN if passive: not observable) RFC 9293 §3.10.7.4 "second"
- *  other states + RST     -> CLOSED                                            RFC 9293 §3.10.7.4 "second" */
-};
-/* clang-format on */
-
-void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state state,
-                          unsigned *next, int *guarded)
-{
-    const struct cell *c = receiver ? &receiver_next[step][state] : &sender_next[step][state];
-    *next = c->next;
-    *guarded = c->guard != G_NONE;
-}
 
 /* ------------------------------------------------------------------ segment context */
 
@@ -466,8 +342,8 @@ static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
 static void run_step(struct seg *c, enum track_step stp, int named)
 {
     struct endpoint *ep = c->f->ep;
-    const struct cell *sc = &sender_next[stp][c->snd->state];
-    const struct cell *rc = &receiver_next[stp][c->rcv->state];
+    const struct cell *sc = &tcpstate__sender_next[stp][c->snd->state];
+    const struct cell *rc = &tcpstate__receiver_next[stp][c->rcv->state];
     if (named < 0 && sc->next == KEEP && sc->guard == G_NONE && rc->next == KEEP &&
         rc->guard == G_NONE) {
         return; /* an unnamed step both cells keep: nothing changes, nothing to report */
