@@ -398,9 +398,10 @@ tcpstate_status tcpstate__decode_outer_tunnels(tcpstate_packet *whole, const tcp
     return st;
 }
 
-tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size_t caplen,
-                                   size_t wirelen, const tcpstate_decode_options *opt,
-                                   tcpstate_packet *pkt)
+/* `fast`: try decode_fast.c's one-pass path first. */
+static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                    size_t wirelen, const tcpstate_decode_options *opt,
+                                    tcpstate_packet *pkt, int fast)
 {
     if (pkt == NULL) {
         return TCPSTATE_E_INVAL;
@@ -419,6 +420,16 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
     pkt->caplen = (uint32_t)caplen;
     pkt->wirelen = (uint32_t)wirelen;
     pkt->linktype = linktype;
+    if (fast && (opt == NULL || (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0)) {
+        if (tcpstate__decode_fast(linktype, frame, caplen, wirelen, pkt)) {
+            return TCPSTATE_OK;
+        }
+        memset(pkt, 0, sizeof *pkt); /* declined: start over, the long way */
+        pkt->frame = frame;
+        pkt->caplen = (uint32_t)caplen;
+        pkt->wirelen = (uint32_t)wirelen;
+        pkt->linktype = linktype;
+    }
 
     /* Zero-filled options are the defaults: fill in the IANA ports. */
     tcpstate_decode_options o;
@@ -445,6 +456,20 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
     pkt->encap_all |= pkt->encap;
     decode_zone(pkt);
     return st;
+}
+
+tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                   size_t wirelen, const tcpstate_decode_options *opt,
+                                   tcpstate_packet *pkt)
+{
+    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt, 1);
+}
+
+tcpstate_status tcpstate__decode_layered(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                         size_t wirelen, const tcpstate_decode_options *opt,
+                                         tcpstate_packet *pkt)
+{
+    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt, 0);
 }
 
 tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame, size_t caplen,

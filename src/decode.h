@@ -119,4 +119,20 @@ uint64_t tcpstate__csum_add(const struct cur *c, size_t off, size_t n, uint64_t 
 /* Fold a sum to 16 bits; 0xFFFF over data that includes its checksum means correct. */
 uint16_t tcpstate__csum_fold(uint64_t sum);
 
+/* The TCP options in [off, end) into pkt (decode_tcp.c). */
+void tcpstate__tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off, size_t end);
+
+/* The common frames in one pass (decode_fast.c): 1 with pkt filled as the
+ * layered decoder fills it (pkt zeroed, frame/caplen/wirelen/linktype set on
+ * entry), or 0 with pkt possibly written: run the layered decoder. Needs
+ * wirelen >= caplen, both below 2^32, and no checksum verification. */
+int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen, size_t wirelen,
+                          tcpstate_packet *pkt);
+
+/* tcpstate_decode_ex() without the fast path (for the tests that hold the two
+ * to the same result). */
+tcpstate_status tcpstate__decode_layered(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                         size_t wirelen, const tcpstate_decode_options *opt,
+                                         tcpstate_packet *pkt);
+
 #endif

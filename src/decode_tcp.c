@@ -126,7 +126,7 @@ static void tcp_option(tcpstate_packet *pkt, const struct cur *c, size_t off, ui
 /* Options between off and end (the data offset). RFC 9293 §3.1: EOL ends the
  * list, NOP is one byte, every other option has a length byte counting
  * itself and the kind. Where the capture stops, parsing stops too. */
-static void tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off, size_t end)
+void tcpstate__tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off, size_t end)
 {
     if (end > c->len) {
         pkt->flags |= TCPSTATE_PKT_OPTS_TRUNCATED;
@@ -205,7 +205,7 @@ tcpstate_status tcpstate__decode_tcp(struct dec *d, size_t l4)
     if (hlen > seg_len) {
         return d->fragment ? TCPSTATE_SKIP_FRAGMENT : TCPSTATE_E_BAD_TCP_OFFSET;
     }
-    tcp_options(pkt, c, l4 + TCP_MIN_HDR, l4 + hlen);
+    tcpstate__tcp_options(pkt, c, l4 + TCP_MIN_HDR, l4 + hlen);
 
     /* Payload as the IP length says; only what was captured is readable.
      * With the options cut, the payload offset is held at caplen so that

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The decoder's fast path (src/decode_fast.c) against the layered decoder:
+ * for every frame, tcpstate_decode_ex() (which tries the fast path first)
+ * and the layered decoder alone give the same status and the same packet
+ * view, byte for byte. Frames: every capture of both shared corpora
+ * (skipped when ../shared is absent), and a million mutations of frames the
+ * fast path takes (lengths, versions, flags, options, truncation).
+ */
+#define _DEFAULT_SOURCE
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <dirent.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "support/frames.h"
+
+static uint64_t compared, fast_taken;
+
+static void same(uint32_t linktype, const uint8_t *f, size_t caplen, size_t wirelen,
+                 const char *what)
+{
+    static tcpstate_packet a, b;
+    memset(&a, 0xA5, sizeof a);
+    memset(&b, 0x5A, sizeof b);
+    tcpstate_status sa = tcpstate_decode_ex(linktype, f, caplen, wirelen, NULL, &a);
+    tcpstate_status sb = tcpstate__decode_layered(linktype, f, caplen, wirelen, NULL, &b);
+    cr_assert(eq(int, sa, sb), "%s: status %d with the fast path, %d without", what, sa, sb);
+    cr_assert(memcmp(&a, &b, sizeof a) == 0, "%s: the packet views differ", what);
+    static tcpstate_packet c;
+    memset(&c, 0, sizeof c);
+    c.frame = f;
+    c.caplen = (uint32_t)caplen;
+    c.wirelen = (uint32_t)(wirelen < caplen ? caplen : wirelen);
+    c.linktype = linktype;
+    fast_taken += (uint64_t)tcpstate__decode_fast(linktype, f, caplen, c.wirelen, &c);
+    compared++;
+}
+
+/* ------------------------------------------------------------ mutations */
+
+static uint64_t rnd(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static size_t base_frame(unsigned kind, uint8_t *out, size_t cap)
+{
+    static const uint8_t ts_opt[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
+    static const uint8_t syn_opt[] = {2, 4, 5, 0xb4, 4, 2, 1, 3, 3, 7};
+    struct frame_spec s;
+    memset(&s, 0, sizeof s);
+    s.linktype = (kind & 1u) ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
+    s.src = (kind & 2u) ? "2001:db8::1" : "10.0.0.1";
+    s.dst = (kind & 2u) ? "2001:db8::2" : "10.0.0.2";
+    s.sport = 40000;
+    s.dport = 443;
+    s.seq = 1000;
+    s.ack = 2000;
+    s.flags = (kind & 8u) ? TCPSTATE_TH_SYN : TCPSTATE_TH_ACK | TCPSTATE_TH_PSH;
+    s.payload_len = (kind & 16u) ? 0 : 37;
+    if ((kind & 4u) && s.linktype == TCPSTATE_LINKTYPE_ETHERNET) {
+        s.n_vlan = 1;
+        s.vlan[0] = 42;
+    }
+    if (kind & 32u) {
+        s.tcp_opts = (kind & 8u) ? syn_opt : ts_opt;
+        s.tcp_opts_len = (kind & 8u) ? sizeof syn_opt : sizeof ts_opt;
+    }
+    return frame_build(&s, out, cap, NULL);
+}
+
+Test(decode_fast, mutated_frames_decode_the_same_either_way)
+{
+    static uint8_t f[256];
+    uint64_t seed = 12345;
+    char what[64];
+    for (unsigned kind = 0; kind < 64; kind++) {
+        size_t n = base_frame(kind, f, sizeof f);
+        cr_assert(gt(sz, n, 0));
+        snprintf(what, sizeof what, "base frame %u", kind);
+        same(kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET, f, n, n, what);
+    }
+    for (unsigned round = 0; round < 1000000; round++) {
+        unsigned kind = (unsigned)rnd(&seed) % 64;
+        uint32_t lt = kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
+        size_t n = base_frame(kind, f, sizeof f);
+        unsigned flips = 1 + (unsigned)(rnd(&seed) % 3);
+        for (unsigned k = 0; k < flips; k++) {
+            uint64_t v = rnd(&seed);
+            f[v % n] = (v >> 16) & 1u ? (uint8_t)(v >> 24) : (uint8_t)(f[v % n] ^ (1u << ((v >> 8) % 8)));
+        }
+        uint64_t v = rnd(&seed);
+        size_t cap = v % 4 == 0 ? (size_t)((v >> 8) % (n + 1)) : n;
+        size_t wire = v % 8 == 1 ? n + (size_t)((v >> 16) % 64) : n;
+        snprintf(what, sizeof what, "mutation %u", round);
+        same(lt, f, cap, wire, what);
+    }
+    cr_log_info("%llu frames compared, %llu took the fast path", (unsigned long long)compared,
+                (unsigned long long)fast_taken);
+    cr_assert(gt(u64, fast_taken, compared / 4), "the fast path is exercised");
+}
+
+/* ------------------------------------------------------------ corpora */
+
+static void compare_file(const char *path)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline(path, err);
+    if (p == NULL) {
+        return;
+    }
+    struct pcap_pkthdr *h;
+    const u_char *d;
+    uint32_t lt = (uint32_t)pcap_datalink(p);
+    while (pcap_next_ex(p, &h, &d) == 1) {
+        same(lt, d, h->caplen, h->len, path);
+    }
+    pcap_close(p);
+}
+
+static unsigned walk(const char *dir)
+{
+    unsigned files = 0;
+    DIR *dp = opendir(dir);
+    if (dp == NULL) {
+        return 0;
+    }
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        size_t l = strlen(de->d_name);
+        if ((l > 5 && strcmp(de->d_name + l - 5, ".pcap") == 0) ||
+            (l > 7 && strcmp(de->d_name + l - 7, ".pcapng") == 0)) {
+            compare_file(path);
+            files++;
+        } else {
+            files += walk(path);
+        }
+    }
+    closedir(dp);
+    return files;
+}
+
+Test(decode_fast, every_frame_of_the_shared_corpora_decodes_the_same_either_way)
+{
+    const char *shared = getenv("TCPSTATE_SHARED_DIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/corpus", shared ? shared : "../shared");
+    DIR *dp = opendir(dir);
+    if (dp == NULL) {
+        cr_skip_test("the shared corpus is not at %s", dir);
+    }
+    closedir(dp);
+    unsigned files = walk(dir);
+    cr_log_info("%u captures, %llu frames, %llu through the fast path", files,
+                (unsigned long long)compared, (unsigned long long)fast_taken);
+    cr_assert(gt(u32, files, 150));
+    cr_assert(gt(u64, fast_taken, 1000));
+}
