@@ -1298,6 +1298,70 @@ TCPSTATE_API uint32_t tcpstate_version(void);
 TCPSTATE_API const char *tcpstate_version_string(void);
 /** @} */
 
+/**
+ * @defgroup shard Sharding: one engine per core
+ * @brief A keyed, symmetric hash of a raw frame's connection, to spread
+ *        frames over several engines.
+ *
+ * Engines share nothing, so an application scales past one core by running
+ * one engine per thread and sending every frame of a connection, in both
+ * directions, to the same engine. tcpstate_flow_hash() gives the value to
+ * split on: `engine = hash % n_engines`. docs/sharding.md shows the other
+ * ways to split (NIC RSS, AF_PACKET fanout, a packet broker).
+ * @{
+ */
+
+/** tcpstate_flow_hash() flag: hash the address pair only, without the ports.
+ *
+ * A non-first IP fragment carries no TCP header, so a hash of the 4-tuple
+ * cannot place it; with this flag every frame between two hosts (fragments
+ * included) gets the same value, so a connection's fragments meet on one
+ * engine. The cost is balance: all connections between the same two hosts
+ * land on one engine. */
+#define TCPSTATE_FLOW_HASH_ADDRS 0x0001u
+
+/**
+ * @brief Keyed, direction-independent hash of the connection a frame belongs to.
+ *
+ * Decodes the frame with tcpstate_decode() (no checksum checks) and hashes
+ * the innermost IP/TCP view the decoder gives: the IP version, the two
+ * addresses and the two ports, put in a canonical order first, so both
+ * directions of a connection give the same value. Every encapsulation the
+ * decoder walks (VLAN, MPLS, PPPoE, ...) is thereby looked through: the same
+ * connection seen with and without a VLAN tag hashes alike. The hash is
+ * SipHash-1-3 under @p key and is domain-separated from the engine's own flow
+ * table hash, so sharding by it does not crowd any engine's table buckets
+ * even when both use the same key.
+ *
+ * Non-first IP fragments (TCPSTATE_SKIP_FRAGMENT from the decoder) have no
+ * ports: without TCPSTATE_FLOW_HASH_ADDRS they return that status and no
+ * hash (an engine would not track them anyway: send them anywhere); with it,
+ * they hash like every other frame between the same two addresses.
+ *
+ * Pure function: no state, safe from any thread.
+ *
+ * @param[in]  linktype pcap LINKTYPE_ value of the frame.
+ * @param[in]  frame    The frame; read only during the call.
+ * @param[in]  caplen   Bytes readable at @p frame.
+ * @param[in]  wirelen  Length on the wire (below @p caplen: taken as @p caplen).
+ * @param[in]  key      16-byte hash key; the same key for every frame of a
+ *                      split. A secret random key keeps an attacker from
+ *                      steering many connections to one engine.
+ * @param[in]  flags    0 or TCPSTATE_FLOW_HASH_ADDRS.
+ * @param[out] out      The hash; written only when TCPSTATE_OK is returned.
+ * @return TCPSTATE_OK; TCPSTATE_E_INVAL if @p frame, @p key or @p out is NULL,
+ *         @p flags has an unknown bit or @p caplen exceeds UINT32_MAX; otherwise
+ *         the decoder's status for the frame (TCPSTATE_SKIP_NOT_IP,
+ *         TCPSTATE_SKIP_NOT_TCP, TCPSTATE_SKIP_FRAGMENT, TCPSTATE_E_LINKTYPE,
+ *         TCPSTATE_E_TRUNCATED, a malformation error): the frame has no
+ *         connection to place, and any engine counts it the same.
+ */
+TCPSTATE_API tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame,
+                                                size_t caplen, size_t wirelen,
+                                                const uint8_t key[16], uint32_t flags,
+                                                uint64_t *out) TCPSTATE_WARN_UNUSED;
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

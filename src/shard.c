@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The sharding hash: which of N engines a frame belongs to. It decodes the
+ * frame with the public decoder (so it sees exactly the innermost view an
+ * engine would track) and hashes the connection's endpoints in a canonical
+ * order, so that both directions agree. The flow table hashes its own key
+ * (src/flowtable.c); this input is laid out differently and is longer, so
+ * the two values are unrelated even under one key: an engine fed the frames
+ * whose hash is k mod N still spreads them over all its buckets.
+ */
+#include <string.h>
+
+#include "hash.h"
+#include "tcpstate.h"
+
+#define SHARD_DOMAIN 0x53u /* first input byte; 'S' */
+#define SHARD_INPUT  40u   /* != sizeof(struct flow_key), see above */
+
+/* Is endpoint (a, pa) ordered before (b, pb)? Addresses compared as bytes in
+ * network order, then ports: any total order works, it only has to be the
+ * same whichever side sent the frame. */
+static int endpoint_before(const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb,
+                           size_t alen)
+{
+    int c = memcmp(a, b, alen);
+    return c < 0 || (c == 0 && pa < pb);
+}
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                   size_t wirelen, const uint8_t key[16], uint32_t flags,
+                                   uint64_t *out)
+{
+    if (frame == NULL || key == NULL || out == NULL || (flags & ~TCPSTATE_FLOW_HASH_ADDRS) != 0) {
+        return TCPSTATE_E_INVAL;
+    }
+    tcpstate_packet pkt;
+    tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, 0, &pkt);
+    int addrs_only = (flags & TCPSTATE_FLOW_HASH_ADDRS) != 0;
+    /* A non-first fragment still has its IP header decoded: its addresses
+     * place it when the caller asked for address-pair hashing. */
+    if (st == TCPSTATE_SKIP_FRAGMENT && addrs_only && pkt.src != NULL && pkt.dst != NULL) {
+        st = TCPSTATE_OK;
+    }
+    if (st != TCPSTATE_OK) {
+        return st;
+    }
+
+    size_t alen = pkt.ip_version == 6 ? 16u : 4u;
+    uint16_t sport = addrs_only ? 0u : pkt.sport;
+    uint16_t dport = addrs_only ? 0u : pkt.dport;
+    const uint8_t *lo = pkt.src, *hi = pkt.dst;
+    uint16_t plo = sport, phi = dport;
+    if (!endpoint_before(pkt.src, sport, pkt.dst, dport, alen)) {
+        lo = pkt.dst;
+        hi = pkt.src;
+        plo = dport;
+        phi = sport;
+    }
+
+    uint8_t in[SHARD_INPUT];
+    memset(in, 0, sizeof in);
+    in[0] = SHARD_DOMAIN;
+    in[1] = (uint8_t)(pkt.ip_version | (addrs_only ? 0x80u : 0u));
+    memcpy(in + 2, lo, alen);
+    memcpy(in + 18, hi, alen);
+    put_be16(in + 34, plo);
+    put_be16(in + 36, phi);
+    *out = tcpstate__siphash13(key, in, sizeof in);
+    return TCPSTATE_OK;
+}
