@@ -18,7 +18,9 @@ static struct conn *conn_of(struct app *app, tcpstate_flow *flow, const tcpstate
     struct conn *c = tcpstate_flow_user(flow);
     if (c == NULL) {
         c = xcalloc(1, sizeof *c);
-        c->serial = app->next_serial++;
+        c->ser_n = app->item_n;
+        c->ser_phase = app->item_phase;
+        c->ser_sub = app->item_sub++;
         memcpy(c->start, ev->before, 2);
         tcpstate_flow_set_user(flow, c);
     }
@@ -213,10 +215,13 @@ static void print_end(const struct app *app, const struct conn *c, const tcpstat
                       uint64_t frame, const char *history)
 {
     const tcpstate_flow_info *fi = &c->info;
+    /* At the finish, flows end at the time of the last frame read, whichever
+     * engine (--workers) they ran on. */
+    uint64_t ts = app->item_phase == PH_FINISH ? app->finish_ts : ev->ts;
     const char *reason = tcpstate_end_reason_name((tcpstate_end_reason)ev->reason);
     const char *cs = c->have_conn_state ? tcpstate_conn_state_name(c->conn_state) : "-";
     if (app->opt.json) {
-        json_head(app, "END", frame, ev->ts, fi);
+        json_head(app, "END", frame, ts, fi);
         fprintf(app->out,
                 ",\"reason\":\"%s\",\"client_state\":\"%s\",\"server_state\":\"%s\","
                 "\"conn_state\":",
@@ -231,7 +236,7 @@ static void print_end(const struct app *app, const struct conn *c, const tcpstat
         fputs("}\n", app->out);
         return;
     }
-    text_flow_head(app, fi, frame, ev->ts, "END");
+    text_flow_head(app, fi, frame, ts, "END");
     fprintf(app->out, " %s client=%s server=%s conn_state=%s history=%s\n", reason,
             state(ev->after[TCPSTATE_ORIG]), state(ev->after[TCPSTATE_RESP]), cs,
             history[0] ? history : "-");
@@ -300,6 +305,12 @@ static int on_flow_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev
     c->end_reason = ev->reason;
     if (!app->opt.quiet) {
         print_end(app, c, ev, event_frame(app, ev), history);
+        if (app->recording && app->item_phase != PH_FRAME) {
+            /* Ordered among the ends of the same sweep by their deadlines,
+             * at the finish by last activity (oldest first, as an engine
+             * finishes its flows). */
+            rec_cut(app, c, app->item_phase == PH_FINISH ? c->info.last_ts : ev->ts);
+        }
     }
     tcpstate_flow_set_user(flow, NULL);
 

@@ -179,3 +179,23 @@ void json_evflags(FILE *out, uint32_t evflags)
     }
     putc(']', out);
 }
+
+void fmt_progress(char *buf, size_t len, uint64_t frames, uint64_t bytes, double secs,
+                  uint64_t total)
+{
+    double mbs = secs > 0 ? (double)bytes / 1e6 / secs : 0.0;
+    int n = snprintf(buf, len, "%llu frames, %.1f MB/s", (unsigned long long)frames, mbs);
+    if (total > 0 && n > 0 && (size_t)n < len) {
+        unsigned pct = bytes >= total ? 100u : (unsigned)(bytes * 100u / total);
+        snprintf(buf + n, len - (size_t)n, ", %u%%", pct);
+    }
+}
+
+void fmt_zeek_open(char *buf, size_t len, uint64_t ts_ns)
+{
+    time_t secs = (time_t)(ts_ns / NS_PER_S);
+    struct tm tm;
+    if (gmtime_r(&secs, &tm) == NULL || strftime(buf, len, "%Y-%m-%d-%H-%M-%S", &tm) == 0) {
+        snprintf(buf, len, "%llu", (unsigned long long)secs);
+    }
+}

@@ -18,7 +18,22 @@ static int by_first_packet(const void *pa, const void *pb)
     if (a->info.first_ts != b->info.first_ts) {
         return a->info.first_ts < b->info.first_ts ? -1 : 1;
     }
-    return a->serial < b->serial ? -1 : a->serial > b->serial;
+    /* Then in order of first sight; flows first heard of at one sweep or at
+     * the finish (their end was their first event) by their endpoints. */
+    if (a->ser_n != b->ser_n) {
+        return a->ser_n < b->ser_n ? -1 : 1;
+    }
+    if (a->ser_phase != b->ser_phase) {
+        return a->ser_phase < b->ser_phase ? -1 : 1;
+    }
+    if (a->ser_phase == PH_FRAME && a->ser_sub != b->ser_sub) {
+        return a->ser_sub < b->ser_sub ? -1 : 1;
+    }
+    int c = memcmp(a->info.addr, b->info.addr, sizeof a->info.addr);
+    if (c != 0) {
+        return c;
+    }
+    return memcmp(a->info.port, b->info.port, sizeof a->info.port);
 }
 
 static const char *state(uint8_t s) { return tcpstate_state_name((tcpstate_tcp_state)s); }
@@ -39,6 +54,11 @@ static const char *const conn_fields =
     "ts\torig_h\torig_p\tresp_h\tresp_p\tconn_state\thistory\torig_state\tresp_state\t"
     "orig_pkts\tresp_pkts\tduration\torig_bytes\tresp_bytes\trtt_syn_synack\trtt_synack_ack\t"
     "end_reason";
+
+/* Zeek's types of those columns, for the #types line of its log format. */
+static const char *const conn_types =
+    "time\taddr\tport\taddr\tport\tstring\tstring\tstring\tstring\t"
+    "count\tcount\tinterval\tcount\tcount\tinterval\tinterval\tstring";
 
 static void secs_or_unset(char *buf, size_t len, uint64_t ns, const char *unset)
 {
@@ -287,7 +307,21 @@ static void ladder_json(FILE *out, const struct conn *c)
 
 /* ---------------------------------------------------------------- entry */
 
-void report_print(struct app *app)
+/* The header of a Zeek ASCII log, as Zeek writes it, so that zeek-cut and
+ * other Zeek tooling read the rows. #open and #close carry the first and
+ * last frame's time rather than the wall clock: the output of a file stays
+ * the same from run to run. */
+static void zeek_header(FILE *out, const struct summary *sum)
+{
+    char open[32];
+    fmt_zeek_open(open, sizeof open, sum->first_ts);
+    fprintf(out,
+            "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+            "#path\tconn\n#open\t%s\n#fields\t%s\n#types\t%s\n",
+            open, conn_fields, conn_types);
+}
+
+void report_print(struct app *app, const struct summary *sum)
 {
     FILE *out = app->out;
     int text = !app->opt.json;
@@ -314,10 +348,15 @@ void report_print(struct app *app)
             if (printed && !app->opt.ladder) {
                 putc('\n', out); /* a ladder already ends with an empty line */
             }
-            fprintf(out, "#fields\t%s\n", conn_fields);
+            zeek_header(out, sum);
         }
         for (size_t i = 0; i < app->n_done; i++) {
             conn_row(out, app->done[i], !text);
+        }
+        if (text) {
+            char close[32];
+            fmt_zeek_open(close, sizeof close, sum->last_ts);
+            fprintf(out, "#close\t%s\n", close);
         }
     }
 }
@@ -332,4 +371,53 @@ void report_free(struct app *app)
     free(app->done);
     app->done = NULL;
     app->n_done = app->cap_done = 0;
+}
+
+void stats_print(const tcpstate_stats *st, int json)
+{
+    const struct {
+        const char *name;
+        uint64_t v;
+    } rows[] = {
+        {"frames", st->frames},
+        {"flows_created", st->flows_created},
+        {"flows_peak", st->flows_peak},
+        {"flows_closed", st->flows_closed},
+        {"flows_reset", st->flows_reset},
+        {"flows_timed_out", st->flows_timed_out},
+        {"flows_evicted", st->flows_evicted},
+        {"flows_reused", st->flows_reused},
+        {"flows_finished", st->flows_finished},
+        {"flows_refused", st->flows_refused},
+        {"midstream_pickups", st->midstream_pickups},
+        {"rst_out_of_window", st->rst_out_of_window},
+        {"fin_out_of_window", st->fin_out_of_window},
+        {"syn_retransmits", st->syn_retransmits},
+        {"bad_acks", st->bad_acks},
+        {"time_backwards", st->time_backwards},
+    };
+    if (json) {
+        fputs("{\"type\":\"stats\"", stdout);
+    }
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        printf(json ? ",\"%s\":%llu" : "#stats\t%s\t%llu\n", rows[i].name,
+               (unsigned long long)rows[i].v);
+    }
+    /* Frames by status, under the status names (TCPSTATE_OK, TCPSTATE_SKIP_NOT_TCP, ...). */
+    if (json) {
+        fputs(",\"status\":{", stdout);
+    }
+    int first = 1;
+    for (int s = TCPSTATE_STATUS_MIN; s <= TCPSTATE_STATUS_MAX; s++) {
+        uint64_t v = st->frames_by_status[tcpstate_status_index((tcpstate_status)s)];
+        if (v == 0) {
+            continue;
+        }
+        printf(json ? "%s\"%s\":%llu" : "%s#stats\t%s\t%llu\n", json && !first ? "," : "",
+               tcpstate_status_name((tcpstate_status)s), (unsigned long long)v);
+        first = 0;
+    }
+    if (json) {
+        fputs("}}\n", stdout);
+    }
 }

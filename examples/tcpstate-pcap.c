@@ -16,20 +16,21 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "tcpstate-pcap.h"
 
 #define PROG       "tcpstate-pcap"
 #define EXIT_USAGE 2
 
-/* The handle the signal handler breaks out of: the one piece of global
- * state, because a signal handler gets no user pointer. */
-static pcap_t *volatile g_capture;
+/* What the signal handler stops: global, because a signal handler gets no
+ * user pointer. */
+pcap_t *volatile g_capture;
+volatile sig_atomic_t g_stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
+    g_stop = 1;
     if (g_capture != NULL) {
         pcap_breakloop(g_capture);
     }
@@ -41,6 +42,8 @@ static void usage(FILE *out)
           "  -r FILE               read a pcap or pcapng file\n"
           "  -i IFACE              capture live on an interface\n"
           "  -c COUNT              stop after COUNT frames\n"
+          "      --workers N       N engines in N threads (default 1); same output\n"
+          "      --progress        report progress on stderr (default: on a terminal, after 2 s)\n"
           "  -q, --quiet           no event lines (only the sections asked for)\n"
           "      --conn            a summary row per connection after the input\n"
           "      --ladder          a ladder diagram per connection after the input\n"
@@ -130,7 +133,17 @@ static char *join_args(int argc, char **argv)
 
 static void parse_options(struct options *opt, int argc, char **argv)
 {
-    enum { O_CONN = 256, O_LADDER, O_JSON, O_STATS, O_VERIFY, O_SERVER_PORTS, O_MAX_FLOWS };
+    enum {
+        O_CONN = 256,
+        O_LADDER,
+        O_JSON,
+        O_STATS,
+        O_VERIFY,
+        O_SERVER_PORTS,
+        O_MAX_FLOWS,
+        O_WORKERS,
+        O_PROGRESS
+    };
     static const struct option longopts[] = {
         {"quiet", no_argument, NULL, 'q'},
         {"conn", no_argument, NULL, O_CONN},
@@ -140,6 +153,8 @@ static void parse_options(struct options *opt, int argc, char **argv)
         {"verify-checksums", no_argument, NULL, O_VERIFY},
         {"server-ports", required_argument, NULL, O_SERVER_PORTS},
         {"max-flows", required_argument, NULL, O_MAX_FLOWS},
+        {"workers", required_argument, NULL, O_WORKERS},
+        {"progress", no_argument, NULL, O_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -149,6 +164,7 @@ static void parse_options(struct options *opt, int argc, char **argv)
 
     memset(opt, 0, sizeof *opt);
     opt->max_flows = 1u << 20;
+    opt->workers = 1;
     opterr = 0; /* our own one-line messages */
     while ((c = getopt_long(argc, argv, ":r:i:c:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -192,6 +208,15 @@ static void parse_options(struct options *opt, int argc, char **argv)
             opt->max_flows = (uint32_t)n;
             opt->max_flows_set = 1;
             break;
+        case O_WORKERS:
+            if (parse_number(optarg, 64, &n) != 0 || n == 0) {
+                die(EXIT_USAGE, "--workers: '%s' is not a count from 1 to 64", optarg);
+            }
+            opt->workers = (unsigned)n;
+            break;
+        case O_PROGRESS:
+            opt->progress = 1;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -216,15 +241,6 @@ static void parse_options(struct options *opt, int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- capture */
-
-struct capture {
-    pcap_t *p;
-    const char *name; /* file or interface, for messages */
-    uint32_t linktype;
-    uint64_t ts_mult;   /* 1 if timestamps are in ns, 1000 if in us */
-    int offline_filter; /* files: filter here, so frame numbers stay the file's */
-    struct bpf_program prog;
-};
 
 static void open_capture(struct capture *cap, const struct options *opt)
 {
@@ -276,183 +292,34 @@ static void open_capture(struct capture *cap, const struct options *opt)
     }
 }
 
-struct loop_ctx {
-    struct app *app;
-    struct capture *cap;
-    uint64_t fed; /* frames that passed the filter */
-};
-
-static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
-{
-    struct loop_ctx *ctx = (struct loop_ctx *)(void *)user;
-    struct app *app = ctx->app;
-
-    app->frame_no++; /* every frame counts, filtered out or not */
-    if (ctx->cap->offline_filter && !pcap_offline_filter(&ctx->cap->prog, h, bytes)) {
-        return;
-    }
-    uint64_t ts =
-        (uint64_t)h->ts.tv_sec * UINT64_C(1000000000) + (uint64_t)h->ts.tv_usec * ctx->cap->ts_mult;
-    /* Every status is counted by the engine (--stats); none stops the run,
-     * since the callbacks never ask to stop. */
-    (void)!tcpstate_feed(app->engine, ctx->cap->linktype, bytes, h->caplen, h->len, ts);
-    /* -c counts the frames that passed the filter, as tcpdump's does. */
-    if (app->opt.count > 0 && ++ctx->fed == (uint64_t)app->opt.count) {
-        pcap_breakloop(ctx->cap->p);
-    }
-}
-
-/* ---------------------------------------------------------------- engine */
-
-static void *make_engine(struct app *app)
-{
-    static const uint16_t no_ports[1] = {0}; /* a non-NULL empty list: "none" */
-    tcpstate_config cfg;
-    tcpstate_callbacks cb;
-
-    tcpstate_config_init(&cfg);
-    /* Zeek's conn_state and history, and flows delimited as Zeek delimits
-     * connections, so that --conn rows compare with a conn.log. */
-    cfg.flags |= TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME;
-    if (app->opt.verify_checksums) {
-        cfg.flags |= TCPSTATE_F_VERIFY_CHECKSUMS;
-    }
-    cfg.max_flows = app->opt.max_flows;
-    /* A file cannot hold more connections than it holds frames of at least
-     * a record header and minimal IPv4 and TCP headers (56 bytes): size the
-     * table down for small files instead of taking 1M flows' worth of memory. */
-    struct stat sb;
-    if (!app->opt.max_flows_set && app->opt.file != NULL && stat(app->opt.file, &sb) == 0 &&
-        (uint64_t)sb.st_size / 56u + 1024u < cfg.max_flows) {
-        cfg.max_flows = (uint32_t)((uint64_t)sb.st_size / 56u + 1024u);
-    }
-    if (app->opt.server_ports_mode) {
-        cfg.server_ports = app->opt.n_server_ports ? app->opt.server_ports : no_ports;
-        cfg.n_server_ports = app->opt.n_server_ports;
-    }
-    size_t need = tcpstate_footprint(&cfg);
-    if (need == 0) {
-        die(1, "invalid engine configuration");
-    }
-    void *mem = malloc(need);
-    if (mem == NULL) {
-        die(1, "cannot allocate %zu bytes for the flow table (try a smaller --max-flows)", need);
-    }
-    events_callbacks(&cb);
-    tcpstate_status st = tcpstate_init(mem, need, &cfg, &cb, app, &app->engine);
-    if (st != TCPSTATE_OK) {
-        die(1, "tcpstate_init: %s", tcpstate_strerror(st));
-    }
-    return mem;
-}
-
-static void print_stats(const struct app *app)
-{
-    tcpstate_stats st;
-    if (tcpstate_get_stats(app->engine, &st) != TCPSTATE_OK) {
-        return;
-    }
-    const struct {
-        const char *name;
-        uint64_t v;
-    } rows[] = {
-        {"frames", st.frames},
-        {"flows_created", st.flows_created},
-        {"flows_peak", st.flows_peak},
-        {"flows_closed", st.flows_closed},
-        {"flows_reset", st.flows_reset},
-        {"flows_timed_out", st.flows_timed_out},
-        {"flows_evicted", st.flows_evicted},
-        {"flows_reused", st.flows_reused},
-        {"flows_finished", st.flows_finished},
-        {"flows_refused", st.flows_refused},
-        {"midstream_pickups", st.midstream_pickups},
-        {"rst_out_of_window", st.rst_out_of_window},
-        {"fin_out_of_window", st.fin_out_of_window},
-        {"syn_retransmits", st.syn_retransmits},
-        {"bad_acks", st.bad_acks},
-        {"time_backwards", st.time_backwards},
-    };
-    FILE *out = app->out;
-    if (app->opt.json) {
-        fputs("{\"type\":\"stats\"", out);
-    }
-    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
-        fprintf(out, app->opt.json ? ",\"%s\":%llu" : "#stats\t%s\t%llu\n", rows[i].name,
-                (unsigned long long)rows[i].v);
-    }
-    /* Frames by status, under the status names (TCPSTATE_OK, TCPSTATE_SKIP_NOT_TCP, ...). */
-    if (app->opt.json) {
-        fputs(",\"status\":{", out);
-    }
-    int first = 1;
-    for (int s = TCPSTATE_STATUS_MIN; s <= TCPSTATE_STATUS_MAX; s++) {
-        uint64_t v = st.frames_by_status[tcpstate_status_index((tcpstate_status)s)];
-        if (v == 0) {
-            continue;
-        }
-        const char *name = tcpstate_status_name((tcpstate_status)s);
-        fprintf(out, app->opt.json ? "%s\"%s\":%llu" : "%s#stats\t%s\t%llu\n",
-                app->opt.json && !first ? "," : "", name, (unsigned long long)v);
-        first = 0;
-    }
-    if (app->opt.json) {
-        fputs("}}\n", out);
-    }
-}
-
 int main(int argc, char **argv)
 {
-    struct app app;
+    struct options opt;
     struct capture cap;
-    struct loop_ctx ctx = {&app, &cap, 0};
     struct sigaction sa;
 
-    memset(&app, 0, sizeof app);
     memset(&cap, 0, sizeof cap);
-    app.out = stdout;
-    parse_options(&app.opt, argc, argv);
-    open_capture(&cap, &app.opt);
-    if (app.opt.iface != NULL) {
-        setvbuf(stdout, NULL, _IOLBF, 0); /* live: show events as they happen */
-    }
-    void *mem = make_engine(&app);
+    parse_options(&opt, argc, argv);
 
     /* Ctrl-C (or a TERM) ends the capture loop; summaries are still printed. */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    g_capture = cap.p;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    int rc = pcap_loop(cap.p, -1, on_frame, (u_char *)(void *)&ctx);
-    char err[PCAP_ERRBUF_SIZE + 64] = "";
-    if (rc == PCAP_ERROR) {
-        /* A truncated or damaged file: summarise what was read, then say so. */
-        snprintf(err, sizeof err, "%s: %s", cap.name, pcap_geterr(cap.p));
+    int rc;
+    if (opt.iface != NULL && opt.workers > 1) {
+        rc = run_live_fanout(&opt); /* one AF_PACKET socket per worker */
+    } else {
+        open_capture(&cap, &opt);
+        rc = run_capture(&opt, &cap);
+        if (opt.filter != NULL) {
+            pcap_freecode(&cap.prog);
+        }
+        pcap_close(cap.p);
     }
-    g_capture = NULL;
-
-    /* Every flow still open ends now, through the same flow-end callback. */
-    (void)tcpstate_finish(app.engine);
-    report_print(&app);
-    if (app.opt.stats) {
-        print_stats(&app);
-    }
-    fflush(stdout);
-
-    report_free(&app);
-    free(mem);
-    if (app.opt.filter != NULL) {
-        pcap_freecode(&cap.prog);
-    }
-    pcap_close(cap.p);
-    free(app.opt.server_ports);
-    free(app.opt.filter);
-    if (err[0] != '\0') {
-        fprintf(stderr, PROG ": %s\n", err);
-        return 1;
-    }
-    return ferror(stdout) ? 1 : 0;
+    free(opt.server_ports);
+    free(opt.filter);
+    return rc;
 }
