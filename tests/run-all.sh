@@ -3,8 +3,10 @@
 #
 #   1. gcc build: every test (ctest), the Doxygen docs with warnings as errors,
 #      the symbol checks (the static library needs only mem* from libc; the
-#      shared one exports only tcpstate_* symbols), an install consumed through
-#      pkg-config and through find_package(tcpstate);
+#      shared one exports only tcpstate_* symbols); consumers of every kind
+#      (tests/consumers/run.sh: pkg-config, find_package, C++, add_subdirectory,
+#      FetchContent); the plain build with Criterion, libpcap and Doxygen
+#      hidden (tests/consumers/no_deps.sh);
 #   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #      (-fno-sanitize-recover=all): every test again;
 #   3. valgrind memcheck over every test binary of the gcc build;
@@ -67,37 +69,11 @@ if [ -n "$exported" ]; then
 fi
 echo "libtcpstate.so: exports only tcpstate_* ($(nm -D --defined-only "$out/gcc/libtcpstate.so" | wc -l) symbols)"
 
-step "gcc: install and consume"
-rm -rf "$out/prefix" "$out/consumer"
-cmake --install "$out/gcc" --prefix "$out/prefix" >/dev/null
-mkdir -p "$out/consumer"
-cat >"$out/consumer/main.c" <<'C'
-#include <stdio.h>
-#include <tcpstate.h>
-int main(void)
-{
-    tcpstate_config cfg;
-    tcpstate_config_init(&cfg);
-    printf("tcpstate %s, %zu bytes for %u flows\n", tcpstate_version_string(),
-           tcpstate_footprint(&cfg), cfg.max_flows);
-    return tcpstate_version() == TCPSTATE_VERSION_NUMBER ? 0 : 1;
-}
-C
-PKG_CONFIG_PATH="$out/prefix/lib/pkgconfig:$out/prefix/lib/$(gcc -print-multiarch)/pkgconfig" \
-    sh -c 'cc -std=c11 -Wall -Werror "$1/main.c" -o "$1/by-pkgconfig" \
-        $(pkg-config --cflags --libs tcpstate) -Wl,-rpath,"$(pkg-config --variable=libdir tcpstate)"' \
-    sh "$out/consumer"
-"$out/consumer/by-pkgconfig"
-cat >"$out/consumer/CMakeLists.txt" <<'CMAKE'
-cmake_minimum_required(VERSION 3.21)
-project(consumer C)
-find_package(tcpstate 0.1 REQUIRED)
-add_executable(by-cmake main.c)
-target_link_libraries(by-cmake PRIVATE tcpstate::tcpstate)
-CMAKE
-cmake -S "$out/consumer" -B "$out/consumer/build" -DCMAKE_PREFIX_PATH="$out/prefix" >/dev/null
-cmake --build "$out/consumer/build" >/dev/null
-"$out/consumer/build/by-cmake"
+step "consumers: pkg-config, find_package (C, C++), add_subdirectory, FetchContent"
+JOBS=$jobs sh "$top/tests/consumers/run.sh" "$out/consumers"
+
+step "no Criterion, libpcap or Doxygen: the plain build still works"
+JOBS=$jobs sh "$top/tests/consumers/no_deps.sh" "$out/no-deps"
 
 # ---------------------------------------------------------------- 2. sanitizers
 configure_and_test asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
