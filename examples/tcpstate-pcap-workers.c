@@ -75,6 +75,7 @@ struct worker {
     unsigned n_free;
     struct batch *filling; /* the reader's, not yet handed over */
     struct batch slots[BATCHES];
+    int fd; /* live fanout: this worker's socket */
 };
 
 struct pool {
@@ -591,9 +592,12 @@ int run_capture(const struct options *opt, struct capture *cap)
             next_sweep = ts + SWEEP_EVERY;
         }
         sum.last_ts = ts;
-        struct item it = {.type = IT_FRAME, .n = frame_no, .ts = ts, .caplen = h->caplen,
+        /* A batch holds any frame libpcap returns (its snap length is at
+         * most 256 KiB); cut anything longer, as a snap length would. */
+        uint32_t caplen = h->caplen < BATCH_BYTES ? h->caplen : BATCH_BYTES;
+        struct item it = {.type = IT_FRAME, .n = frame_no, .ts = ts, .caplen = caplen,
                           .wirelen = h->len};
-        dispatch(&pool, pick_worker(&pool, bytes, h->caplen, h->len), &it, bytes);
+        dispatch(&pool, pick_worker(&pool, bytes, caplen, h->len), &it, bytes);
         fed++;
         if (pool.w[0].app.recording && fed % MERGE_EVERY == 0) {
             sync_and_merge(&pool, stdout);
@@ -651,7 +655,7 @@ struct live {
     pthread_mutex_t out_mu; /* one worker's frame output at a time */
     pthread_mutex_t n_mu;
     uint64_t frames;     /* numbered in the order the workers take them */
-    uint64_t last_ts;
+    uint64_t first_ts, last_ts;
     const struct options *opt;
 };
 
@@ -664,7 +668,7 @@ static void *live_main(void *arg)
     uint8_t *buf = xcalloc(1, 65536);
     uint32_t caplen, wirelen;
     uint64_t ts;
-    int fd = (int)w->r_head; /* the socket, kept in an otherwise unused field */
+    int fd = w->fd;
     while (!g_stop) {
         int r = fanout_read(fd, buf, 65536, &caplen, &wirelen, &ts);
         if (r < 0) {
@@ -675,6 +679,7 @@ static void *live_main(void *arg)
         }
         pthread_mutex_lock(&lv->n_mu);
         uint64_t n = ++lv->frames;
+        lv->first_ts = n == 1 || ts < lv->first_ts ? ts : lv->first_ts;
         lv->last_ts = ts > lv->last_ts ? ts : lv->last_ts;
         if (lv->opt->count > 0 && n >= (uint64_t)lv->opt->count) {
             g_stop = 1; /* -c: this is the last frame */
@@ -732,7 +737,7 @@ int run_live_fanout(const struct options *opt)
         w->app.recording = 1;
         w->app.out = open_memstream(&w->app.buf, &w->app.buf_size);
         w->mem = make_engine(&w->app, 0);
-        w->r_head = (unsigned)fds[i];
+        w->fd = fds[i];
         if (w->app.out == NULL || pthread_create(&w->thread, NULL, live_main, w) != 0) {
             die_msg("cannot start a worker");
         }
@@ -741,7 +746,7 @@ int run_live_fanout(const struct options *opt)
         pthread_join(pool.w[i].thread, NULL);
         close(fds[i]);
     }
-    struct summary sum = {0, lv.last_ts};
+    struct summary sum = {lv.first_ts, lv.last_ts};
     for (unsigned i = 0; i < pool.n; i++) {
         struct item it = {.type = IT_FINISH, .n = UINT64_MAX, .ts = lv.last_ts};
         process(&pool.w[i].app, &it, NULL, linktype);
