@@ -41,7 +41,7 @@
 #define SWEEP_EVERY   NS_PER_S       /* capture time between sweeps (files) */
 #define BATCH_ITEMS   1024           /* items per batch */
 #define BATCH_BYTES   (1u << 20)     /* frame bytes per batch (> any snap length) */
-#define BATCHES       4              /* per worker: how far the reader may run ahead */
+#define BATCHES       8              /* per worker: how far the reader may run ahead */
 #define MERGE_EVERY   32768          /* frames between merges of the event output */
 #define PROGRESS_MIN  (2 * NS_PER_S) /* a read shorter than this shows no progress */
 
