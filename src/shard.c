@@ -7,6 +7,8 @@
  * (src/flowtable.c); this input is laid out differently and is longer, so
  * the two values are unrelated even under one key: an engine fed the frames
  * whose hash is k mod N still spreads them over all its buckets.
+ * (SipHash mixes the input length into its last block: the table hashes 16
+ * or 38 bytes, this 40, so no input of one is an input of the other.)
  */
 #include <string.h>
 
@@ -14,7 +16,7 @@
 #include "tcpstate.h"
 
 #define SHARD_DOMAIN 0x53u /* first input byte; 'S' */
-#define SHARD_INPUT  40u   /* != sizeof(struct flow_key), see above */
+#define SHARD_INPUT  40u   /* not a length the flow table hashes, see above */
 
 /* Is endpoint (a, pa) ordered before (b, pb)? Addresses compared as bytes in
  * network order, then ports: any total order works, it only has to be the
