@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # --workers N prints the same bytes as --workers 1: the default event lines
 # and the --conn rows, with 2 and 3 workers, on every capture of both shared
-# corpora and on a large generated trace (../shared/perf/gen-trace.c).
+# corpora and on a large generated trace (../shared/perf/gen-trace.c), where
+# JSON events, ladders and rows are compared too.
 # Skips when ../shared is absent.
 . "$(dirname "$0")/common.sh"
 
@@ -15,8 +16,13 @@ fi
 checked=0
 same() {
     f=$1
-    for mode in events conn; do
-        if [ "$mode" = conn ]; then set -- -q --conn; else set --; fi
+    modes=${2:-events conn}
+    for mode in $modes; do
+        case $mode in
+        conn) set -- -q --conn ;;
+        all) set -- --json --ladder --conn ;;
+        *) set -- ;;
+        esac
         "$PROG" "$@" --workers 1 -r "$f" > "$WORK/w1.out" 2> "$WORK/w1.err"
         rc1=$?
         for n in 2 3; do
@@ -46,7 +52,7 @@ if [ -f "$gen" ] && command -v cc > /dev/null; then
     "$WORK/gen-trace" -f 30000 -c 3000 -k 3 -6 0.2 -n 0.1 -r 0.1 -g 200 -s 11 \
         -o "$WORK/large.pcap" > /dev/null || fail "gen-trace failed"
     echo "large trace: $(wc -c < "$WORK/large.pcap") bytes"
-    same "$WORK/large.pcap"
+    same "$WORK/large.pcap" "events conn all"
     # The sweeps did end flows mid-trace (otherwise this proves less).
     "$PROG" -r "$WORK/large.pcap" | grep -Eq '^ +- .* END +timeout' ||
         fail "no flow timed out in the middle of the large trace"
