@@ -87,7 +87,9 @@ int fanout_open(const char *iface, uint16_t group, const char *filter, uint32_t 
     mr.mr_ifindex = ifindex;
     mr.mr_type = PACKET_MR_PROMISC;
     int on = 1;
-    int fanout = (int)group | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+    /* Group id in the low 16 bits, mode and flags above; the kernel reads
+     * the 32 bits as an int. */
+    uint32_t fanout = group | (uint32_t)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16;
     if (bind(fd, (struct sockaddr *)&sll, sizeof sll) != 0 ||
         setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0 ||
         setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) != 0 ||

@@ -480,7 +480,9 @@ static void report(struct pool *pool, const struct options *opt, const struct su
     all.done = xcalloc(all.cap_done + 1, sizeof *all.done);
     for (unsigned i = 0; i < pool->n; i++) {
         struct app *a = &pool->w[i].app;
-        memcpy(all.done + all.n_done, a->done, a->n_done * sizeof *a->done);
+        if (a->n_done > 0) { /* a->done is NULL when the engine had none */
+            memcpy(all.done + all.n_done, a->done, a->n_done * sizeof *a->done);
+        }
         all.n_done += a->n_done;
         free(a->done);
         a->done = NULL;
