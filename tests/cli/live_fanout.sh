@@ -37,11 +37,22 @@ while True:
 ' &
 srv=$!
 
-"$PROG" -q --conn -i "$a" tcp port 8099 > "$WORK/one.out" 2> "$WORK/one.err" &
+# Start the traffic only once all three packet sockets exist (/proc/net/packet
+# lists them), however slow the start (sanitizers, a loaded machine).
+sockets() { wc -l < /proc/net/packet; }
+before=$(sockets)
+"$PROG" -q --conn --max-flows 4096 -i "$a" tcp port 8099 > "$WORK/one.out" 2> "$WORK/one.err" &
 p1=$!
-"$PROG" -q --conn --stats --workers 2 -i "$a" tcp port 8099 > "$WORK/two.out" 2> "$WORK/two.err" &
+"$PROG" -q --conn --max-flows 4096 --workers 2 -i "$a" tcp port 8099 \
+    > "$WORK/two.out" 2> "$WORK/two.err" &
 p2=$!
-sleep 1.5
+tries=0
+while [ "$(sockets)" -lt $((before + 3)) ] && [ "$tries" -lt 150 ]; do
+    sleep 0.2
+    tries=$((tries + 1))
+done
+[ "$tries" -lt 150 ] || fail "the capture sockets did not appear within 30 s"
+sleep 0.5 # the filters are attached right after the sockets open
 python3 -c '
 import socket, time
 for i in range(40):
