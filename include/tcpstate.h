@@ -1315,9 +1315,12 @@ TCPSTATE_API const char *tcpstate_version_string(void);
  *
  * A non-first IP fragment carries no TCP header, so a hash of the 4-tuple
  * cannot place it; with this flag every frame between two hosts (fragments
- * included) gets the same value, so a connection's fragments meet on one
- * engine. The cost is balance: all connections between the same two hosts
- * land on one engine. */
+ * included) gets the same value, so a datagram's fragments meet on one
+ * engine, the one of its connection. Engines reassemble fragments
+ * (tcpstate_config::reasm_contexts, on by default), so a split that can see
+ * fragments needs this flag (or fragments reassembled before the split). The
+ * cost is balance: all connections between the same two hosts land on one
+ * engine. */
 #define TCPSTATE_FLOW_HASH_ADDRS 0x0001u
 
 /**
@@ -1335,8 +1338,9 @@ TCPSTATE_API const char *tcpstate_version_string(void);
  *
  * Non-first IP fragments (TCPSTATE_SKIP_FRAGMENT from the decoder) have no
  * ports: without TCPSTATE_FLOW_HASH_ADDRS they return that status and no
- * hash (an engine would not track them anyway: send them anywhere); with it,
- * they hash like every other frame between the same two addresses.
+ * hash; with it, they hash like every other frame between the same two
+ * addresses. An engine reassembles fragments (unless its reasm_contexts is
+ * 0), so it needs all of a datagram's: use the flag when fragments can occur.
  *
  * Pure function: no state, safe from any thread.
  *

@@ -33,6 +33,7 @@ int main(void)
     cb.on_syn = on_syn;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
+    cfg.reasm_contexts = 0; /* no IP reassembly pool: what TCPSTATE_STATIC_BYTES() counts */
     if (tcpstate_footprint(&cfg) > sizeof mem ||
         tcpstate_init(mem, sizeof mem, &cfg, &cb, NULL, &e) != TCPSTATE_OK ||
         tcpstate_feed(e, TCPSTATE_LINKTYPE_RAW, syn, sizeof syn, sizeof syn, 1) != TCPSTATE_OK ||
