@@ -528,9 +528,10 @@ static void progress_report(struct progress *pr, int last)
 /* ---------------------------------------------------------------- the run */
 
 /* The engine for a frame: its connection's, or any (the first) for a frame
- * without one, which every engine only counts. By address pair: the engines
- * reassemble IP fragments, and a fragment without the TCP header has no
- * ports, so only the addresses keep a datagram's fragments, and so its
+ * without one, which every engine only counts. By the outermost address
+ * pair: the engines reassemble IP fragments, a fragment without the TCP
+ * header has no ports, and a fragment of a tunnel's outer datagram shows only
+ * the outer addresses; so only those keep a datagram's fragments, and so its
  * connection, on one engine. The key is fixed so that a file's split, and so
  * its output, never varies. */
 static unsigned pick_worker(const struct pool *pool, const uint8_t *frame, uint32_t caplen,
@@ -540,7 +541,7 @@ static unsigned pick_worker(const struct pool *pool, const uint8_t *frame, uint3
                                     '-', 'p', 'c', 'a', 'p', '-', 'v', '1'};
     uint64_t h;
     if (pool->n == 1 ||
-        tcpstate_flow_hash(pool->linktype, frame, caplen, wirelen, key, TCPSTATE_FLOW_HASH_ADDRS,
+        tcpstate_flow_hash(pool->linktype, frame, caplen, wirelen, key, TCPSTATE_FLOW_HASH_OUTER,
                            &h) != TCPSTATE_OK) {
         return 0;
     }

@@ -1323,6 +1323,19 @@ TCPSTATE_API const char *tcpstate_version_string(void);
  * engine. */
 #define TCPSTATE_FLOW_HASH_ADDRS 0x0001u
 
+/** tcpstate_flow_hash() flag: hash the outermost IP address pair (implies
+ * TCPSTATE_FLOW_HASH_ADDRS).
+ *
+ * Traffic inside tunnels can be fragmented outside them: a fragment of the
+ * outer datagram shows only the outer addresses, while the unfragmented
+ * packets of the same connection show the inner ones. With this flag every
+ * frame is placed by its outermost IP header, so everything carried between
+ * two tunnel endpoints, fragments included, meets on one engine, and any
+ * frame whose outermost IP header decodes gets a hash (TCPSTATE_OK), whatever
+ * the decoder found further in. The cost: a tunnel's whole traffic on one
+ * engine. */
+#define TCPSTATE_FLOW_HASH_OUTER 0x0002u
+
 /**
  * @brief Keyed, direction-independent hash of the connection a frame belongs to.
  *
@@ -1351,7 +1364,7 @@ TCPSTATE_API const char *tcpstate_version_string(void);
  * @param[in]  key      16-byte hash key; the same key for every frame of a
  *                      split. A secret random key keeps an attacker from
  *                      steering many connections to one engine.
- * @param[in]  flags    0 or TCPSTATE_FLOW_HASH_ADDRS.
+ * @param[in]  flags    0, TCPSTATE_FLOW_HASH_ADDRS or TCPSTATE_FLOW_HASH_OUTER.
  * @param[out] out      The hash; written only when TCPSTATE_OK is returned.
  * @return TCPSTATE_OK; TCPSTATE_E_INVAL if @p frame, @p key or @p out is NULL,
  *         @p flags has an unknown bit or @p caplen exceeds UINT32_MAX; otherwise

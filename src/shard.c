@@ -38,29 +38,41 @@ tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame, size
                                    size_t wirelen, const uint8_t key[16], uint32_t flags,
                                    uint64_t *out)
 {
-    if (frame == NULL || key == NULL || out == NULL || (flags & ~TCPSTATE_FLOW_HASH_ADDRS) != 0) {
+    const uint32_t known = TCPSTATE_FLOW_HASH_ADDRS | TCPSTATE_FLOW_HASH_OUTER;
+    if (frame == NULL || key == NULL || out == NULL || (flags & ~known) != 0) {
         return TCPSTATE_E_INVAL;
     }
     tcpstate_packet pkt;
     tcpstate_status st = tcpstate_decode(linktype, frame, caplen, wirelen, 0, &pkt);
-    int addrs_only = (flags & TCPSTATE_FLOW_HASH_ADDRS) != 0;
+    int outer = (flags & TCPSTATE_FLOW_HASH_OUTER) != 0;
+    int addrs_only = outer || (flags & TCPSTATE_FLOW_HASH_ADDRS) != 0;
+    const uint8_t *src = pkt.src, *dst = pkt.dst;
+    uint8_t version = pkt.ip_version;
+    if (outer && pkt.tunnel_count > 0) {
+        /* The outermost layer: what every frame of the tunnel shows. */
+        src = pkt.tunnel[0].src;
+        dst = pkt.tunnel[0].dst;
+        version = pkt.tunnel[0].ip_version;
+    }
     /* A non-first fragment still has its IP header decoded: its addresses
-     * place it when the caller asked for address-pair hashing. */
-    if (st == TCPSTATE_SKIP_FRAGMENT && addrs_only && pkt.src != NULL && pkt.dst != NULL) {
+     * place it when the caller asked for address-pair hashing; by the
+     * outermost header, any frame whose outermost IP header decoded. */
+    if (src != NULL && dst != NULL && (version == 4 || version == 6) &&
+        ((st == TCPSTATE_SKIP_FRAGMENT && addrs_only) || outer)) {
         st = TCPSTATE_OK;
     }
     if (st != TCPSTATE_OK) {
         return st;
     }
 
-    size_t alen = pkt.ip_version == 6 ? 16u : 4u;
+    size_t alen = version == 6 ? 16u : 4u;
     uint16_t sport = addrs_only ? 0u : pkt.sport;
     uint16_t dport = addrs_only ? 0u : pkt.dport;
-    const uint8_t *lo = pkt.src, *hi = pkt.dst;
+    const uint8_t *lo = src, *hi = dst;
     uint16_t plo = sport, phi = dport;
-    if (!endpoint_before(pkt.src, sport, pkt.dst, dport, alen)) {
-        lo = pkt.dst;
-        hi = pkt.src;
+    if (!endpoint_before(src, sport, dst, dport, alen)) {
+        lo = dst;
+        hi = src;
         plo = dport;
         phi = sport;
     }
@@ -68,7 +80,7 @@ tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame, size
     uint8_t in[SHARD_INPUT];
     memset(in, 0, sizeof in);
     in[0] = SHARD_DOMAIN;
-    in[1] = (uint8_t)(pkt.ip_version | (addrs_only ? 0x80u : 0u));
+    in[1] = (uint8_t)(version | (addrs_only ? 0x80u : 0u));
     memcpy(in + 2, lo, alen);
     memcpy(in + 18, hi, alen);
     put_be16(in + 34, plo);

@@ -199,3 +199,56 @@ Test(shard, spreads_flows_evenly)
     check_spread(16, 60.0, 0, 1); /* only the client port differs */
     check_spread(16, 60.0, TCPSTATE_FLOW_HASH_ADDRS, 0);
 }
+
+/* TCPSTATE_FLOW_HASH_OUTER: by the outermost IP header. An IP-in-IP packet
+ * (RFC 2003) hashes by its inner connection by default (the decoder's view)
+ * and by the tunnel endpoints with the flag, as a plain frame between those
+ * endpoints does; without a tunnel the flag gives what ADDRS gives. */
+Test(shard, outer_flag_places_by_the_tunnel_endpoints)
+{
+    struct frame_spec s;
+    memset(&s, 0, sizeof s);
+    s.linktype = TCPSTATE_LINKTYPE_RAW;
+    s.src = "10.1.1.1";
+    s.dst = "10.2.2.2";
+    s.sport = 40000;
+    s.dport = 443;
+    s.flags = TCPSTATE_TH_ACK;
+    uint8_t inner[256], frame[512];
+    size_t inner_len = frame_build(&s, inner, sizeof inner, NULL);
+    cr_assert(gt(sz, inner_len, 0));
+    static const uint8_t eth[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00};
+    struct fb_wrap w;
+    memset(&w, 0, sizeof w);
+    w.link = eth;
+    w.link_len = sizeof eth;
+    w.proto = 4; /* IPv4 in IPv4, from 192.0.2.1 to 192.0.2.2 */
+    size_t inner_off = 0, udp_off = 0;
+    size_t len = frame_wrap(&w, inner, inner_len, frame, sizeof frame, &inner_off, &udp_off);
+    cr_assert(gt(sz, len, 0));
+
+    uint64_t tunneled = 0, tunneled_outer = 0;
+    cr_assert(eq(int, tcpstate_flow_hash(1, frame, len, len, key_a, 0, &tunneled), TCPSTATE_OK));
+    cr_assert(eq(int,
+                 tcpstate_flow_hash(1, frame, len, len, key_a, TCPSTATE_FLOW_HASH_OUTER,
+                                    &tunneled_outer),
+                 TCPSTATE_OK));
+    /* Default: the inner connection, as if it came untunneled. */
+    cr_expect(eq(u64, tunneled, hash_spec(&s, key_a, 0, TCPSTATE_OK)));
+    /* OUTER: the tunnel endpoints, as a frame between them, either way. */
+    s.src = "192.0.2.2";
+    s.dst = "192.0.2.1";
+    s.sport = 1;
+    s.dport = 2;
+    cr_expect(eq(u64, tunneled_outer, hash_spec(&s, key_a, TCPSTATE_FLOW_HASH_OUTER, TCPSTATE_OK)));
+    cr_expect(eq(u64, tunneled_outer, hash_spec(&s, key_a, TCPSTATE_FLOW_HASH_ADDRS, TCPSTATE_OK)));
+    cr_expect(ne(u64, tunneled_outer, tunneled));
+    /* Not TCP, but the outermost header decoded: still placed. */
+    s.ip_proto = 17;
+    s.payload_len = 8;
+    cr_expect(eq(u64, hash_spec(&s, key_a, TCPSTATE_FLOW_HASH_OUTER, TCPSTATE_OK), tunneled_outer));
+    hash_spec(&s, key_a, TCPSTATE_FLOW_HASH_ADDRS, TCPSTATE_SKIP_NOT_TCP);
+    /* Unknown flag bits. */
+    uint64_t h;
+    cr_expect(eq(int, tcpstate_flow_hash(1, frame, len, len, key_a, 0x4, &h), TCPSTATE_E_INVAL));
+}
