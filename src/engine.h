@@ -12,7 +12,14 @@
 #include "reasm.h"
 #include "tcpstate.h"
 
+/* The likely-server-port set is sized by the configuration (issue 9: an 8 KiB
+ * bitmap in every engine was most of a small engine's RAM). The default set
+ * costs no RAM: "every port below 1024" plus a sorted list in flash. A
+ * caller's list is copied after the flow table, sorted and deduplicated, and
+ * searched by binary search; beyond SERVER_PORT_LIST_MAX ports a bitmap
+ * (8 KiB) is smaller than the list and is used instead. */
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
+#define SERVER_PORT_LIST_MAX     (SERVER_PORT_BITMAP_BYTES / 2u)
 
 /* A frame's flow key, zone and hash (feed.c). */
 struct keyed {
@@ -53,7 +60,11 @@ struct tcpstate_engine {
     void *alloc_base;
     size_t alloc_size;
     tcpstate_allocator alloc;
-    uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
+    /* Likely server ports (see SERVER_PORT_LIST_MAX): */
+    const uint16_t *port_list; /* sorted, unique; NULL when port_bits is used */
+    const uint8_t *port_bits;  /* one bit per port, or NULL */
+    uint32_t n_port_list;      /* entries in port_list */
+    uint32_t ports_below_1024; /* the default set: every port below 1024 too */
     struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
     tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config */
 };
@@ -84,11 +95,7 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
                                       tcpstate_packet *whole, tcpstate_status st, uint64_t ts);
 
 /* Whether a port is in the likely-server set. */
-static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
-{
-    unsigned bits = e->server_ports[port >> 3];
-    return (int)((bits >> (port & 7u)) & 1u);
-}
+int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port);
 
 /* The per-flow history record, or NULL without TCPSTATE_F_HISTORY. */
 uint8_t *tcpstate__flow_history_record(const tcpstate_engine *e, const struct tcpstate_flow *f);
