@@ -178,25 +178,25 @@ static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg, uin
         e->port_bits = mem;
         return;
     }
-    /* Insertion sort dropping duplicates: at most SERVER_PORT_LIST_MAX entries,
-     * once, at init; small code beats a faster sort here. `mem` follows the
-     * 8-byte-aligned table, so it is aligned for uint16_t. */
+    /* Insertion sort by adjacent swaps (a shifting loop would become a
+     * memmove call, which the library does not take from libc), then drop
+     * duplicates. At most SERVER_PORT_LIST_MAX entries, once, at init: small
+     * code beats a faster sort here. `mem` follows the 8-byte-aligned table,
+     * so it is aligned for uint16_t. */
     uint16_t *list = (uint16_t *)(void *)mem;
     uint32_t n = 0;
     for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
-        uint16_t p = cfg->server_ports[i];
-        uint32_t j = n;
-        while (j > 0 && list[j - 1] > p) {
-            j--;
+        list[i] = cfg->server_ports[i];
+        for (uint32_t j = i; j > 0 && list[j - 1] > list[j]; j--) {
+            uint16_t t = list[j - 1];
+            list[j - 1] = list[j];
+            list[j] = t;
         }
-        if (j > 0 && list[j - 1] == p) {
-            continue;
+    }
+    for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
+        if (n == 0 || list[n - 1] != list[i]) {
+            list[n++] = list[i];
         }
-        for (uint32_t k = n; k > j; k--) {
-            list[k] = list[k - 1];
-        }
-        list[j] = p;
-        n++;
     }
     e->port_list = list;
     e->n_port_list = n;
