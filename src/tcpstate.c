@@ -27,8 +27,8 @@ static const uint16_t default_server_ports[] = {
 
 #define KNOWN_FLAGS                                                                                \
     (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
-     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                       \
-     TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW | TCPSTATE_F_ZONE_KEY)
+     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_ZEEK_FLAGS |                      \
+     TCPSTATE_F_RST_IN_WINDOW | TCPSTATE_F_ZONE_KEY)
 
 #define MAX_USER_BYTES 4096u
 #define MAX_BATCH      256u

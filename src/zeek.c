@@ -32,6 +32,9 @@
  */
 #include <string.h>
 
+#include "zeek.h"
+#ifndef TCPSTATE_NO_ZEEK
+
 #include "divfree.h"
 #include "seq.h"
 #include "zeek.h"
@@ -898,3 +901,7 @@ size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len)
     buf[k] = '\0';
     return n;
 }
+
+#else
+typedef int tcpstate__zeek_left_out; /* ISO C: no empty translation unit */
+#endif
