@@ -52,8 +52,8 @@ m4="$out/cortex-m4"
 m4_flags="-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -mno-unaligned-access"
 step "Cortex-M4: library with unaligned accesses off, stack usage and call graph"
 cmake -S "$top" -B "$m4" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.toolchain.cmake" \
-    -DCMAKE_BUILD_TYPE=MinSizeRel -DTCPSTATE_MCU_FLAGS="$m4_flags" \
-    -DCMAKE_C_FLAGS="-fstack-usage -fcallgraph-info=su" >/dev/null
+    -DCMAKE_BUILD_TYPE=MinSizeRel \
+    -DTCPSTATE_MCU_FLAGS="$m4_flags -fstack-usage -fcallgraph-info=su" >/dev/null
 cmake --build "$m4" -j "$jobs" >/dev/null
 
 step "Cortex-M4: what the objects need from outside the library"
