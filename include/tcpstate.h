@@ -829,8 +829,9 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  */
 #define TCPSTATE_STATIC_PORT_BYTES(n) ((size_t)((n) > 4096u ? 8192u : 2u * (uint32_t)(n)))
 
-/** Part of TCPSTATE_STATIC_BYTES(): engine, 64-byte alignment slack (internal). */
-#define TCPSTATE_STATIC_FIXED_ ((uint64_t)1151u + 16u * (uint64_t)sizeof(void *))
+/** Part of TCPSTATE_STATIC_BYTES(): the engine (with the tracker's event buffer) and the
+ *  64-byte alignment slack (internal). */
+#define TCPSTATE_STATIC_FIXED_ ((uint64_t)1151u + 32u * (uint64_t)sizeof(void *))
 /** Part of TCPSTATE_STATIC_BYTES(): one flow record (internal). */
 #define TCPSTATE_STATIC_FLOW_ 120u
 /** Part of TCPSTATE_STATIC_BYTES(): one slot of the batch workspace (internal). */

@@ -37,6 +37,8 @@ struct batch_slot {
     tcpstate_status status;
 };
 
+struct track_out; /* track.h */
+
 struct tcpstate_engine {
     uint32_t flags;              /* TCPSTATE_F_* */
     uint32_t expire_budget;      /* flows tcpstate_feed() may expire per call */
@@ -60,6 +62,11 @@ struct tcpstate_engine {
     void *alloc_base;
     size_t alloc_size;
     tcpstate_allocator alloc;
+    /* The tracker's events for the segment being fed. In the caller's memory
+     * right after this struct rather than on the stack: tcpstate_feed()'s
+     * frame holds it while an eviction may run a callback, and the worst-case
+     * stack must stay within 512 bytes on Cortex-M4 (docs/embedding.md). */
+    struct track_out *seg_out;
     /* Likely server ports (see SERVER_PORT_LIST_MAX): */
     const uint16_t *port_list; /* sorted, unique; NULL when port_bits is used */
     const uint8_t *port_bits;  /* one bit per port, or NULL */

@@ -146,8 +146,8 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
     if (f == NULL) {
         return none;
     }
-    struct track_out out;
-    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out) == TRACK_REUSE) {
+    struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
+    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, out) == TRACK_REUSE) {
         if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
@@ -159,14 +159,14 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
                 return none;
             }
         }
-        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out);
+        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, out);
     }
     if (e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     tcpstate__flow_set_last_ts(f, ts);
     tcpstate__file_flow(e, f, ts);
-    deliver(e, f, &out, pkt, side, ts);
+    deliver(e, f, out, pkt, side, ts);
     if (f->fflags & FF_DROP) {
         tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
     }

@@ -39,7 +39,9 @@ static const uint16_t default_server_ports[] = {
  * and a record per flow. If these fail, the engine or the record grew:
  * raise TCPSTATE_STATIC_FIXED_ / TCPSTATE_STATIC_FLOW_ to match (the test
  * tests/test_sizes.c checks the bound stays within 5%). */
-_Static_assert(ENGINE_ALIGN - 1u + ((sizeof(struct tcpstate_engine) + ENGINE_ALIGN - 1u) &
+#define SEG_OUT_OFFSET ((sizeof(struct tcpstate_engine) + 7u) & ~(size_t)7u)
+#define ENGINE_REGION  (SEG_OUT_OFFSET + sizeof(struct track_out))
+_Static_assert(ENGINE_ALIGN - 1u + ((ENGINE_REGION + ENGINE_ALIGN - 1u) &
                                     ~(size_t)(ENGINE_ALIGN - 1u)) <=
                    TCPSTATE_STATIC_FIXED_,
                "engine outgrew TCPSTATE_STATIC_FIXED_ (tcpstate.h)");
@@ -77,7 +79,7 @@ void tcpstate_config_init(tcpstate_config *cfg)
 /* ------------------------------------------------------------------ layout */
 
 struct layout {
-    size_t engine_bytes; /* engine struct, rounded to ENGINE_ALIGN */
+    size_t engine_bytes; /* engine struct and its seg_out, rounded to ENGINE_ALIGN */
     struct ft_sizes ft;
     uint64_t port_bytes; /* the caller's server-port set, after the table */
     uint32_t user_bytes;
@@ -134,7 +136,7 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     if (tcpstate__ft_sizes(cfg->max_flows, lay->ext_stride, &lay->ft) != 0) {
         return -1;
     }
-    lay->engine_bytes = round_up(sizeof(struct tcpstate_engine), ENGINE_ALIGN);
+    lay->engine_bytes = round_up(ENGINE_REGION, ENGINE_ALIGN);
     lay->port_bytes = server_port_bytes(cfg);
     lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot); /* <= 256 slots */
     lay->reasm_bytes = tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes);
@@ -258,6 +260,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     uint8_t *ports = batch + (size_t)lay.batch_bytes;
 
     memset(e, 0, sizeof *e);
+    e->seg_out = (struct track_out *)(void *)(base + SEG_OUT_OFFSET);
     e->flags = cfg->flags;
     e->expire_budget = cfg->expire_budget;
     e->user_bytes = lay.user_bytes;
