@@ -16,6 +16,10 @@
 #   3. examples/firmware_static.c linked for Cortex-M4 (examples/firmware/)
 #      and run under qemu-system-arm -M mps2-an386 with unaligned accesses
 #      trapping, engine and frames at odd addresses; prints the 64-flow RAM.
+#   4. The size options: a host build with TCPSTATE_NO_ZEEK and
+#      TCPSTATE_NO_IPV6 (gcc and clang, -Werror -Wconversion) checks that what
+#      was left out is refused (tests/cross/options_check.c); the firmware
+#      runs against that configuration on Cortex-M4 too.
 #
 # JOBS=N sets the build parallelism.
 set -eu
@@ -73,7 +77,6 @@ python3 "$top/tests/cross/stack.py" "$stack_limit" tcpstate_feed,tcpstate_expire
     $(find "$m4" -name '*.ci' | sort)
 
 # ---------------------------------------------------------------- 3. firmware under QEMU
-step "firmware_static on Cortex-M4 (qemu-system-arm mps2-an386, unaligned accesses trap)"
 fw="$out/firmware"
 mkdir -p "$fw"
 cflags="$m4_flags -Os -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections"
@@ -81,12 +84,31 @@ arm-none-eabi-gcc $cflags -DTCPSTATE_FIRMWARE_BOARD -I"$top/include" \
     -c "$top/examples/firmware_static.c" -o "$fw/firmware_static.o"
 arm-none-eabi-gcc $cflags -fno-tree-loop-distribute-patterns \
     -c "$top/examples/firmware/startup.c" -o "$fw/startup.o"
-arm-none-eabi-gcc $m4_flags -nostartfiles --specs=nano.specs --specs=rdimon.specs \
-    -T "$top/examples/firmware/mps2-an386.ld" -Wl,--gc-sections \
-    "$fw/startup.o" "$fw/firmware_static.o" "$lib" -o "$fw/firmware.elf"
-arm-none-eabi-size "$fw/firmware.elf"
-timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -kernel "$fw/firmware.elf" | tee "$fw/run.log"
-grep -q '^as expected$' "$fw/run.log"
+run_firmware() { # name, library
+    step "firmware_static on Cortex-M4, $1 library (qemu-system-arm mps2-an386, unaligned accesses trap)"
+    arm-none-eabi-gcc $m4_flags -nostartfiles --specs=nano.specs --specs=rdimon.specs \
+        -T "$top/examples/firmware/mps2-an386.ld" -Wl,--gc-sections \
+        "$fw/startup.o" "$fw/firmware_static.o" "$2" -o "$fw/firmware-$1.elf"
+    arm-none-eabi-size "$fw/firmware-$1.elf"
+    timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+        -semihosting-config enable=on,target=native -kernel "$fw/firmware-$1.elf" |
+        tee "$fw/run-$1.log"
+    grep -q '^as expected$' "$fw/run-$1.log"
+}
+run_firmware full "$lib"
+
+# ---------------------------------------------------------------- 4. size options
+step "size options TCPSTATE_NO_ZEEK + TCPSTATE_NO_IPV6: host check (gcc, clang), firmware"
+for cc in gcc clang; do
+    "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wsign-conversion \
+        -DTCPSTATE_NO_ZEEK -DTCPSTATE_NO_IPV6 -I"$top/include" "$top"/src/*.c \
+        "$top/tests/cross/options_check.c" -o "$out/options_check-$cc"
+    "$out/options_check-$cc"
+done
+cmake -S "$top" -B "$m4-minimal" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.toolchain.cmake" \
+    -DCMAKE_BUILD_TYPE=MinSizeRel -DTCPSTATE_MCU_FLAGS="$m4_flags" \
+    -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON >/dev/null
+cmake --build "$m4-minimal" -j "$jobs" >/dev/null
+run_firmware minimal "$m4-minimal/libtcpstate.a"
 
 step "cross: all passed in $(($(date +%s) - started)) s"
