@@ -204,9 +204,10 @@ static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg, uin
     e->n_port_list = n;
 }
 
-/* Binary search: at most 6 probes for the default list, 12 for the longest
- * caller's list; called once per flow picked up midstream, never per segment
- * of a known flow. */
+/* Binary search without data-dependent branches (the comparison becomes a
+ * conditional move): 6 probes for the default list, 12 for the longest
+ * caller's list. Called once per flow picked up midstream, never per segment
+ * of a known flow; tests/bench/bench_server_ports.c measures it. */
 int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
 {
     if (e->port_bits != NULL) {
@@ -215,20 +216,17 @@ int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
     if (port < 1024u && e->ports_below_1024) {
         return 1;
     }
-    uint32_t lo = 0, hi = e->n_port_list; /* the answer lies in [lo, hi) */
-    while (lo < hi) {
-        uint32_t mid = lo + ((hi - lo) >> 1);
-        uint16_t v = e->port_list[mid];
-        if (v == port) {
-            return 1;
-        }
-        if (v < port) {
-            lo = mid + 1u;
-        } else {
-            hi = mid;
-        }
+    const uint16_t *base = e->port_list;
+    uint32_t n = e->n_port_list;
+    if (n == 0) {
+        return 0;
     }
-    return 0;
+    while (n > 1) { /* the last entry <= port, if any, stays in [base, base + n) */
+        uint32_t half = n >> 1;
+        base = base[half] <= port ? base + half : base;
+        n -= half;
+    }
+    return *base == port;
 }
 
 static uint8_t key_is_zero(const uint8_t key[16])
