@@ -35,8 +35,10 @@ static void board_strict_alignment(int on) { (void)on; }
 
 #define MAX_FLOWS 64
 
-/* One byte more than the bound, so that the engine can start at an odd address. */
-static uint8_t engine_mem[TCPSTATE_STATIC_BYTES(MAX_FLOWS, 0) + 1];
+/* The bound for no user bytes, no history and no batch workspace (batch_max 0:
+ * frames are fed one at a time), plus one byte so that the engine can start
+ * at an odd address. */
+static uint8_t engine_mem[TCPSTATE_STATIC_BYTES_BATCH(MAX_FLOWS, 0, 0) + 1];
 /* The "receive buffer" a frame is copied to before feeding, at an odd address too. */
 static uint8_t rx_buf[64 + 1];
 
@@ -93,7 +95,8 @@ int main(void)
     board_strict_alignment(1);
     tcpstate_config_init(&cfg);
     cfg.max_flows = MAX_FLOWS;
-    cfg.reasm_contexts = 0; /* no IP reassembly: fits TCPSTATE_STATIC_BYTES() */
+    cfg.reasm_contexts = 0; /* no IP reassembly (TCPSTATE_STATIC_REASM_BYTES() otherwise) */
+    cfg.batch_max = 0;      /* no tcpstate_feed_batch() workspace */
     cb.on_syn = cb.on_synack = cb.on_ack = cb.on_fin = cb.on_rst = count;
     cb.on_state_change = cb.on_flow_end = count;
     if (tcpstate_footprint(&cfg) > sizeof engine_mem - 1 ||

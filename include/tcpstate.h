@@ -831,7 +831,7 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
 
 /** Part of TCPSTATE_STATIC_BYTES(): the engine (with the tracker's event buffer) and the
  *  64-byte alignment slack (internal). */
-#define TCPSTATE_STATIC_FIXED_ ((uint64_t)1151u + 32u * (uint64_t)sizeof(void *))
+#define TCPSTATE_STATIC_FIXED_ ((uint64_t)1535u + 32u * (uint64_t)sizeof(void *))
 /** Part of TCPSTATE_STATIC_BYTES(): one flow record (internal). */
 #define TCPSTATE_STATIC_FLOW_ 120u
 /** Part of TCPSTATE_STATIC_BYTES(): one slot of the batch workspace (internal). */

@@ -67,6 +67,13 @@ struct tcpstate_engine {
      * frame holds it while an eviction may run a callback, and the worst-case
      * stack must stay within 512 bytes on Cortex-M4 (docs/embedding.md). */
     struct track_out *seg_out;
+    /* The decoded frame, a reassembled datagram and the flow key of the
+     * frame being fed: here rather than in the feed functions' stack frames,
+     * for the same reason (the engine is never entered twice at once:
+     * TCPSTATE_E_REENTRANT). */
+    tcpstate_packet scratch_pkt;
+    tcpstate_packet *scratch_whole; /* after the reassembly pool; NULL without reassembly */
+    struct keyed scratch_key; /* the key of the frame being fed, when built here */
     /* Likely server ports (see SERVER_PORT_LIST_MAX): */
     const uint16_t *port_list; /* sorted, unique; NULL when port_bits is used */
     const uint8_t *port_bits;  /* one bit per port, or NULL */

@@ -221,7 +221,6 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
 static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
                                     tcpstate_status st, const struct keyed *k, uint64_t ts)
 {
-    struct keyed own;
     e->frame_no++;
     e->stats.frames++;
     e->stop = 0;
@@ -231,16 +230,16 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
         (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
-    tcpstate_packet whole;
     if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
-        st = tcpstate__reasm_stage(e, &pkt, &whole, st, ts);
+        /* In the engine, not on the stack: see engine.h. */
+        st = tcpstate__reasm_stage(e, &pkt, e->scratch_whole, st, ts);
         k = NULL; /* a completed datagram is keyed afresh */
     }
     int track = st == TCPSTATE_OK;
     int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
     if ((track || note_csum) && k == NULL) {
-        make_keyed(e, pkt, &own);
-        k = &own;
+        make_keyed(e, pkt, &e->scratch_key); /* not on the stack: see engine.h */
+        k = &e->scratch_key;
     }
     if (track) {
         st = track_frame(e, k, pkt, ts);
@@ -274,10 +273,10 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
     if (e->in_callback) {
         return TCPSTATE_E_REENTRANT;
     }
-    tcpstate_packet pkt;
+    tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
     tcpstate_decode_options opt = decode_opts(e);
-    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, &pkt);
-    return feed_decoded(e, &pkt, st, NULL, ts);
+    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, pkt);
+    return feed_decoded(e, pkt, st, NULL, ts);
 }
 
 /* ------------------------------------------------------------------ batch */

@@ -144,7 +144,10 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
      * target refuses what its size_t cannot count instead of wrapping. */
     uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
                      lay->ft.flows_bytes + lay->ft.ext_bytes + lay->batch_bytes + lay->port_bytes;
-    total += lay->reasm_bytes != 0 ? lay->reasm_bytes + 7u : 0u; /* < 2^37: no overflow */
+    /* The pool, its alignment, and the view of a reassembled datagram after
+     * it (engine.h: not on the stack, and not in engines without a pool). */
+    total += lay->reasm_bytes != 0 ? lay->reasm_bytes + 7u + sizeof(tcpstate_packet)
+                                   : 0u; /* < 2^37: no overflow */
     if (total > SIZE_MAX) {
         return -1;
     }
@@ -287,6 +290,9 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
         uintptr_t at = (uintptr_t)pool;
         e->reasm = tcpstate__reasm_init(pool + ((8u - at % 8u) % 8u), cfg->reasm_contexts,
                                         cfg->reasm_bytes, cfg->reasm_timeout, cfg->hash_key);
+        /* The pool's size is a multiple of 8: the view is aligned. */
+        e->scratch_whole = (tcpstate_packet *)(void *)(pool + ((8u - at % 8u) % 8u) +
+                                                       (size_t)lay.reasm_bytes);
     }
     *out = e;
     return TCPSTATE_OK;

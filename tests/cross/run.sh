@@ -10,7 +10,8 @@
 #      -Werror: .text per configuration (tests/cross/sizes.sh), the helper
 #      symbols the objects need (only memcpy/memset/memcmp allowed: fails
 #      otherwise), and the worst-case stack from tcpstate_feed(),
-#      tcpstate_expire() and tcpstate_finish() to the user's callback from
+#      tcpstate_feed_batch(), tcpstate_expire() and tcpstate_finish() to the
+#      user's callback from
 #      -fstack-usage/-fcallgraph-info (tests/cross/stack.py; fails above
 #      STACK_LIMIT, 512 bytes).
 #   3. examples/firmware_static.c linked for Cortex-M4 (examples/firmware/)
@@ -73,7 +74,8 @@ if [ -n "$extra" ]; then
 fi
 
 step "Cortex-M4: worst-case stack to the user's callback (limit $stack_limit bytes)"
-python3 "$top/tests/cross/stack.py" "$stack_limit" tcpstate_feed,tcpstate_expire,tcpstate_finish \
+python3 "$top/tests/cross/stack.py" "$stack_limit" \
+    tcpstate_feed,tcpstate_feed_batch,tcpstate_expire,tcpstate_finish \
     $(find "$m4" -name '*.ci' | sort)
 
 # ---------------------------------------------------------------- 3. firmware under QEMU
