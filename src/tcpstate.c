@@ -71,7 +71,9 @@ void tcpstate_config_init(tcpstate_config *cfg)
     cfg->timeout_closed = 10 * NS_PER_S;
     /* IP reassembly: 64 datagrams at once in 128 KiB, the largest datagram with as much again
      * beside it; Linux's ipfrag_time of 30 s. */
+#ifndef TCPSTATE_NO_REASSEMBLY
     cfg->reasm_contexts = 64;
+#endif
     cfg->reasm_bytes = 128 * 1024;
     cfg->reasm_timeout = 30 * NS_PER_S;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Built by tests/cross/run.sh against a library compiled with
- * TCPSTATE_NO_ZEEK and TCPSTATE_NO_IPV6 (docs/embedding.md): what was left
- * out is refused or skipped, never half-working, and IPv4 tracking is whole.
+ * TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6 and TCPSTATE_NO_REASSEMBLY
+ * (docs/embedding.md): what was left out is refused or skipped, never
+ * half-working, and IPv4 tracking is whole.
  * Exit status 0 on success; prints the first failed check.
  */
 #include <stdio.h>
@@ -37,6 +38,12 @@ int main(void)
     tcpstate_config_init(&cfg);
     cfg.max_flows = 16;
 
+    /* TCPSTATE_NO_REASSEMBLY: off by default, refused when asked for. */
+    CHECK(cfg.reasm_contexts == 0);
+    cfg.reasm_contexts = 64;
+    CHECK(tcpstate_footprint(&cfg) == 0);
+    cfg.reasm_contexts = 0;
+
     /* TCPSTATE_NO_ZEEK: the flags that need the emulation are refused. */
     cfg.flags |= TCPSTATE_F_HISTORY;
     CHECK(tcpstate_footprint(&cfg) == 0);
@@ -52,6 +59,6 @@ int main(void)
           TCPSTATE_OK);
     tcpstate_stats st;
     CHECK(tcpstate_get_stats(e, &st) == TCPSTATE_OK && st.flows_created == 1);
-    printf("options_check: TCPSTATE_NO_ZEEK and TCPSTATE_NO_IPV6 behave as documented\n");
+    printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6 and _NO_REASSEMBLY behave as documented\n");
     return 0;
 }
