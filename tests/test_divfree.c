@@ -68,8 +68,8 @@ Test(divfree, ns_to_us_matches_division_on_powers_of_two_and_random_values)
     }
     for (unsigned i = 0; i < 2000000; i++) {
         uint64_t v = rng();
-        check_us(v >> 26);    /* up to 2^38 ns: past the clamp */
-        check_us(v >> 30);    /* the exact range */
+        check_us(v >> 26);     /* up to 2^38 ns: past the clamp */
+        check_us(v >> 30);     /* the exact range */
         check_us(v % 200000u); /* small handshakes */
     }
 }

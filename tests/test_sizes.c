@@ -52,8 +52,8 @@ static void check_bound(uint32_t flows, uint32_t user_bytes, int history, uint32
     cr_assert(le(sz, fp, bound), "flows %u extra %u: footprint %zu > bound %zu", flows, extra, fp,
               bound);
     cr_assert(le(u64, (uint64_t)bound * 100u, (uint64_t)fp * 105u),
-              "flows %u extra %u: bound %zu more than 5%% above footprint %zu", flows, extra,
-              bound, fp);
+              "flows %u extra %u: bound %zu more than 5%% above footprint %zu", flows, extra, bound,
+              fp);
 }
 
 Test(sizes, static_bytes_within_5_percent_of_the_footprint_for_every_capacity)
@@ -166,8 +166,8 @@ static tcpstate_engine *engine_with_ports(const uint16_t *ports, uint32_t n)
     cfg.server_ports = ports;
     cfg.n_server_ports = n;
     tcpstate_engine *e = NULL;
-    cr_assert(eq(int, tcpstate_init(engine_mem, sizeof engine_mem, &cfg, NULL, NULL, &e),
-                 TCPSTATE_OK));
+    cr_assert(
+        eq(int, tcpstate_init(engine_mem, sizeof engine_mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
     /* The caller's list costs exactly what the macro says. */
     tcpstate_config plain = config(16, 0, 0);
     if (ports != NULL) {

@@ -24,13 +24,13 @@ void initialise_monitor_handles(void); /* newlib rdimon: stdio over semihosting 
 void fw_reset(void);
 void fw_fault(void);
 
-#define SCB_CCR          (*(volatile uint32_t *)0xE000ED14u)
-#define CCR_UNALIGN_TRP  (1u << 3)
-#define CCR_DIV_0_TRP    (1u << 4)
-#define SYS_WRITE0       0x04u
-#define SYS_EXIT         0x18u
-#define ADP_EXIT_OK      0x20026u /* ADP_Stopped_ApplicationExit */
-#define ADP_EXIT_ERROR   0x20024u /* ADP_Stopped_InternalError */
+#define SCB_CCR           (*(volatile uint32_t *)0xE000ED14u)
+#define CCR_UNALIGN_TRP   (1u << 3)
+#define CCR_DIV_0_TRP     (1u << 4)
+#define SYS_WRITE0        0x04u
+#define SYS_EXIT          0x18u
+#define ADP_EXIT_OK       0x20026u /* ADP_Stopped_ApplicationExit */
+#define ADP_EXIT_ERROR    0x20024u /* ADP_Stopped_InternalError */
 #define SYS_EXIT_EXTENDED 0x20u
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -110,8 +110,20 @@ void fw_reset(void)
 
 /* Initial stack pointer, reset, then NMI .. SysTick: every fault ends the run. */
 __attribute__((section(".vectors"), used)) static const uintptr_t vectors[16] = {
-    (uintptr_t)&_fw_stack_top, (uintptr_t)fw_reset, (uintptr_t)fw_fault, (uintptr_t)fw_fault,
-    (uintptr_t)fw_fault,       (uintptr_t)fw_fault, (uintptr_t)fw_fault, 0,
-    0,                         0,                   0,                   (uintptr_t)fw_fault,
-    (uintptr_t)fw_fault,       0,                   (uintptr_t)fw_fault, (uintptr_t)fw_fault,
+    (uintptr_t)&_fw_stack_top,
+    (uintptr_t)fw_reset,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
+    0,
+    0,
+    0,
+    0,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
+    0,
+    (uintptr_t)fw_fault,
+    (uintptr_t)fw_fault,
 };

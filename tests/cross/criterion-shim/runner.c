@@ -126,7 +126,8 @@ int main(void)
         }
         printf("[%s] %s::%s\n", verdict, t->suite, t->name);
     }
-    printf("[====] Synthesis: Tested: %u | Passing: %u | Failing: %u | Crashing: %u | Skipped: %u\n",
-           n, passed, failed, crashed, skipped);
+    printf(
+        "[====] Synthesis: Tested: %u | Passing: %u | Failing: %u | Crashing: %u | Skipped: %u\n",
+        n, passed, failed, crashed, skipped);
     return failed == 0 && crashed == 0 ? 0 : 1;
 }

@@ -64,24 +64,24 @@ void crs_log(const char *level, const char *fmt, ...) __attribute__((format(prin
 #define cr_assert(...)                                                                             \
     do {                                                                                           \
         if (!CRS_COND_(__VA_ARGS__, 0)) {                                                          \
-            crs_fail(1, __FILE__, __LINE__, #__VA_ARGS__, "" CRS_REST_(__VA_ARGS__, ""));                                         \
+            crs_fail(1, __FILE__, __LINE__, #__VA_ARGS__, "" CRS_REST_(__VA_ARGS__, ""));          \
         }                                                                                          \
     } while (0)
 #define cr_expect(...)                                                                             \
     do {                                                                                           \
         if (!CRS_COND_(__VA_ARGS__, 0)) {                                                          \
-            crs_fail(0, __FILE__, __LINE__, #__VA_ARGS__, "" CRS_REST_(__VA_ARGS__, ""));                                         \
+            crs_fail(0, __FILE__, __LINE__, #__VA_ARGS__, "" CRS_REST_(__VA_ARGS__, ""));          \
         }                                                                                          \
     } while (0)
-#define cr_assert_null(...) cr_assert((CRS_COND_(__VA_ARGS__, 0)) == NULL)
+#define cr_assert_null(...)     cr_assert((CRS_COND_(__VA_ARGS__, 0)) == NULL)
 #define cr_assert_not_null(...) cr_assert((CRS_COND_(__VA_ARGS__, 0)) != NULL)
 #define cr_skip_test(...)                                                                          \
     do {                                                                                           \
         crs_log("skip", __VA_ARGS__);                                                              \
         crs_skip();                                                                                \
     } while (0)
-#define cr_log_info(...) crs_log("info", __VA_ARGS__)
-#define cr_log_warn(...) crs_log("warn", __VA_ARGS__)
+#define cr_log_info(...)  crs_log("info", __VA_ARGS__)
+#define cr_log_warn(...)  crs_log("warn", __VA_ARGS__)
 #define cr_log_error(...) crs_log("error", __VA_ARGS__)
 
 #endif

@@ -12,41 +12,41 @@
 #include "../criterion.h"
 
 /* Each operand is converted to the tag's type, as Criterion does. */
-#define CRS_T_int int
-#define CRS_T_i8 int8_t
-#define CRS_T_i16 int16_t
-#define CRS_T_i32 int32_t
-#define CRS_T_i64 int64_t
-#define CRS_T_u8 uint8_t
-#define CRS_T_u16 uint16_t
-#define CRS_T_u32 uint32_t
-#define CRS_T_u64 uint64_t
-#define CRS_T_sz size_t
-#define CRS_T_ptr const void *
-#define CRS_T_chr char
-#define CRS_T_uint unsigned
-#define CRS_T_long long
+#define CRS_T_int   int
+#define CRS_T_i8    int8_t
+#define CRS_T_i16   int16_t
+#define CRS_T_i32   int32_t
+#define CRS_T_i64   int64_t
+#define CRS_T_u8    uint8_t
+#define CRS_T_u16   uint16_t
+#define CRS_T_u32   uint32_t
+#define CRS_T_u64   uint64_t
+#define CRS_T_sz    size_t
+#define CRS_T_ptr   const void *
+#define CRS_T_chr   char
+#define CRS_T_uint  unsigned
+#define CRS_T_long  long
 #define CRS_T_ulong unsigned long
 
 /* Strings compare by content. */
 #define CRS_CMP_str(op, a, b) (strcmp((a), (b)) op 0)
 #define CRS_CMP_(t, op, a, b) ((CRS_T_##t)(a)op(CRS_T_##t)(b))
 
-#define CRS_CMP(t, op, a, b) CRS_CMP_##t(op, a, b)
-#define CRS_CMP_int(op, a, b) CRS_CMP_(int, op, a, b)
-#define CRS_CMP_i8(op, a, b) CRS_CMP_(i8, op, a, b)
-#define CRS_CMP_i16(op, a, b) CRS_CMP_(i16, op, a, b)
-#define CRS_CMP_i32(op, a, b) CRS_CMP_(i32, op, a, b)
-#define CRS_CMP_i64(op, a, b) CRS_CMP_(i64, op, a, b)
-#define CRS_CMP_u8(op, a, b) CRS_CMP_(u8, op, a, b)
-#define CRS_CMP_u16(op, a, b) CRS_CMP_(u16, op, a, b)
-#define CRS_CMP_u32(op, a, b) CRS_CMP_(u32, op, a, b)
-#define CRS_CMP_u64(op, a, b) CRS_CMP_(u64, op, a, b)
-#define CRS_CMP_sz(op, a, b) CRS_CMP_(sz, op, a, b)
-#define CRS_CMP_ptr(op, a, b) CRS_CMP_(ptr, op, a, b)
-#define CRS_CMP_chr(op, a, b) CRS_CMP_(chr, op, a, b)
-#define CRS_CMP_uint(op, a, b) CRS_CMP_(uint, op, a, b)
-#define CRS_CMP_long(op, a, b) CRS_CMP_(long, op, a, b)
+#define CRS_CMP(t, op, a, b)    CRS_CMP_##t(op, a, b)
+#define CRS_CMP_int(op, a, b)   CRS_CMP_(int, op, a, b)
+#define CRS_CMP_i8(op, a, b)    CRS_CMP_(i8, op, a, b)
+#define CRS_CMP_i16(op, a, b)   CRS_CMP_(i16, op, a, b)
+#define CRS_CMP_i32(op, a, b)   CRS_CMP_(i32, op, a, b)
+#define CRS_CMP_i64(op, a, b)   CRS_CMP_(i64, op, a, b)
+#define CRS_CMP_u8(op, a, b)    CRS_CMP_(u8, op, a, b)
+#define CRS_CMP_u16(op, a, b)   CRS_CMP_(u16, op, a, b)
+#define CRS_CMP_u32(op, a, b)   CRS_CMP_(u32, op, a, b)
+#define CRS_CMP_u64(op, a, b)   CRS_CMP_(u64, op, a, b)
+#define CRS_CMP_sz(op, a, b)    CRS_CMP_(sz, op, a, b)
+#define CRS_CMP_ptr(op, a, b)   CRS_CMP_(ptr, op, a, b)
+#define CRS_CMP_chr(op, a, b)   CRS_CMP_(chr, op, a, b)
+#define CRS_CMP_uint(op, a, b)  CRS_CMP_(uint, op, a, b)
+#define CRS_CMP_long(op, a, b)  CRS_CMP_(long, op, a, b)
 #define CRS_CMP_ulong(op, a, b) CRS_CMP_(ulong, op, a, b)
 
 #define eq(t, a, b) CRS_CMP(t, ==, a, b)
