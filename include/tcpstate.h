@@ -802,7 +802,8 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  *
  * @param flows tcpstate_config::max_flows (1 .. 2^28).
  * @param extra Per-flow extras: tcpstate_config::flow_user_bytes rounded up to
- *              8, plus TCPSTATE_HISTORY_BYTES with TCPSTATE_F_HISTORY.
+ *              8, plus TCPSTATE_HISTORY_BYTES with TCPSTATE_F_HISTORY, plus 8 with
+ *              TCPSTATE_F_ZONE_KEY.
  *
  * A caller-supplied tcpstate_config::server_ports list costs
  * TCPSTATE_STATIC_PORT_BYTES(n_server_ports) more.
