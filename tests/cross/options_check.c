@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Built by tests/cross/run.sh against a library compiled with
- * TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6 and TCPSTATE_NO_REASSEMBLY
- * (docs/embedding.md): what was left out is refused or skipped, never
- * half-working, and IPv4 tracking is whole.
+ * TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6, TCPSTATE_NO_REASSEMBLY and
+ * TCPSTATE_NO_TUNNELS (docs/embedding.md): what was left out is refused or
+ * skipped, never half-working, and IPv4 tracking is whole.
  * Exit status 0 on success; prints the first failed check.
  */
 #include <stdio.h>
@@ -31,6 +31,12 @@ static const unsigned char syn6[60] = {
     0x20, 0x01, 0x0d, 0xb8, 0, 0,  0,    0,    0, 0, 0, 0, 0,    0,    0,    2, /* 2001:db8::2 */
     0x9c, 0x40, 0,    80,   0, 0,  0x03, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0};
 
+/* IPv4 in IPv4 (RFC 2003) carrying the SYN above. */
+static const unsigned char ipip[60] = {
+    0x45, 0,    0, 60, 0, 0, 0x40, 0,    64, 4, 0, 0, 192,  0,    2,    1,    192, 0, 2, 2,
+    0x45, 0,    0, 40, 0, 0, 0x40, 0,    64, 6, 0, 0, 10,   0,    0,    1,    10,  0, 0, 2,
+    0x9c, 0x40, 0, 80, 0, 0, 0x03, 0xe8, 0,  0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0,   0, 0, 0};
+
 int main(void)
 {
     tcpstate_config cfg;
@@ -57,8 +63,13 @@ int main(void)
           TCPSTATE_SKIP_NOT_IP);
     CHECK(tcpstate_feed(e, TCPSTATE_LINKTYPE_RAW, syn4, sizeof syn4, sizeof syn4, 2) ==
           TCPSTATE_OK);
+    /* TCPSTATE_NO_TUNNELS: a tunnel's payload is not decoded. */
+    tcpstate_packet pkt;
+    CHECK(tcpstate_decode(TCPSTATE_LINKTYPE_RAW, ipip, sizeof ipip, sizeof ipip, 0, &pkt) ==
+          TCPSTATE_SKIP_NOT_TCP);
     tcpstate_stats st;
     CHECK(tcpstate_get_stats(e, &st) == TCPSTATE_OK && st.flows_created == 1);
-    printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6 and _NO_REASSEMBLY behave as documented\n");
+    printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY and _NO_TUNNELS behave as "
+           "documented\n");
     return 0;
 }

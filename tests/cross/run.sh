@@ -17,9 +17,9 @@
 #   3. examples/firmware_static.c linked for Cortex-M4 (examples/firmware/)
 #      and run under qemu-system-arm -M mps2-an386 with unaligned accesses
 #      trapping, engine and frames at odd addresses; prints the 64-flow RAM.
-#   4. The size options: a host build with TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6
-#      and TCPSTATE_NO_REASSEMBLY (gcc and clang, -Werror -Wconversion) checks
-#      that what
+#   4. The size options: a host build with TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6,
+#      TCPSTATE_NO_REASSEMBLY and TCPSTATE_NO_TUNNELS (gcc and clang, -Werror
+#      -Wconversion) checks that what
 #      was left out is refused (tests/cross/options_check.c); the firmware
 #      runs against that configuration on Cortex-M4 too.
 #
@@ -111,17 +111,19 @@ run_firmware() { # name, library
 run_firmware full "$lib"
 
 # ---------------------------------------------------------------- 4. size options
-step "size options TCPSTATE_NO_ZEEK + _NO_IPV6 + _NO_REASSEMBLY: host check (gcc, clang), firmware"
+step "size options TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS: host check, firmware"
 for cc in gcc clang; do
     "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wsign-conversion \
-        -DTCPSTATE_NO_ZEEK -DTCPSTATE_NO_IPV6 -DTCPSTATE_NO_REASSEMBLY -I"$top/include" \
+        -DTCPSTATE_NO_ZEEK -DTCPSTATE_NO_IPV6 -DTCPSTATE_NO_REASSEMBLY -DTCPSTATE_NO_TUNNELS \
+        -I"$top/include" \
         "$top"/src/*.c \
         "$top/tests/cross/options_check.c" -o "$out/options_check-$cc"
     "$out/options_check-$cc"
 done
 cmake -S "$top" -B "$m4-minimal" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.toolchain.cmake" \
     -DCMAKE_BUILD_TYPE=MinSizeRel -DTCPSTATE_MCU_FLAGS="$m4_flags" \
-    -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_REASSEMBLY=ON >/dev/null
+    -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_REASSEMBLY=ON \
+    -DTCPSTATE_NO_TUNNELS=ON >/dev/null
 cmake --build "$m4-minimal" -j "$jobs" >/dev/null
 run_firmware minimal "$m4-minimal/libtcpstate.a"
 
