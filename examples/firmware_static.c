@@ -10,16 +10,37 @@
  *   The counts are printed once at the end, which a real device would export
  *   some other way.
  *
+ * - Nothing assumes alignment: the engine's buffer and every frame sit at
+ *   odd addresses (as frames do in many NIC rings, after a 2-byte pad or
+ *   none). tests/cross/run.sh runs this on a Cortex-M4 under QEMU with
+ *   unaligned accesses trapping (examples/firmware/: start-up code and
+ *   linker script), so a misaligned load anywhere in the library fails it.
+ *
  * Exit status 0 if the counts are the expected ones (ctest runs it).
+ * docs/embedding.md walks through it.
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "tcpstate.h"
 
-#define MAX_FLOWS 32
+/* Board hook: the QEMU build (examples/firmware/startup.c, built with
+ * -DTCPSTATE_FIRMWARE_BOARD) makes unaligned accesses trap while the library
+ * runs; newlib's printf, built assuming they are allowed, runs without. */
+#ifdef TCPSTATE_FIRMWARE_BOARD
+void board_strict_alignment(int on);
+#else
+static void board_strict_alignment(int on) { (void)on; }
+#endif
 
-static uint8_t engine_mem[TCPSTATE_STATIC_BYTES(MAX_FLOWS, 0)];
+#define MAX_FLOWS 64
+
+/* The bound for no user bytes, no history and no batch workspace (batch_max 0:
+ * frames are fed one at a time), plus one byte so that the engine can start
+ * at an odd address. */
+static uint8_t engine_mem[TCPSTATE_STATIC_BYTES_BATCH(MAX_FLOWS, 0, 0) + 1];
+/* The "receive buffer" a frame is copied to before feeding, at an odd address too. */
+static uint8_t rx_buf[64 + 1];
 
 /* A 40-byte IPv4 + TCP segment, no options, checksums left zero (not verified). */
 #define BE16(v) (uint8_t)((v) >> 8), (uint8_t)(v)
@@ -71,30 +92,39 @@ int main(void)
     tcpstate_callbacks cb = {0};
     tcpstate_engine *e;
 
+    board_strict_alignment(1);
     tcpstate_config_init(&cfg);
     cfg.max_flows = MAX_FLOWS;
-    cfg.reasm_contexts = 0; /* no IP reassembly: fits TCPSTATE_STATIC_BYTES() */
+    cfg.reasm_contexts = 0; /* no IP reassembly (TCPSTATE_STATIC_REASM_BYTES() otherwise) */
+    cfg.batch_max = 0;      /* no tcpstate_feed_batch() workspace */
     cb.on_syn = cb.on_synack = cb.on_ack = cb.on_fin = cb.on_rst = count;
     cb.on_state_change = cb.on_flow_end = count;
-    if (tcpstate_footprint(&cfg) > sizeof engine_mem ||
-        tcpstate_init(engine_mem, sizeof engine_mem, &cfg, &cb, &counts, &e) != TCPSTATE_OK) {
+    if (tcpstate_footprint(&cfg) > sizeof engine_mem - 1 ||
+        tcpstate_init(engine_mem + 1, sizeof engine_mem - 1, &cfg, &cb, &counts, &e) !=
+            TCPSTATE_OK) {
         return 2;
     }
 
     uint64_t now = 0;
     for (size_t i = 0; i < sizeof frames / sizeof *frames; i++) {
         now += 1000000; /* 1 ms apart: the device's own clock, in ns */
-        if (tcpstate_feed(e, TCPSTATE_LINKTYPE_RAW, frames[i], sizeof frames[i], sizeof frames[i],
-                          now) != TCPSTATE_OK) {
+        uint8_t *frame = rx_buf + 1; /* odd address */
+        for (size_t k = 0; k < sizeof frames[i]; k++) {
+            frame[k] = frames[i][k];
+        }
+        if (tcpstate_feed(e, TCPSTATE_LINKTYPE_RAW, frame, sizeof frames[i], sizeof frames[i], now) !=
+            TCPSTATE_OK) {
             return 3;
         }
     }
     if (tcpstate_finish(e) != TCPSTATE_OK) {
         return 4;
     }
+    board_strict_alignment(0);
 
-    printf("engine: %zu of %zu static bytes for %d flows\n", tcpstate_footprint(&cfg),
-           sizeof engine_mem, MAX_FLOWS);
+    printf("engine: %lu of %lu static bytes for %d flows\n",
+           (unsigned long)tcpstate_footprint(&cfg), (unsigned long)(sizeof engine_mem - 1),
+           MAX_FLOWS);
     for (int k = 0; k < TCPSTATE_EV_COUNT; k++) {
         printf("%-8s %u\n", tcpstate_event_name((tcpstate_event_kind)k), counts.events[k]);
     }

@@ -407,13 +407,13 @@ static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, siz
         return TCPSTATE_E_INVAL;
     }
     memset(pkt, 0, sizeof *pkt);
-    if (frame == NULL || (uint64_t)caplen > UINT32_MAX) {
+    if (frame == NULL || (caplen >> 16 >> 16) != 0) { /* > UINT32_MAX, warning-free on ILP32 */
         return TCPSTATE_E_INVAL;
     }
     if (wirelen < caplen) {
         wirelen = caplen;
     }
-    if ((uint64_t)wirelen > UINT32_MAX) {
+    if ((wirelen >> 16 >> 16) != 0) {
         wirelen = UINT32_MAX; /* only a bound for telling truncation from damage */
     }
     pkt->frame = frame;

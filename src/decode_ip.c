@@ -113,6 +113,7 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
     return st;
 }
 
+#ifndef TCPSTATE_NO_IPV6 /* size option (docs/embedding.md): IPv6 left out */
 /* RFC 2675 §2: a zero Payload Length with a hop-by-hop header means the
  * length is in its Jumbo Payload option. Option TLVs per RFC 8200 §4.2; Pad1
  * is the one option without a length byte. */
@@ -328,3 +329,10 @@ tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
     /* Tunnels lead on; 59 no next header, 50 ESP (encrypted), ICMPv6, ...: not TCP. */
     return nh == NH_TCP ? tcpstate__decode_tcp(d, off) : tcpstate__decode_tunnel(d, nh, off);
 }
+#else
+tcpstate_status tcpstate__decode_ipv6(struct dec *d, size_t l3)
+{
+    (void)d, (void)l3;
+    return TCPSTATE_SKIP_NOT_IP; /* built without IPv6: nothing to track here */
+}
+#endif

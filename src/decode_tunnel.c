@@ -17,6 +17,7 @@
 
 #include "decode.h"
 #include "tcpstate.h"
+#ifndef TCPSTATE_NO_TUNNELS /* size option (docs/embedding.md): tunnels left out */
 
 enum {
     PROTO_IPIP = 4,  /* RFC 2003 */
@@ -508,3 +509,11 @@ tcpstate_status tcpstate__decode_tunnel(struct dec *d, uint8_t proto, size_t off
     }
     return proto == PROTO_IPIP ? tcpstate__decode_ipv4(d, off) : tcpstate__decode_ipv6(d, off);
 }
+
+#else
+tcpstate_status tcpstate__decode_tunnel(struct dec *d, uint8_t proto, size_t off)
+{
+    (void)d, (void)proto, (void)off;
+    return TCPSTATE_SKIP_NOT_TCP; /* built without tunnels: the payload is not TCP */
+}
+#endif

@@ -12,7 +12,14 @@
 #include "reasm.h"
 #include "tcpstate.h"
 
+/* The likely-server-port set is sized by the configuration (issue 9: an 8 KiB
+ * bitmap in every engine was most of a small engine's RAM). The default set
+ * costs no RAM: "every port below 1024" plus a sorted list in flash. A
+ * caller's list is copied after the flow table, sorted and deduplicated, and
+ * searched by binary search; beyond SERVER_PORT_LIST_MAX ports a bitmap
+ * (8 KiB) is smaller than the list and is used instead. */
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
+#define SERVER_PORT_LIST_MAX     (SERVER_PORT_BITMAP_BYTES / 2u)
 
 /* A frame's flow key, zone and hash (feed.c). */
 struct keyed {
@@ -29,6 +36,8 @@ struct batch_slot {
     uint8_t keyed; /* k is set */
     tcpstate_status status;
 };
+
+struct track_out; /* track.h */
 
 struct tcpstate_engine {
     uint32_t flags;              /* TCPSTATE_F_* */
@@ -53,7 +62,23 @@ struct tcpstate_engine {
     void *alloc_base;
     size_t alloc_size;
     tcpstate_allocator alloc;
-    uint8_t server_ports[SERVER_PORT_BITMAP_BYTES]; /* likely server ports, one bit each */
+    /* The tracker's events for the segment being fed. In the caller's memory
+     * right after this struct rather than on the stack: tcpstate_feed()'s
+     * frame holds it while an eviction may run a callback, and the worst-case
+     * stack must stay within 512 bytes on Cortex-M4 (docs/embedding.md). */
+    struct track_out *seg_out;
+    /* The decoded frame, a reassembled datagram and the flow key of the
+     * frame being fed: here rather than in the feed functions' stack frames,
+     * for the same reason (the engine is never entered twice at once:
+     * TCPSTATE_E_REENTRANT). */
+    tcpstate_packet scratch_pkt;
+    tcpstate_packet *scratch_whole; /* after the reassembly pool; NULL without reassembly */
+    struct keyed scratch_key; /* the key of the frame being fed, when built here */
+    /* Likely server ports (see SERVER_PORT_LIST_MAX): */
+    const uint16_t *port_list; /* sorted, unique; NULL when port_bits is used */
+    const uint8_t *port_bits;  /* one bit per port, or NULL */
+    uint32_t n_port_list;      /* entries in port_list */
+    uint32_t ports_below_1024; /* the default set: every port below 1024 too */
     struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
     tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config */
 };
@@ -84,11 +109,7 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
                                       tcpstate_packet *whole, tcpstate_status st, uint64_t ts);
 
 /* Whether a port is in the likely-server set. */
-static inline int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
-{
-    unsigned bits = e->server_ports[port >> 3];
-    return (int)((bits >> (port & 7u)) & 1u);
-}
+int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port);
 
 /* The per-flow history record, or NULL without TCPSTATE_F_HISTORY. */
 uint8_t *tcpstate__flow_history_record(const tcpstate_engine *e, const struct tcpstate_flow *f);

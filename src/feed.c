@@ -146,8 +146,8 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
     if (f == NULL) {
         return none;
     }
-    struct track_out out;
-    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out) == TRACK_REUSE) {
+    struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
+    if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, out) == TRACK_REUSE) {
         if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
@@ -159,14 +159,14 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
                 return none;
             }
         }
-        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, &out);
+        (void)tcpstate__track_segment(e, f, pkt, side, ts, evflags, out);
     }
     if (e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     tcpstate__flow_set_last_ts(f, ts);
     tcpstate__file_flow(e, f, ts);
-    deliver(e, f, &out, pkt, side, ts);
+    deliver(e, f, out, pkt, side, ts);
     if (f->fflags & FF_DROP) {
         tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
     }
@@ -221,7 +221,6 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
 static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
                                     tcpstate_status st, const struct keyed *k, uint64_t ts)
 {
-    struct keyed own;
     e->frame_no++;
     e->stats.frames++;
     e->stop = 0;
@@ -231,16 +230,16 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
         (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
-    tcpstate_packet whole;
     if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
-        st = tcpstate__reasm_stage(e, &pkt, &whole, st, ts);
+        /* In the engine, not on the stack: see engine.h. */
+        st = tcpstate__reasm_stage(e, &pkt, e->scratch_whole, st, ts);
         k = NULL; /* a completed datagram is keyed afresh */
     }
     int track = st == TCPSTATE_OK;
     int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
     if ((track || note_csum) && k == NULL) {
-        make_keyed(e, pkt, &own);
-        k = &own;
+        make_keyed(e, pkt, &e->scratch_key); /* not on the stack: see engine.h */
+        k = &e->scratch_key;
     }
     if (track) {
         st = track_frame(e, k, pkt, ts);
@@ -274,10 +273,10 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
     if (e->in_callback) {
         return TCPSTATE_E_REENTRANT;
     }
-    tcpstate_packet pkt;
+    tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
     tcpstate_decode_options opt = decode_opts(e);
-    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, &pkt);
-    return feed_decoded(e, &pkt, st, NULL, ts);
+    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, pkt);
+    return feed_decoded(e, pkt, st, NULL, ts);
 }
 
 /* ------------------------------------------------------------------ batch */

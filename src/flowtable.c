@@ -35,14 +35,19 @@ static uint32_t buckets_for(uint32_t cap)
     return (uint32_t)(n < 2 ? 2 : n);
 }
 
+/* In 64 bits: with 2^28 flows of 4 KiB extension each the product passes
+ * 2^32, and on a 32-bit target size_t would wrap to a small, "valid" size
+ * (a buffer overrun in tcpstate_init()). The caller checks the sum against
+ * SIZE_MAX. */
 int tcpstate__ft_sizes(uint32_t cap, uint32_t ext_stride, struct ft_sizes *out)
 {
     if (cap == 0 || cap > (1u << 28)) {
         return -1;
     }
-    out->slots_bytes = (size_t)buckets_for(cap) * FT_BUCKET_SLOTS * sizeof(uint32_t);
-    out->flows_bytes = (size_t)cap * sizeof(struct tcpstate_flow);
-    out->ext_bytes = (size_t)cap * ext_stride;
+    /* Each product is below 2^28 * 2^32 = 2^60: no 64-bit overflow. */
+    out->slots_bytes = (uint64_t)buckets_for(cap) * FT_BUCKET_SLOTS * sizeof(uint32_t);
+    out->flows_bytes = (uint64_t)cap * sizeof(struct tcpstate_flow);
+    out->ext_bytes = (uint64_t)cap * ext_stride;
     return 0;
 }
 

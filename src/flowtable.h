@@ -123,11 +123,12 @@ struct flowtable {
                                    sits in its extension bytes; UINT32_MAX: not keyed */
 };
 
-/* Sizes of the regions a table of `cap` flows needs (footprint and carving). */
+/* Sizes of the regions a table of `cap` flows needs (footprint and carving),
+ * in 64 bits whatever size_t is: the caller checks the total fits. */
 struct ft_sizes {
-    size_t slots_bytes;
-    size_t flows_bytes;
-    size_t ext_bytes;
+    uint64_t slots_bytes;
+    uint64_t flows_bytes;
+    uint64_t ext_bytes;
 };
 int tcpstate__ft_sizes(uint32_t cap, uint32_t ext_stride, struct ft_sizes *out);
 

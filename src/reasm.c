@@ -20,6 +20,7 @@
 
 #include "hash.h"
 #include "reasm.h"
+#ifndef TCPSTATE_NO_REASSEMBLY /* size option (docs/embedding.md) */
 
 enum {
     DATA_MAX = 65535, /* IPv4 total length / IPv6 payload length are 16 bits */
@@ -575,3 +576,7 @@ done:
     st->frag_active = r->used;
     return res;
 }
+
+#else
+typedef int tcpstate__reasm_left_out; /* ISO C: no empty translation unit */
+#endif

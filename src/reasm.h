@@ -33,6 +33,41 @@
 
 struct reasm;
 
+enum reasm_result {
+    REASM_REFUSED = 0, /* not taken (counted why); the caller keeps the decoder's verdict */
+    REASM_HELD,        /* taken (or a duplicate); the datagram is not complete yet */
+    REASM_DONE         /* the datagram is complete: *out / *out_len hold it */
+};
+
+#ifdef TCPSTATE_NO_REASSEMBLY
+/* Built without IP reassembly (docs/embedding.md): tcpstate_config_init()
+ * leaves reasm_contexts 0 and any other value is refused, so no pool exists
+ * and these are never reached with one. */
+static inline uint64_t tcpstate__reasm_footprint(uint32_t contexts, uint32_t bytes)
+{
+    (void)bytes;
+    return contexts == 0 ? 0 : UINT64_MAX;
+}
+static inline struct reasm *tcpstate__reasm_init(void *mem, uint32_t contexts, uint32_t bytes,
+                                                 uint64_t timeout, const uint8_t key[16])
+{
+    (void)mem, (void)contexts, (void)bytes, (void)timeout, (void)key;
+    return NULL;
+}
+static inline void tcpstate__reasm_reset(struct reasm *r) { (void)r; }
+static inline enum reasm_result tcpstate__reasm_add(struct reasm *r, const tcpstate_packet *pkt,
+                                                   uint32_t zone, uint64_t now, tcpstate_stats *st,
+                                                   const uint8_t **out, size_t *out_len,
+                                                   uint8_t *flags)
+{
+    (void)r, (void)pkt, (void)zone, (void)now, (void)st, (void)out, (void)out_len, (void)flags;
+    return REASM_REFUSED;
+}
+static inline void tcpstate__reasm_expire(struct reasm *r, uint64_t now, tcpstate_stats *st)
+{
+    (void)r, (void)now, (void)st;
+}
+#else
 /* Bytes the pool needs for `contexts` datagrams and `bytes` of storage
  * (0 when contexts is 0: reassembly off); UINT64_MAX if the sizes are out of
  * range. Computed in 64 bits. */
@@ -46,12 +81,6 @@ struct reasm *tcpstate__reasm_init(void *mem, uint32_t contexts, uint32_t bytes,
 /* Forget every datagram (no counters touched). */
 void tcpstate__reasm_reset(struct reasm *r);
 
-enum reasm_result {
-    REASM_REFUSED = 0, /* not taken (counted why); the caller keeps the decoder's verdict */
-    REASM_HELD,        /* taken (or a duplicate); the datagram is not complete yet */
-    REASM_DONE         /* the datagram is complete: *out / *out_len hold it */
-};
-
 /* Offer one fragment (pkt->frag_flags has TCPSTATE_FRAG_IS). `zone` separates
  * address spaces (0 if none). On REASM_DONE, *out points to the whole IP
  * packet inside the pool, valid until the next call into the pool, and
@@ -62,5 +91,6 @@ enum reasm_result tcpstate__reasm_add(struct reasm *r, const tcpstate_packet *pk
 
 /* Drop the datagrams whose time ran out by `now`. */
 void tcpstate__reasm_expire(struct reasm *r, uint64_t now, tcpstate_stats *st);
+#endif /* TCPSTATE_NO_REASSEMBLY */
 
 #endif

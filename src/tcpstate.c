@@ -27,21 +27,30 @@ static const uint16_t default_server_ports[] = {
 
 #define KNOWN_FLAGS                                                                                \
     (TCPSTATE_F_PICKUP_MIDSTREAM | TCPSTATE_F_EVICT_ESTABLISHED | TCPSTATE_F_VERIFY_CHECKSUMS |    \
-     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_F_HISTORY |                       \
-     TCPSTATE_F_ZEEK_LIFETIME | TCPSTATE_F_RST_IN_WINDOW | TCPSTATE_F_ZONE_KEY)
+     TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK | TCPSTATE_ZEEK_FLAGS |                      \
+     TCPSTATE_F_RST_IN_WINDOW | TCPSTATE_F_ZONE_KEY)
 
 #define MAX_USER_BYTES 4096u
 #define MAX_BATCH      256u
 #define ENGINE_ALIGN   64u /* the bucket array is cache-line aligned */
 
-/* TCPSTATE_STATIC_BYTES() promises 24 KiB of fixed overhead and 128 bytes per
- * flow: the engine, alignment slack and the bucket rounding (at most 2
- * buckets) must fit the former, a record and its index share the latter. */
-_Static_assert(sizeof(struct tcpstate_engine) + 16 * sizeof(struct batch_slot) + ENGINE_ALIGN * 2 +
-                       2 * 64 <=
-                   24576,
-               "engine outgrew TCPSTATE_STATIC_BYTES");
-_Static_assert(sizeof(struct tcpstate_flow) + 5 <= 128, "flow outgrew TCPSTATE_STATIC_BYTES");
+/* TCPSTATE_STATIC_BYTES() (tcpstate.h) mirrors plan() below with constants:
+ * alignment slack plus the engine rounded to ENGINE_ALIGN, the bucket array,
+ * and a record per flow. If these fail, the engine or the record grew:
+ * raise TCPSTATE_STATIC_FIXED_ / TCPSTATE_STATIC_FLOW_ to match (the test
+ * tests/test_sizes.c checks the bound stays within 5%). */
+#define SEG_OUT_OFFSET ((sizeof(struct tcpstate_engine) + 7u) & ~(size_t)7u)
+#define ENGINE_REGION  (SEG_OUT_OFFSET + sizeof(struct track_out))
+_Static_assert(ENGINE_ALIGN - 1u + ((ENGINE_REGION + ENGINE_ALIGN - 1u) &
+                                    ~(size_t)(ENGINE_ALIGN - 1u)) <=
+                   TCPSTATE_STATIC_FIXED_,
+               "engine outgrew TCPSTATE_STATIC_FIXED_ (tcpstate.h)");
+_Static_assert(sizeof(struct tcpstate_flow) <= TCPSTATE_STATIC_FLOW_,
+               "flow record outgrew TCPSTATE_STATIC_FLOW_ (tcpstate.h)");
+_Static_assert(sizeof(struct batch_slot) <= TCPSTATE_STATIC_SLOT_,
+               "batch slot outgrew TCPSTATE_STATIC_SLOT_ (tcpstate.h)");
+_Static_assert(SERVER_PORT_LIST_MAX == 4096u && SERVER_PORT_BITMAP_BYTES == 8192u,
+               "TCPSTATE_STATIC_PORT_BYTES (tcpstate.h) assumes these");
 
 void tcpstate_config_init(tcpstate_config *cfg)
 {
@@ -62,7 +71,9 @@ void tcpstate_config_init(tcpstate_config *cfg)
     cfg->timeout_closed = 10 * NS_PER_S;
     /* IP reassembly: 64 datagrams at once in 128 KiB, the largest datagram with as much again
      * beside it; Linux's ipfrag_time of 30 s. */
+#ifndef TCPSTATE_NO_REASSEMBLY
     cfg->reasm_contexts = 64;
+#endif
     cfg->reasm_bytes = 128 * 1024;
     cfg->reasm_timeout = 30 * NS_PER_S;
 }
@@ -70,8 +81,9 @@ void tcpstate_config_init(tcpstate_config *cfg)
 /* ------------------------------------------------------------------ layout */
 
 struct layout {
-    size_t engine_bytes; /* engine struct, rounded to ENGINE_ALIGN */
+    size_t engine_bytes; /* engine struct and its seg_out, rounded to ENGINE_ALIGN */
     struct ft_sizes ft;
+    uint64_t port_bytes; /* the caller's server-port set, after the table */
     uint32_t user_bytes;
     uint32_t ext_stride;
     uint32_t zone_offset; /* of the zone in a flow's extension bytes, UINT32_MAX: none */
@@ -80,7 +92,8 @@ struct layout {
     size_t total;         /* including alignment slack */
 };
 
-static size_t round_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+/* Round up to a power of two: a mask, so no division reaches the object code. */
+static size_t round_up(size_t v, size_t pow2) { return (v + pow2 - 1u) & ~(pow2 - 1u); }
 
 static int config_valid(const tcpstate_config *cfg)
 {
@@ -94,6 +107,20 @@ static int config_valid(const tcpstate_config *cfg)
            (cfg->reasm_contexts == 0 ||
             (cfg->reasm_timeout != 0 &&
              tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes) != UINT64_MAX));
+}
+
+/* RAM the caller's server-port set takes after the flow table: nothing for
+ * the default set (it stays in flash), else the smaller of a sorted list and
+ * a bitmap (engine.h). */
+static uint64_t server_port_bytes(const tcpstate_config *cfg)
+{
+    if (cfg->server_ports == NULL) {
+        return 0;
+    }
+    if (cfg->n_server_ports > SERVER_PORT_LIST_MAX) {
+        return SERVER_PORT_BITMAP_BYTES;
+    }
+    return (uint64_t)cfg->n_server_ports * sizeof(uint16_t);
 }
 
 static int plan(const tcpstate_config *cfg, struct layout *lay)
@@ -111,13 +138,18 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     if (tcpstate__ft_sizes(cfg->max_flows, lay->ext_stride, &lay->ft) != 0) {
         return -1;
     }
-    lay->engine_bytes = round_up(sizeof(struct tcpstate_engine), ENGINE_ALIGN);
-    lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot);
-    /* Sum in 64 bits and check, so that 32-bit targets cannot overflow. */
+    lay->engine_bytes = round_up(ENGINE_REGION, ENGINE_ALIGN);
+    lay->port_bytes = server_port_bytes(cfg);
+    lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot); /* <= 256 slots */
     lay->reasm_bytes = tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes);
+    /* Sum in 64 bits (each term is below 2^61) and check, so that a 32-bit
+     * target refuses what its size_t cannot count instead of wrapping. */
     uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
-                     lay->ft.flows_bytes + lay->ft.ext_bytes + lay->batch_bytes;
-    total += lay->reasm_bytes != 0 ? lay->reasm_bytes + 7u : 0u; /* < 2^37: no overflow */
+                     lay->ft.flows_bytes + lay->ft.ext_bytes + lay->batch_bytes + lay->port_bytes;
+    /* The pool, its alignment, and the view of a reassembled datagram after
+     * it (engine.h: not on the stack, and not in engines without a pool). */
+    total += lay->reasm_bytes != 0 ? lay->reasm_bytes + 7u + sizeof(tcpstate_packet)
+                                   : 0u; /* < 2^37: no overflow */
     if (total > SIZE_MAX) {
         return -1;
     }
@@ -131,21 +163,75 @@ size_t tcpstate_footprint(const tcpstate_config *cfg)
     return plan(cfg, &lay) == 0 ? lay.total : 0;
 }
 
-static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg)
+/* Build the likely-server-port set in `mem` (server_port_bytes() of it). */
+static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg, uint8_t *mem)
 {
-    memset(e->server_ports, 0, sizeof e->server_ports);
-    if (cfg->server_ports != NULL) {
-        for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
-            uint16_t p = cfg->server_ports[i];
-            e->server_ports[p >> 3] = (uint8_t)(e->server_ports[p >> 3] | (1u << (p & 7u)));
-        }
+    e->port_list = NULL;
+    e->port_bits = NULL;
+    e->n_port_list = 0;
+    e->ports_below_1024 = 0;
+    if (cfg->server_ports == NULL) {
+        e->port_list = default_server_ports;
+        e->n_port_list = (uint32_t)(sizeof default_server_ports / sizeof *default_server_ports);
+        e->ports_below_1024 = 1;
         return;
     }
-    memset(e->server_ports, 0xff, 1024 / 8);
-    for (size_t i = 0; i < sizeof default_server_ports / sizeof *default_server_ports; i++) {
-        uint16_t p = default_server_ports[i];
-        e->server_ports[p >> 3] = (uint8_t)(e->server_ports[p >> 3] | (1u << (p & 7u)));
+    if (cfg->n_server_ports > SERVER_PORT_LIST_MAX) {
+        memset(mem, 0, SERVER_PORT_BITMAP_BYTES);
+        for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
+            uint16_t p = cfg->server_ports[i];
+            mem[p >> 3] = (uint8_t)(mem[p >> 3] | (1u << (p & 7u)));
+        }
+        e->port_bits = mem;
+        return;
     }
+    /* Insertion sort by adjacent swaps (a shifting loop would become a
+     * memmove call, which the library does not take from libc), then drop
+     * duplicates. At most SERVER_PORT_LIST_MAX entries, once, at init: small
+     * code beats a faster sort here. `mem` follows the 8-byte-aligned table,
+     * so it is aligned for uint16_t. */
+    uint16_t *list = (uint16_t *)(void *)mem;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
+        list[i] = cfg->server_ports[i];
+        for (uint32_t j = i; j > 0 && list[j - 1] > list[j]; j--) {
+            uint16_t t = list[j - 1];
+            list[j - 1] = list[j];
+            list[j] = t;
+        }
+    }
+    for (uint32_t i = 0; i < cfg->n_server_ports; i++) {
+        if (n == 0 || list[n - 1] != list[i]) {
+            list[n++] = list[i];
+        }
+    }
+    e->port_list = list;
+    e->n_port_list = n;
+}
+
+/* Binary search without data-dependent branches (the comparison becomes a
+ * conditional move): 6 probes for the default list, 12 for the longest
+ * caller's list. Called once per flow picked up midstream, never per segment
+ * of a known flow; tests/bench/bench_server_ports.c measures it. */
+int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
+{
+    if (e->port_bits != NULL) {
+        return (e->port_bits[port >> 3] >> (port & 7u)) & 1;
+    }
+    if (port < 1024u && e->ports_below_1024) {
+        return 1;
+    }
+    const uint16_t *base = e->port_list;
+    uint32_t n = e->n_port_list;
+    if (n == 0) {
+        return 0;
+    }
+    while (n > 1) { /* the last entry <= port, if any, stays in [base, base + n) */
+        uint32_t half = n >> 1;
+        base = base[half] <= port ? base + half : base;
+        n -= half;
+    }
+    return *base == port;
 }
 
 static uint8_t key_is_zero(const uint8_t key[16])
@@ -171,11 +257,13 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     uint8_t *base = (uint8_t *)mem + ((ENGINE_ALIGN - addr % ENGINE_ALIGN) % ENGINE_ALIGN);
     tcpstate_engine *e = (tcpstate_engine *)(void *)base;
     uint8_t *slots = base + lay.engine_bytes;
-    uint8_t *flows = slots + lay.ft.slots_bytes;
-    uint8_t *ext = flows + lay.ft.flows_bytes;
-    uint8_t *batch = ext + lay.ft.ext_bytes; /* 8-byte aligned: every region above is */
+    uint8_t *flows = slots + (size_t)lay.ft.slots_bytes; /* plan() checked the sum */
+    uint8_t *ext = flows + (size_t)lay.ft.flows_bytes;
+    uint8_t *batch = ext + (size_t)lay.ft.ext_bytes; /* 8-byte aligned: every region above is */
+    uint8_t *ports = batch + (size_t)lay.batch_bytes;
 
     memset(e, 0, sizeof *e);
+    e->seg_out = (struct track_out *)(void *)(base + SEG_OUT_OFFSET);
     e->flags = cfg->flags;
     e->expire_budget = cfg->expire_budget;
     e->user_bytes = lay.user_bytes;
@@ -192,7 +280,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->expiry_floor = UINT64_MAX;
     e->batch = cfg->batch_max != 0 ? (struct batch_slot *)(void *)batch : NULL;
     e->batch_max = cfg->batch_max;
-    set_server_ports(e, cfg);
+    set_server_ports(e, cfg, ports);
     e->weak_key = key_is_zero(cfg->hash_key);
     e->stats.weak_hash_key = e->weak_key;
     e->decode = cfg->decode; /* issue 8: tunnel ports and kinds */
@@ -200,10 +288,13 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
     e->ft.zone_offset = lay.zone_offset;
     if (lay.reasm_bytes != 0) {
-        uint8_t *pool = batch + lay.batch_bytes;
+        uint8_t *pool = ports + (size_t)lay.port_bytes;
         uintptr_t at = (uintptr_t)pool;
         e->reasm = tcpstate__reasm_init(pool + ((8u - at % 8u) % 8u), cfg->reasm_contexts,
                                         cfg->reasm_bytes, cfg->reasm_timeout, cfg->hash_key);
+        /* The pool's size is a multiple of 8: the view is aligned. */
+        e->scratch_whole = (tcpstate_packet *)(void *)(pool + ((8u - at % 8u) % 8u) +
+                                                       (size_t)lay.reasm_bytes);
     }
     *out = e;
     return TCPSTATE_OK;

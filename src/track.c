@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "compact.h"
+#include "divfree.h"
 #include "seq.h"
 
 /* ------------------------------------------------------------------ segment context */
@@ -496,8 +497,9 @@ static void update_sender(struct seg *c)
 static void note_handshake(struct seg *c, const uint8_t before[2])
 {
     struct tcpstate_flow *f = c->f;
-    /* In microseconds, rounded: what the record keeps (compact.h). */
-    uint64_t gap = (c->ts - tcpstate__flow_last_ts(f) + 500u) / 1000u;
+    /* In microseconds, rounded: what the record keeps (compact.h); no 64-bit
+     * division (divfree.h). */
+    uint64_t gap = ns_to_us_round(c->ts - tcpstate__flow_last_ts(f));
     if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES &&
         c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN) &&
         f->rtt[0] == 0) {

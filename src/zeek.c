@@ -32,6 +32,10 @@
  */
 #include <string.h>
 
+#include "zeek.h"
+#ifndef TCPSTATE_NO_ZEEK
+
+#include "divfree.h"
 #include "seq.h"
 #include "zeek.h"
 
@@ -601,6 +605,14 @@ static void connection_closed(struct zeek_rec *r, struct zeek_ep *e, const struc
 
 /* ------------------------------------------------------------------ timers */
 
+/* Whether at + periods * ZK_SESSION_TIMER passes UINT64_MAX. The quotient
+ * below is folded by the compiler; no division is left at run time
+ * (divfree.h). Same answer as periods > (UINT64_MAX - at) / ZK_SESSION_TIMER. */
+static int periods_overflow(uint64_t at, uint64_t periods)
+{
+    return periods > UINT64_MAX / ZK_SESSION_TIMER || periods * ZK_SESSION_TIMER > UINT64_MAX - at;
+}
+
 /* Timers due at or before `ts` fired before the packet at `ts` (and did not
  * remove the connection, or the engine would have ended the flow): an EXPIRE
  * timer re-armed itself every session-timer period, counted from the time it
@@ -611,10 +623,9 @@ static void pass_timers(struct zeek_rec *r, uint64_t ts)
     for (unsigned i = 0; i < 2; i++) {
         uint64_t at = r->expire_at[i];
         if (at != 0 && at <= ts) {
-            uint64_t periods = (ts - at) / ZK_SESSION_TIMER + 1u;
-            r->expire_at[i] = periods > (UINT64_MAX - at) / ZK_SESSION_TIMER
-                                  ? UINT64_MAX
-                                  : at + periods * ZK_SESSION_TIMER;
+            uint64_t periods = udiv64_slow(ts - at, ZK_SESSION_TIMER) + 1u;
+            r->expire_at[i] = periods_overflow(at, periods) ? UINT64_MAX
+                                                            : at + periods * ZK_SESSION_TIMER;
         }
     }
     if (!(r->cflags & CF_CLOSING) && r->once_timer.attempt_at <= ts) {
@@ -645,8 +656,8 @@ static uint64_t expire_removal(uint64_t at, uint64_t last_time)
     if (at > idle_end) {
         return at;
     }
-    uint64_t periods = (idle_end - at) / ZK_SESSION_TIMER + 1u;
-    if (periods > (UINT64_MAX - at) / ZK_SESSION_TIMER) {
+    uint64_t periods = udiv64_slow(idle_end - at, ZK_SESSION_TIMER) + 1u;
+    if (periods_overflow(at, periods)) {
         return UINT64_MAX;
     }
     return at + periods * ZK_SESSION_TIMER;
@@ -890,3 +901,7 @@ size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len)
     buf[k] = '\0';
     return n;
 }
+
+#else
+typedef int tcpstate__zeek_left_out; /* ISO C: no empty translation unit */
+#endif

@@ -25,6 +25,33 @@
 
 #include "tcpstate.h"
 
+#ifdef TCPSTATE_NO_ZEEK
+/* Built without the Zeek emulation (docs/embedding.md): the flags that need
+ * it are refused by tcpstate_init(), so these are never reached with a
+ * record; they exist so that the callers compile unchanged. */
+#define TCPSTATE_ZEEK_FLAGS 0u
+static inline void tcpstate__zeek_open(uint8_t *r, int o, uint64_t t) { (void)r, (void)o, (void)t; }
+static inline void tcpstate__zeek_segment(uint8_t *r, const tcpstate_packet *p, int o, uint64_t t)
+{
+    (void)r, (void)p, (void)o, (void)t;
+}
+static inline void tcpstate__zeek_bad_checksum(uint8_t *r, int o) { (void)r, (void)o; }
+static inline int tcpstate__zeek_is_reuse(const uint8_t *r, const tcpstate_packet *p, int o)
+{
+    return (void)r, (void)p, (void)o, 0;
+}
+static inline uint64_t tcpstate__zeek_deadline(const uint8_t *r) { return (void)r, UINT64_MAX; }
+static inline tcpstate_conn_state tcpstate__zeek_conn_state(const uint8_t *r)
+{
+    return (void)r, TCPSTATE_CONN_OTH;
+}
+static inline size_t tcpstate__zeek_history(const uint8_t *r, char *b, size_t n)
+{
+    return (void)r, (void)b, (void)n, 0;
+}
+#else
+#define TCPSTATE_ZEEK_FLAGS (TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME)
+
 /* Start a record for a flow created by a packet at `ts`. `first_from_orig`:
  * the creating packet was sent by the flow's originator (if not, Zeek would
  * have flipped roles: the history starts with '^'). */
@@ -52,5 +79,7 @@ tcpstate_conn_state tcpstate__zeek_conn_state(const uint8_t *rec);
 /* Copy the history string into buf (NUL-terminated, truncated to len - 1);
  * returns its full length. */
 size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len);
+
+#endif /* TCPSTATE_NO_ZEEK */
 
 #endif

@@ -25,3 +25,10 @@ need_clang_runtime() {
         need_packages "libclang-rt-$major-dev"
     fi
 }
+
+# Cross toolchains and emulators for tests/cross/run.sh (issue 9).
+need_cross_packages() {
+    need_packages gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm qemu-user \
+        gcc-arm-linux-gnueabihf g++-arm-linux-gnueabihf gcc-s390x-linux-gnu \
+        g++-s390x-linux-gnu python3
+}

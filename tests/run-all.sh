@@ -10,7 +10,10 @@
 #   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #      (-fno-sanitize-recover=all): every test again;
 #   3. valgrind memcheck over every test binary of the gcc build;
-#   4. libFuzzer: 60 s each of fuzz_decode and fuzz_feed (clang, ASan + UBSan).
+#   4. libFuzzer: 60 s each of fuzz_decode and fuzz_feed (clang, ASan + UBSan);
+#   5. tests/cross/run.sh: the suites on armhf and s390x under qemu-user, the
+#      Cortex-M4 build (sizes, helper symbols, worst-case stack) and the
+#      firmware example under qemu-system-arm.
 #
 # Tests that need ../shared (the public corpora) skip with a message when it
 # is absent. Missing Debian/Ubuntu packages are installed first.
@@ -119,5 +122,10 @@ for target in fuzz_decode fuzz_feed; do
         exit 1
     fi
 done
+
+# ---------------------------------------------------------------- 5. cross
+# armhf and s390x suites under qemu-user, Cortex-M4 sizes, helpers, stack and
+# the firmware example under qemu-system-arm (tests/cross/run.sh).
+JOBS="$jobs" sh "$top/tests/cross/run.sh"
 
 step "all passed in $(($(date +%s) - started)) s"
