@@ -395,6 +395,11 @@ void stats_print(const tcpstate_stats *st, int json)
         {"syn_retransmits", st->syn_retransmits},
         {"bad_acks", st->bad_acks},
         {"time_backwards", st->time_backwards},
+        {"acks_implausible", st->acks_implausible},
+        {"seq_out_of_window", st->seq_out_of_window},
+        {"rst_inexact", st->rst_inexact},
+        {"syn_in_synchronized", st->syn_in_synchronized},
+        {"weak_hash_key", st->weak_hash_key},
     };
     if (json) {
         fputs("{\"type\":\"stats\"", stdout);

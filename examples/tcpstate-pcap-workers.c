@@ -104,6 +104,7 @@ static void *make_engine(struct app *app, int file_mode)
     tcpstate_callbacks cb;
 
     tcpstate_config_init(&cfg);
+    memcpy(cfg.hash_key, app->opt.hash_key, sizeof cfg.hash_key);
     /* Zeek's conn_state and history, and flows delimited as Zeek delimits
      * connections, so that --conn rows compare with a conn.log. */
     cfg.flags |= TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME;

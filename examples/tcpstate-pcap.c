@@ -10,12 +10,15 @@
  *
  * This file holds the options, the engine setup and the capture loop.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tcpstate-pcap.h"
 
@@ -53,6 +56,7 @@ static void usage(FILE *out)
           "      --server-ports LIST|none|default\n"
           "                        ports marking the server of flows picked up midstream\n"
           "      --max-flows N     flow table capacity (default 1048576)\n"
+          "      --hash-key HEX    the flow hash key, 32 hex digits (default: random)\n"
           "  -h, --help            this text\n"
           "  -V, --version         library version\n",
           out);
@@ -131,6 +135,47 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
+/* 32 hexadecimal digits into 16 bytes; -1 if it is anything else. */
+static int parse_hex_key(const char *s, uint8_t key[16])
+{
+    if (strlen(s) != 32) {
+        return -1;
+    }
+    for (int i = 0; i < 32; i++) {
+        int c = s[i], v = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (v < 0) {
+            return -1;
+        }
+        key[i / 2] = (uint8_t)(i % 2 ? key[i / 2] | v : v << 4);
+    }
+    return 0;
+}
+
+/* A secret key for the flow hash, from the operating system: with a key an
+ * attacker can guess, crafted tuples can pile into chosen buckets (see the
+ * library's tcpstate_config::hash_key). The library reads no randomness. */
+static void random_key(uint8_t key[16])
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    size_t got = 0;
+    while (fd >= 0 && got < 16) {
+        ssize_t n = read(fd, key + got, 16 - got);
+        if (n <= 0 && !(n < 0 && errno == EINTR)) {
+            break;
+        }
+        got += n > 0 ? (size_t)n : 0;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (got < 16) {
+        die(1, "cannot read 16 random bytes for the hash key (give --hash-key)");
+    }
+}
+
 static void parse_options(struct options *opt, int argc, char **argv)
 {
     enum {
@@ -142,7 +187,8 @@ static void parse_options(struct options *opt, int argc, char **argv)
         O_SERVER_PORTS,
         O_MAX_FLOWS,
         O_WORKERS,
-        O_PROGRESS
+        O_PROGRESS,
+        O_HASH_KEY
     };
     static const struct option longopts[] = {
         {"quiet", no_argument, NULL, 'q'},
@@ -155,12 +201,13 @@ static void parse_options(struct options *opt, int argc, char **argv)
         {"max-flows", required_argument, NULL, O_MAX_FLOWS},
         {"workers", required_argument, NULL, O_WORKERS},
         {"progress", no_argument, NULL, O_PROGRESS},
+        {"hash-key", required_argument, NULL, O_HASH_KEY},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     unsigned long long n;
-    int c;
+    int c, key_given = 0;
 
     memset(opt, 0, sizeof *opt);
     opt->max_flows = 1u << 20;
@@ -217,6 +264,12 @@ static void parse_options(struct options *opt, int argc, char **argv)
         case O_PROGRESS:
             opt->progress = 1;
             break;
+        case O_HASH_KEY:
+            if (parse_hex_key(optarg, opt->hash_key) != 0) {
+                die(EXIT_USAGE, "--hash-key: '%s' is not 32 hexadecimal digits", optarg);
+            }
+            key_given = 1;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -237,6 +290,9 @@ static void parse_options(struct options *opt, int argc, char **argv)
     }
     if (optind < argc) {
         opt->filter = join_args(argc - optind, argv + optind);
+    }
+    if (!key_given) {
+        random_key(opt->hash_key);
     }
 }
 

@@ -81,6 +81,7 @@ struct options {
     int server_ports_mode; /* 0 default, 1 list (possibly empty) */
     uint16_t *server_ports;
     uint32_t n_server_ports;
+    uint8_t hash_key[16]; /* --hash-key, else drawn from the OS's random source */
 };
 
 /* Phases of the work on the input, in output order: a sweep of idle flows
