@@ -21,6 +21,8 @@
 #define CRS_T_u16   uint16_t
 #define CRS_T_u32   uint32_t
 #define CRS_T_u64   uint64_t
+#define CRS_T_dbl   double
+#define CRS_T_flt   float
 #define CRS_T_sz    size_t
 #define CRS_T_ptr   const void *
 #define CRS_T_chr   char
@@ -43,6 +45,8 @@
 #define CRS_CMP_u32(op, a, b)   CRS_CMP_(u32, op, a, b)
 #define CRS_CMP_u64(op, a, b)   CRS_CMP_(u64, op, a, b)
 #define CRS_CMP_sz(op, a, b)    CRS_CMP_(sz, op, a, b)
+#define CRS_CMP_dbl(op, a, b)   CRS_CMP_(dbl, op, a, b)
+#define CRS_CMP_flt(op, a, b)   CRS_CMP_(flt, op, a, b)
 #define CRS_CMP_ptr(op, a, b)   CRS_CMP_(ptr, op, a, b)
 #define CRS_CMP_chr(op, a, b)   CRS_CMP_(chr, op, a, b)
 #define CRS_CMP_uint(op, a, b)  CRS_CMP_(uint, op, a, b)
