@@ -677,12 +677,12 @@ typedef struct tcpstate_config {
                                      feeds frame by frame (small targets). At most 256.
                                      Default 16. */
     /* ---- IP fragment reassembly (issue 8): appended ---- */
-    uint32_t reasm_contexts;    /**< IP datagrams reassembled at once (at most 65535). 0 turns
+    uint32_t reasm_contexts;    /**< IP datagrams reassembled at once (at most 65534). 0 turns
                                      reassembly off: fragments are reported as
                                      TCPSTATE_SKIP_FRAGMENT and a first fragment holding the
                                      whole TCP header is tracked alone, as before. Default 64. */
-    uint32_t reasm_bytes;       /**< Bytes of fragment storage, used in 1 KiB blocks (at most
-                                     64 MiB); a datagram needs one block per KiB of data plus
+    uint32_t reasm_bytes;       /**< Bytes of fragment storage, used in 1 KiB blocks (2 to
+                                     65534 blocks); a datagram needs one block per KiB of data plus
                                      one for its header. Default 128 KiB: the largest
                                      datagram (64 KiB) with room for as much again. */
     uint64_t reasm_timeout;     /**< A datagram not complete this long after its first

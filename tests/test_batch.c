@@ -77,7 +77,7 @@ static void run_start(struct run *r, const tcpstate_config *cfg)
     cb.on_syn = cb.on_synack = cb.on_ack = cb.on_fin = cb.on_rst = on_event;
     cb.on_state_change = cb.on_flow_end = on_event;
     r->len = tcpstate_footprint(cfg);
-    cr_assert(gt(sz, r->len, 0));
+    cr_assert(ge(sz, r->len, 1));
     r->mem = aligned_alloc(64, (r->len + 63) & ~(size_t)63);
     cr_assert_not_null(r->mem);
     cr_assert(eq(int, tcpstate_init(r->mem, r->len, cfg, &cb, r, &r->e), TCPSTATE_OK));
@@ -295,7 +295,7 @@ Test(batch, a_stop_ends_the_batch_after_that_frame)
             break;
         }
     }
-    cr_assert(gt(sz, stopped, 0), "the 25th event stops");
+    cr_assert(ge(sz, stopped, 1), "the 25th event stops");
     cr_assert(eq(sz, tcpstate_feed_batch(b.e, TCPSTATE_LINKTYPE_RAW, fr, N, sb), stopped));
     cr_assert(eq(int, sb[stopped - 1], TCPSTATE_E_CALLBACK));
     expect_same(&a, &b, "stop");
@@ -411,5 +411,5 @@ Test(batch, every_capture_of_the_shared_corpora)
     closedir(dp);
     unsigned files = compare_tree(dir);
     cr_log_info("batch == one by one on %u captures", files);
-    cr_assert(gt(u32, files, 150), "%u captures compared", files);
+    cr_assert(ge(u32, files, 151), "%u captures compared", files);
 }

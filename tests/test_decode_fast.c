@@ -84,7 +84,7 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
     char what[64];
     for (unsigned kind = 0; kind < 64; kind++) {
         size_t n = base_frame(kind, f, sizeof f);
-        cr_assert(gt(sz, n, 0));
+        cr_assert(ge(sz, n, 1));
         snprintf(what, sizeof what, "base frame %u", kind);
         same(kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET, f, n, n, what);
     }
@@ -105,7 +105,7 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
     }
     cr_log_info("%llu frames compared, %llu took the fast path", (unsigned long long)compared,
                 (unsigned long long)fast_taken);
-    cr_assert(gt(u64, fast_taken, compared / 4), "the fast path is exercised");
+    cr_assert(ge(u64, fast_taken, (compared / 4) + 1), "the fast path is exercised");
 }
 
 /* ------------------------------------------------------------ corpora */
@@ -166,6 +166,6 @@ Test(decode_fast, every_frame_of_the_shared_corpora_decodes_the_same_either_way)
     unsigned files = walk(dir);
     cr_log_info("%u captures, %llu frames, %llu through the fast path", files,
                 (unsigned long long)compared, (unsigned long long)fast_taken);
-    cr_assert(gt(u32, files, 150));
-    cr_assert(gt(u64, fast_taken, 1000));
+    cr_assert(ge(u32, files, 151));
+    cr_assert(ge(u64, fast_taken, 1001));
 }

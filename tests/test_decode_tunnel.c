@@ -638,9 +638,9 @@ Test(decode_tunnel, fragments_inside_a_tunnel_keep_its_layers_after_reassembly)
     w.tun_len = sizeof gre;
     for (int i = 0; i < 2; i++) {
         size_t pn = frag_make(inner, 0, i ? 16 : 0, i ? 7 : 16, !i, 77, NULL, piece, sizeof piece);
-        cr_assert(gt(sz, pn, 0));
+        cr_assert(ge(sz, pn, 1));
         lens[i] = frame_wrap(&w, piece, pn, frames[i], sizeof frames[i], NULL, NULL);
-        cr_assert(gt(sz, lens[i], 0));
+        cr_assert(ge(sz, lens[i], 1));
     }
     assert_status(feed_all(frames, lens, 2), TCPSTATE_OK);
     cr_assert(eq(int, syns, 1));
@@ -665,9 +665,9 @@ Test(decode_tunnel, a_fragmented_outer_packet_is_decoded_once_whole)
     for (int i = 0; i < 2; i++) {
         lens[i] = frag_make(buf, 14, i ? 24 : 0, i ? total - 24 : 24, !i, 5, NULL, frames[i],
                             sizeof frames[i]);
-        cr_assert(gt(sz, lens[i], 0));
+        cr_assert(ge(sz, lens[i], 1));
     }
-    cr_assert(gt(sz, n, 0));
+    cr_assert(ge(sz, n, 1));
     assert_status(feed_all(frames, lens, 2), TCPSTATE_OK);
     cr_assert(eq(int, syns, 1));
     cr_assert(eq(u8, seen.tunnel_count, 1));

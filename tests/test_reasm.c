@@ -128,7 +128,7 @@ static struct pkt *build(struct pkt *p, const char *from, const char *to, uint16
     }
     struct frame_layout lay;
     p->len = frame_build(&s, p->b, sizeof p->b, &lay);
-    cr_assert(gt(sz, p->len, 0));
+    cr_assert(ge(sz, p->len, 1));
     p->l3 = lay.l3;
     p->linktype = s.linktype;
     return p;
@@ -145,7 +145,7 @@ static tcpstate_status feed_frag(const struct pkt *w, uint32_t off, uint32_t n, 
 {
     static uint8_t f[FB_MAX_FRAME];
     size_t len = frag_make(w->b, w->l3, off, n, more, id, NULL, f, sizeof f);
-    cr_assert(gt(sz, len, 0));
+    cr_assert(ge(sz, len, 1));
     return tcpstate_feed(eng, w->linktype, f, len, len, ts);
 }
 
@@ -155,7 +155,7 @@ static tcpstate_status feed_frag_data(const struct pkt *w, uint32_t off, uint32_
 {
     static uint8_t f[FB_MAX_FRAME];
     size_t len = frag_make(w->b, w->l3, off, n, more, id, data, f, sizeof f);
-    cr_assert(gt(sz, len, 0));
+    cr_assert(ge(sz, len, 1));
     return tcpstate_feed(eng, w->linktype, f, len, len, ts);
 }
 
@@ -494,14 +494,14 @@ Test(reasm, footprint_counts_the_pool)
     size_t without = tcpstate_footprint(&cfg);
     cr_assert(ge(sz, with - without, 128 * 1024));
     cr_assert(le(sz, with - without, TCPSTATE_STATIC_REASM_BYTES(64, 128 * 1024)));
-    static const uint32_t ctx[] = {1, 2, 63, 64, 65, 1000, 65535};
-    static const uint32_t bytes[] = {2048, 2049, 65536, 1u << 20, 65535u * 1024u};
+    static const uint32_t ctx[] = {1, 2, 63, 64, 65, 1000, 65534};
+    static const uint32_t bytes[] = {2048, 2049, 65536, 1u << 20, 65534u * 1024u};
     for (unsigned i = 0; i < sizeof ctx / sizeof *ctx; i++) {
         for (unsigned j = 0; j < sizeof bytes / sizeof *bytes; j++) {
             cfg.reasm_contexts = ctx[i];
             cfg.reasm_bytes = bytes[j];
             size_t f = tcpstate_footprint(&cfg);
-            cr_assert(gt(sz, f, 0));
+            cr_assert(f != 0, "%u contexts, %u bytes refused", ctx[i], bytes[j]);
             cr_assert(
                 le(sz, f,
                    TCPSTATE_STATIC_BYTES(16, 0) + TCPSTATE_STATIC_REASM_BYTES(ctx[i], bytes[j])));
@@ -510,7 +510,10 @@ Test(reasm, footprint_counts_the_pool)
     cfg.reasm_contexts = 64;
     cfg.reasm_bytes = 2047; /* fewer than two blocks */
     cr_assert(eq(sz, tcpstate_footprint(&cfg), 0));
-    cfg.reasm_bytes = 65536u * 1024u;
+    cfg.reasm_bytes = 65535u * 1024u; /* one block too many */
+    cr_assert(eq(sz, tcpstate_footprint(&cfg), 0));
+    cfg.reasm_bytes = 65536;
+    cfg.reasm_contexts = 65535; /* one context too many */
     cr_assert(eq(sz, tcpstate_footprint(&cfg), 0));
     cfg.reasm_bytes = 65536;
     cfg.reasm_contexts = 65536;

@@ -26,7 +26,7 @@ static uint64_t hash_spec(const struct frame_spec *sp, const uint8_t *key, uint3
 {
     uint8_t buf[2048];
     size_t len = frame_build(sp, buf, sizeof buf, NULL);
-    cr_assert(gt(sz, len, 0));
+    cr_assert(ge(sz, len, 1));
     uint64_t h = 0xDEADu;
     tcpstate_status st = tcpstate_flow_hash(sp->linktype, buf, len, len, key, flags, &h);
     cr_assert(eq(int, st, want), "status %s, want %s", tcpstate_status_name(st),
@@ -216,7 +216,7 @@ Test(shard, outer_flag_places_by_the_tunnel_endpoints)
     s.flags = TCPSTATE_TH_ACK;
     uint8_t inner[256], frame[512];
     size_t inner_len = frame_build(&s, inner, sizeof inner, NULL);
-    cr_assert(gt(sz, inner_len, 0));
+    cr_assert(ge(sz, inner_len, 1));
     static const uint8_t eth[14] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00};
     struct fb_wrap w;
     memset(&w, 0, sizeof w);
@@ -225,7 +225,7 @@ Test(shard, outer_flag_places_by_the_tunnel_endpoints)
     w.proto = 4; /* IPv4 in IPv4, from 192.0.2.1 to 192.0.2.2 */
     size_t inner_off = 0, udp_off = 0;
     size_t len = frame_wrap(&w, inner, inner_len, frame, sizeof frame, &inner_off, &udp_off);
-    cr_assert(gt(sz, len, 0));
+    cr_assert(ge(sz, len, 1));
 
     uint64_t tunneled = 0, tunneled_outer = 0;
     cr_assert(eq(int, tcpstate_flow_hash(1, frame, len, len, key_a, 0, &tunneled), TCPSTATE_OK));

@@ -107,8 +107,8 @@ Test(hostile, a_bare_ack_flood_pushes_out_no_established_flow)
     cr_assert(eq(u32, alive, 1000));
     cr_assert(ge(u32, tracked * 100, tried * 99), "%u of %u new connections tracked", tracked,
               tried);
-    cr_assert(gt(u64, stats().midstream_pickups, 1000), "the flood did reach the table");
-    cr_assert(gt(u64, stats().flows_evicted, 0), "the flood did fill the table");
+    cr_assert(ge(u64, stats().midstream_pickups, 1001), "the flood did reach the table");
+    cr_assert(ge(u64, stats().flows_evicted, 1), "the flood did fill the table");
 }
 
 Test(hostile, a_bare_ack_flood_cannot_pin_the_table_without_established_eviction)
@@ -207,7 +207,7 @@ Test(hostile, a_collision_flood_with_the_known_key_cannot_evict_a_confirmed_flow
         cr_assert(attack_is_established(eng, t), "round %u evicted the target", round);
     }
     cr_assert(eq(u32, count_established(victims, 100), 100));
-    cr_assert(gt(u64, stats().flows_evicted + stats().flows_refused, 0));
+    cr_assert(ge(u64, stats().flows_evicted + stats().flows_refused, 1));
 }
 
 Test(hostile, an_all_zero_hash_key_is_visible_in_the_stats)
