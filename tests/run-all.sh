@@ -41,6 +41,16 @@ configure_and_test() { # name, then cmake options
     ctest --test-dir "$out/$name" --output-on-failure -j "$jobs"
 }
 
+# ---------------------------------------------------------------- 0. test hygiene
+# Criterion 2.4.1's gt() passes when its operands are equal (it is ge()), so
+# gt(T, x, 0) checks nothing for an unsigned x: write ge(T, x, y + 1).
+step "tests: no Criterion gt()"
+if grep -rnE '\bgt\((sz|u8|u16|u32|u64|i8|i16|i32|i64|int|uint|long|ulong|flt|dbl),' \
+    "$top/tests" --include='*.c' | grep -v '/criterion-shim/'; then
+    echo "Criterion's gt() is ge() in the packaged version: use ge(T, a, b + 1) (lines above)"
+    exit 1
+fi
+
 # ---------------------------------------------------------------- 1. gcc
 configure_and_test gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTCPSTATE_BUILD_DOCS=ON
