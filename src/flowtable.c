@@ -275,19 +275,33 @@ static uint32_t slot_index(const struct flowtable *ft, uint32_t slot)
     return (slot & ((1u << ft->idx_bits) - 1u)) - 1u;
 }
 
+/* What a lookup of `hash` probes: its two buckets, and the tag bits (above
+ * the index bits) that a slot of its key carries. */
+struct probe {
+    uint32_t b[2];
+    uint32_t tag, tag_mask;
+};
+
+static struct probe probe_of(const struct flowtable *ft, uint64_t hash)
+{
+    struct probe p;
+    tcpstate__ft_buckets(ft, hash, p.b);
+    p.tag = tag_of(ft, hash) << ft->idx_bits;
+    p.tag_mask = ~((1u << ft->idx_bits) - 1u);
+    return p;
+}
+
 struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
                                                const struct flow_key *key, uint32_t zone,
                                                uint64_t hash)
 {
-    uint32_t b[2];
-    uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
-    uint32_t tag_mask = ~((1u << ft->idx_bits) - 1u);
-    tcpstate__ft_buckets(ft, hash, b);
+    struct probe p = probe_of(ft, hash);
+    int zoned = ft->zone_offset != UINT32_MAX;
     for (unsigned k = 0; k < 2; k++) {
-        const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
-        for (unsigned m = bucket_matches(s, tag, tag_mask); m != 0; m &= m - 1u) {
+        const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
+        for (unsigned m = bucket_matches(s, p.tag, p.tag_mask); m != 0; m &= m - 1u) {
             struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
-            if (key_eq(&f->key, key) && (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
+            if (key_eq(&f->key, key) && (!zoned || tcpstate__ft_zone(ft, f) == zone)) {
                 return f;
             }
         }
@@ -303,13 +317,10 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
 
 const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
 {
-    uint32_t b[2];
-    uint32_t tag = tag_of(ft, hash) << ft->idx_bits;
-    uint32_t tag_mask = ~((1u << ft->idx_bits) - 1u);
-    tcpstate__ft_buckets(ft, hash, b);
+    struct probe p = probe_of(ft, hash);
     for (unsigned k = 0; k < 2; k++) {
-        const uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
-        unsigned m = bucket_matches(s, tag, tag_mask);
+        const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
+        unsigned m = bucket_matches(s, p.tag, p.tag_mask);
         if (m != 0) {
             return &ft->flows[slot_index(ft, s[lowest_bit(m)])];
         }

@@ -8,12 +8,12 @@
 #define _DEFAULT_SOURCE
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
-#include <dirent.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/corpus.h"
 #include "tcpstate.h"
 
 /* One callback, as comparable data (the flow as its offset in the engine's
@@ -371,45 +371,19 @@ static void compare_capture(const char *path)
     (void)bytes;
 }
 
-static unsigned compare_tree(const char *dir)
+static void compare_one(const char *path, void *user)
 {
-    unsigned files = 0;
-    DIR *dp = opendir(dir);
-    if (dp == NULL) {
-        return 0;
-    }
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.') {
-            continue;
-        }
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        size_t l = strlen(de->d_name);
-        if ((l > 5 && strcmp(de->d_name + l - 5, ".pcap") == 0) ||
-            (l > 7 && strcmp(de->d_name + l - 7, ".pcapng") == 0) ||
-            (l > 5 && strcmp(de->d_name + l - 5, ".trace") == 0)) {
-            compare_capture(path);
-            files++;
-        } else {
-            files += compare_tree(path);
-        }
-    }
-    closedir(dp);
-    return files;
+    (void)user;
+    compare_capture(path);
 }
 
 Test(batch, every_capture_of_the_shared_corpora)
 {
-    const char *shared = getenv("TCPSTATE_SHARED_DIR");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/corpus", shared ? shared : "../shared");
-    DIR *dp = opendir(dir);
-    if (dp == NULL) {
+    if (!corpus_dir(dir, sizeof dir)) {
         cr_skip_test("the shared corpus is not at %s", dir);
     }
-    closedir(dp);
-    unsigned files = compare_tree(dir);
+    unsigned files = corpus_walk(dir, compare_one, NULL);
     cr_log_info("batch == one by one on %u captures", files);
     cr_assert(ge(u32, files, 151), "%u captures compared", files);
 }

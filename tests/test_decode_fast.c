@@ -10,13 +10,13 @@
 #define _DEFAULT_SOURCE
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
-#include <dirent.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
+#include "support/corpus.h"
 #include "support/frames.h"
 
 static uint64_t compared, fast_taken;
@@ -126,44 +126,19 @@ static void compare_file(const char *path)
     pcap_close(p);
 }
 
-static unsigned walk(const char *dir)
+static void compare_one(const char *path, void *user)
 {
-    unsigned files = 0;
-    DIR *dp = opendir(dir);
-    if (dp == NULL) {
-        return 0;
-    }
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.') {
-            continue;
-        }
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        size_t l = strlen(de->d_name);
-        if ((l > 5 && strcmp(de->d_name + l - 5, ".pcap") == 0) ||
-            (l > 7 && strcmp(de->d_name + l - 7, ".pcapng") == 0)) {
-            compare_file(path);
-            files++;
-        } else {
-            files += walk(path);
-        }
-    }
-    closedir(dp);
-    return files;
+    (void)user;
+    compare_file(path);
 }
 
 Test(decode_fast, every_frame_of_the_shared_corpora_decodes_the_same_either_way)
 {
-    const char *shared = getenv("TCPSTATE_SHARED_DIR");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/corpus", shared ? shared : "../shared");
-    DIR *dp = opendir(dir);
-    if (dp == NULL) {
+    if (!corpus_dir(dir, sizeof dir)) {
         cr_skip_test("the shared corpus is not at %s", dir);
     }
-    closedir(dp);
-    unsigned files = walk(dir);
+    unsigned files = corpus_walk(dir, compare_one, NULL);
     cr_log_info("%u captures, %llu frames, %llu through the fast path", files,
                 (unsigned long long)compared, (unsigned long long)fast_taken);
     cr_assert(ge(u32, files, 151));
