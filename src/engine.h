@@ -46,6 +46,7 @@ struct tcpstate_engine {
     uint32_t history_offset;     /* history record's offset in ext, or UINT32_MAX */
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
     tcpstate_callbacks cb;
+    uint32_t ev_want; /* 1u << kind for every event kind with a callback */
     void *user;
     uint64_t now;          /* newest timestamp seen */
     uint64_t frame_no;     /* tcpstate_feed() calls */

@@ -147,6 +147,7 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
         return none;
     }
     struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
+    out->want = e->ev_want;
     if (tcpstate__track_segment(e, f, pkt, side, ts, evflags, out) == TRACK_REUSE) {
         if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
             /* Zeek decides where connections start (find_flow asked it): the

@@ -109,21 +109,26 @@ static int src_is_higher(const tcpstate_packet *pkt, size_t alen)
 void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
                            int *src_is_hi)
 {
-    size_t alen = pkt->ip_version == 6 ? 16u : 4u;
-    int swap = src_is_higher(pkt, alen);
-
-    if (alen == 4) {
-        memset(key->addr[0] + 4, 0, 12);
-        memset(key->addr[1] + 4, 0, 12);
+    int swap;
+    uint16_t tag = 0;
+    if (pkt->ip_version == 6) {
+        swap = src_is_higher(pkt, 16);
+        memcpy(key->addr[swap], pkt->src, 16);
+        memcpy(key->addr[!swap], pkt->dst, 16);
+        tag = FT_KEY_V6;
+    } else {
+        /* Constant-size copies of the common case (no call, no loop). */
+        memset(key->addr, 0, sizeof key->addr);
+        swap = src_is_higher(pkt, 4);
+        memcpy(key->addr[swap], pkt->src, 4);
+        memcpy(key->addr[!swap], pkt->dst, 4);
     }
-    memcpy(key->addr[swap], pkt->src, alen);
-    memcpy(key->addr[!swap], pkt->dst, alen);
     key->port[swap] = pkt->sport;
     key->port[!swap] = pkt->dport;
-    key->tag = (uint16_t)(pkt->ip_version == 6 ? FT_KEY_V6 : 0u);
     if (vlan_keyed && pkt->vlan_count > 0) {
-        key->tag = (uint16_t)(key->tag | (pkt->vlan_id[0] & 0x0fffu));
+        tag = (uint16_t)(tag | (pkt->vlan_id[0] & 0x0fffu));
     }
+    key->tag = tag;
     *src_is_hi = swap;
 }
 

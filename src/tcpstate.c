@@ -276,6 +276,11 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     if (cb != NULL) {
         e->cb = *cb;
     }
+    for (unsigned k = 0; k < TCPSTATE_EV_COUNT; k++) {
+        if (tcpstate__callback_for(e, k) != NULL) {
+            e->ev_want |= 1u << k;
+        }
+    }
     e->user = user;
     e->expiry_floor = UINT64_MAX;
     e->batch = cfg->batch_max != 0 ? (struct batch_slot *)(void *)batch : NULL;

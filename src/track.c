@@ -325,8 +325,8 @@ static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
                  const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     struct track_out *o = c->out;
-    if (o->n == TRACK_MAX_EVENTS) {
-        return; /* cannot happen: see TRACK_MAX_EVENTS */
+    if (!(o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
+        return; /* nobody listens; (the second cannot happen: see TRACK_MAX_EVENTS) */
     }
     struct track_event *ev = &o->ev[o->n++];
     ev->kind = (uint8_t)kind;
@@ -497,18 +497,20 @@ static void update_sender(struct seg *c)
 static void note_handshake(struct seg *c, const uint8_t before[2])
 {
     struct tcpstate_flow *f = c->f;
-    /* In microseconds, rounded: what the record keeps (compact.h); no 64-bit
-     * division (divfree.h). */
-    uint64_t gap = ns_to_us_round(c->ts - tcpstate__flow_last_ts(f));
+    int i = -1;
     if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES &&
-        c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN) &&
-        f->rtt[0] == 0) {
-        f->rtt[0] = u16f_encode(gap == 0 ? 1 : gap);
+        c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN)) {
+        i = 0;
+    } else if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
+               c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) &&
+               (f->fflags & FF_PREV_SYNACK)) {
+        i = 1;
     }
-    if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
-        c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK) &&
-        f->rtt[1] == 0) {
-        f->rtt[1] = u16f_encode(gap == 0 ? 1 : gap);
+    if (i >= 0 && f->rtt[i] == 0) {
+        /* In microseconds, rounded: what the record keeps (compact.h); no
+         * 64-bit division (divfree.h). */
+        uint64_t gap = ns_to_us_round(c->ts - tcpstate__flow_last_ts(f));
+        f->rtt[i] = u16f_encode(gap == 0 ? 1 : gap);
     }
     if (f->ep[0].state == sES && f->ep[1].state == sES && !(f->fflags & FF_MIDSTREAM)) {
         f->fflags |= FF_HANDSHAKE;
@@ -722,12 +724,11 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
     /* The steps in RFC 9293 §3.10.7.4 order: RST, SYN, the ACK field, FIN. */
     if (has(&c, TCPSTATE_TH_RST)) {
         apply_rst(&c, before);
-    } else if (!has(&c, TCPSTATE_TH_SYN) && !segment_plausible(&c)) {
+    } else if (!(c.believed = (uint8_t)segment_plausible(&c)) && !has(&c, TCPSTATE_TH_SYN)) {
         report_implausible(&c, before);
     } else {
         /* A SYN starts a sequence space; a SYN-ACK's ACK is checked by the
          * handshake guards (TCPSTATE_EVF_BAD_ACK) and believed only if plausible. */
-        c.believed = (uint8_t)segment_plausible(&c);
         if (has(&c, TCPSTATE_TH_SYN)) {
             int synack = has(&c, TCPSTATE_TH_ACK);
             run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN,

@@ -48,10 +48,13 @@ struct track_event {
 
 struct track_out {
     unsigned n;
+    uint32_t want; /* kinds to report, 1u << tcpstate_event_kind (set by the caller): an event
+                      nobody has a callback for is not even recorded */
     struct track_event ev[TRACK_MAX_EVENTS];
 };
 
-/* Apply one segment sent by `sender`; its events go to `out` (emptied first).
+/* Apply one segment sent by `sender`; its events of the kinds in out->want go to
+ * `out` (emptied first).
  * `evflags` are added to every event (TCPSTATE_EVF_NEW_FLOW for the creating
  * segment). */
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
