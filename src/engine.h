@@ -46,13 +46,18 @@ struct tcpstate_engine {
     uint32_t history_offset;     /* history record's offset in ext, or UINT32_MAX */
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
     tcpstate_callbacks cb;
-    uint32_t ev_want; /* 1u << kind for every event kind with a callback */
     void *user;
     uint64_t now;          /* newest timestamp seen */
     uint64_t frame_no;     /* tcpstate_feed() calls */
     uint8_t in_callback;   /* re-entry guard */
     uint8_t stop;          /* a callback returned STOP during this call */
     uint8_t weak_key;      /* the hash key is all zero (tcpstate_stats.weak_hash_key) */
+    /* Lazy aging: a flow is refiled (moved to the newest end of its class's
+     * list, which touches two other records) only when its class changes or
+     * its segments cross a multiple of 2^file_shift[class] ns; see
+     * tcpstate__file_flow(). */
+    uint8_t file_shift[CLS_COUNT];
+    uint16_t ev_want; /* 1u << kind for every event kind with a callback */
     uint32_t sweep;        /* next record the Zeek-lifetime expiry sweep looks at */
     uint64_t expiry_floor; /* no flow's idle deadline comes before this */
     tcpstate_stats stats;
@@ -97,8 +102,10 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
                         uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir);
 /* End idle flows due by `now`, at most `budget` (0: all). */
 void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget);
-/* Put a flow at the newest end of its class's list, as of `ts`. */
-void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts);
+/* File a flow after a segment at `ts`: on its class's list, newest end, when
+ * its class changed or `ts` lies in a later aging period than `was` (its
+ * previous last-segment time; UINT64_MAX for a new flow). */
+void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts);
 /* A caller's timestamp, never earlier than the newest seen. */
 uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts);
 /* The status of a call, TCPSTATE_E_CALLBACK if a callback stopped it. */

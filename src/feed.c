@@ -60,7 +60,7 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k
         int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
     }
-    tcpstate__file_flow(e, f, ts);
+    tcpstate__file_flow(e, f, UINT64_MAX, ts);
     e->stats.flows_created++;
     if (e->ft.used > e->stats.flows_peak) {
         e->stats.flows_peak = e->ft.used;
@@ -165,8 +165,9 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
     if (e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
+    uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
-    tcpstate__file_flow(e, f, ts);
+    tcpstate__file_flow(e, f, was, ts);
     deliver(e, f, out, pkt, side, ts);
     if (f->fflags & FF_DROP) {
         tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);

@@ -243,6 +243,18 @@ static uint8_t key_is_zero(const uint8_t key[16])
     return acc == 0;
 }
 
+/* The aging period of a class (tcpstate__file_flow()): the largest power of
+ * two not above 1/64 of its timeout, capped at 2^30 ns. */
+static uint8_t aging_shift(uint64_t timeout)
+{
+    uint64_t limit = timeout >> 6;
+    uint8_t s = 0;
+    while (s < 30 && (UINT64_C(2) << s) <= limit) {
+        s++;
+    }
+    return s;
+}
+
 tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
                               const tcpstate_callbacks *cb, void *user, tcpstate_engine **out)
 {
@@ -273,12 +285,15 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->timeout[CLS_CLOSING] = cfg->timeout_closing;
     e->timeout[CLS_TIME_WAIT] = cfg->timeout_time_wait;
     e->timeout[CLS_CLOSED] = cfg->timeout_closed;
+    for (unsigned c = 0; c < CLS_COUNT; c++) {
+        e->file_shift[c] = aging_shift(e->timeout[c]);
+    }
     if (cb != NULL) {
         e->cb = *cb;
     }
     for (unsigned k = 0; k < TCPSTATE_EV_COUNT; k++) {
         if (tcpstate__callback_for(e, k) != NULL) {
-            e->ev_want |= 1u << k;
+            e->ev_want = (uint16_t)(e->ev_want | 1u << k);
         }
     }
     e->user = user;
@@ -508,10 +523,24 @@ void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
     }
 }
 
-/* Put a flow at the newest end of its class's list, as of `ts`. */
-void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts)
+/* Lazy aging. Moving a flow to the newest end of its list on every segment
+ * writes its two neighbours' records: two cache misses per packet in a large
+ * table, for flows the packet has nothing to do with. So a flow is refiled
+ * only when its class changes or its segment falls in a later aging period
+ * (2^file_shift ns, aligned) than its previous one. Each list then stays in
+ * the order flows were filed, and every flow's last segment lies in the same
+ * period as its filing; so a flow behind the head of its list was active at
+ * most one period before the head was. Expiry stops at the first head that is
+ * not due: a flow behind it ends at most one period late, and is reported at
+ * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
+ * (1.07 s) and at least 1 ns (docs/state-machine.md, "Expiry"). */
+void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
 {
     enum flow_class cls = tcpstate__track_class(f);
+    unsigned sh = e->file_shift[cls];
+    if (cls == f->cls && was != UINT64_MAX && (was >> sh) == (ts >> sh)) {
+        return; /* its deadline only moved later: the expiry floor still holds */
+    }
     tcpstate__ft_touch(&e->ft, f, cls);
     uint64_t deadline = add_sat(ts, e->timeout[cls]);
     if (deadline < e->expiry_floor) {

@@ -325,7 +325,7 @@ static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
                  const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     struct track_out *o = c->out;
-    if (!(o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
+    if (!((unsigned)o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
         return; /* nobody listens; (the second cannot happen: see TRACK_MAX_EVENTS) */
     }
     struct track_event *ev = &o->ev[o->n++];

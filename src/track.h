@@ -47,8 +47,8 @@ struct track_event {
 };
 
 struct track_out {
-    unsigned n;
-    uint32_t want; /* kinds to report, 1u << tcpstate_event_kind (set by the caller): an event
+    uint16_t n;
+    uint16_t want; /* kinds to report, 1u << tcpstate_event_kind (set by the caller): an event
                       nobody has a callback for is not even recorded */
     struct track_event ev[TRACK_MAX_EVENTS];
 };

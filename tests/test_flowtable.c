@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine.h"
 #include "flowtable.h"
 #include "support/frames.h"
 #include "support/recorder.h"
@@ -185,10 +186,49 @@ Test(flowtable, only_established_left_evicts_the_longest_idle_one_when_allowed)
     start_with(2, 0, 0);
     established(3001);
     established(3002);
-    feed(3001, A, 1001, 5001, 0); /* 3001 is now the most recently active */
+    /* 3001 is now the most recently active, by more than an aging period
+     * (tcpstate__file_flow(): 1/64 of the timeout, at most 2^30 ns). */
+    rec.frame_ts += 2 * NS;
+    feed(3001, A, 1001, 5001, 0);
     feed(3003, S, 1000, 0, 0);
     cr_assert(eq(int, has_port(3002), 0));
     cr_assert(eq(int, has_port(3001), 1));
+}
+
+/* Lazy aging (issue 7): within one aging period a segment writes its own
+ * flow's record and nothing else; refiling it would write its two
+ * neighbours on the activity list, cache misses for unrelated flows. */
+Test(flowtable, a_segment_writes_no_other_flow_record_within_an_aging_period)
+{
+    start_with(8, 0, 0);
+    established(3101);
+    established(3102);
+    established(3103);
+    const struct tcpstate_flow *pool = rec.engine->ft.flows;
+    static struct tcpstate_flow before[8];
+    memcpy(before, pool, sizeof before);
+    feed(3102, A | TCPSTATE_TH_PSH, 1001, 5001, 0); /* data from the middle flow, 1 ms later */
+    unsigned changed = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        if (memcmp(&before[i], &pool[i], sizeof before[i]) != 0) {
+            changed++;
+        }
+    }
+    cr_assert(eq(u32, changed, 1), "%u records written", changed);
+}
+
+/* Within an aging period the activity list keeps filing order, so eviction
+ * (and expiry) may take a flow active a moment ago: the price of not
+ * touching neighbours, bounded by one period. */
+Test(flowtable, eviction_order_is_exact_to_one_aging_period)
+{
+    start_with(2, 0, 0);
+    established(3201);
+    established(3202);
+    feed(3201, A, 1001, 5001, 0); /* 1 ms later: same period, not refiled */
+    feed(3203, S, 1000, 0, 0);
+    cr_assert(eq(int, has_port(3201), 0));
+    cr_assert(eq(int, has_port(3202), 1));
 }
 
 Test(flowtable, only_established_left_refuses_when_eviction_is_off)
@@ -441,6 +481,86 @@ Test(flowtable, expiry_does_bounded_work_and_resumes)
     cr_assert(eq(int, tcpstate_expire(rec.engine, later, 0), TCPSTATE_OK));
     cr_assert(eq(u64, stats().flows_active, 0));
     cr_assert(eq(u64, stats().flows_timed_out, 10));
+}
+
+/* Lazy aging's bound: with flows active at random moments, every idle
+ * timeout is reported at the flow's own deadline (its last segment plus the
+ * timeout), never before it, and at most one aging period after it. */
+struct late_probe {
+    uint64_t now;            /* time of the tcpstate_expire() call being made */
+    uint64_t last[64];       /* each flow's last segment, by client port - 7300 */
+    uint64_t worst_late;     /* largest now - deadline seen */
+    unsigned ended, wrong;   /* timeouts seen; reported at a time other than the deadline */
+};
+
+static int late_on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
+{
+    struct late_probe *lp = user;
+    tcpstate_flow_info fi;
+    tcpstate_flow_get_info(flow, &fi);
+    unsigned i = (unsigned)(fi.port[TCPSTATE_ORIG] - 7300u);
+    if (ev->reason != TCPSTATE_END_TIMEOUT || i >= 64) {
+        return TCPSTATE_CB_CONTINUE;
+    }
+    lp->ended++;
+    /* The record keeps the last segment's time as a 27-bit minifloat offset
+     * from the first (compact.h): exact to 2^-26 of the flow's age. */
+    uint64_t want = lp->last[i] + 64 * NS, slack = (lp->last[i] - fi.first_ts) >> 26;
+    if (ev->ts + slack < want || ev->ts > want + slack || ev->ts > lp->now) {
+        lp->wrong++;
+    } else if (lp->now - ev->ts > lp->worst_late) {
+        lp->worst_late = lp->now - ev->ts;
+    }
+    return TCPSTATE_CB_CONTINUE;
+}
+
+Test(flowtable, idle_flows_end_at_their_deadline_at_most_one_aging_period_late)
+{
+    static struct late_probe lp;
+    memset(&lp, 0, sizeof lp);
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 64;
+    cfg.expire_budget = 0;
+    cfg.timeout_established = 64 * NS; /* aging period: 2^29 ns (64 s / 64, rounded down) */
+    tcpstate_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_flow_end = late_on_end;
+    tcpstate_engine *e = NULL;
+    cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, &cb, &lp, &e), TCPSTATE_OK));
+    uint64_t t = 1000 * NS, rnd = 12345;
+    uint32_t cseq[64];
+    for (unsigned i = 0; i < 64; i++) { /* 64 connections, 1 ms apart */
+        char c[32];
+        client_ep(c, 7300 + i);
+        struct seg s1 = seg_make(c, "10.0.0.2:80", S, 1000, 0, 0);
+        struct seg s2 = seg_make("10.0.0.2:80", c, S | A, 5000, 1001, 0);
+        struct seg s3 = seg_make(c, "10.0.0.2:80", A, 1001, 5001, 0);
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s1.bytes, s1.len, s1.len, t), TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s2.bytes, s2.len, s2.len, t), TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s3.bytes, s3.len, s3.len, t), TCPSTATE_OK));
+        lp.last[i] = t;
+        cseq[i] = 1001;
+        t += NS / 1000;
+    }
+    for (unsigned k = 0; k < 2000; k++) { /* 10 bytes from a random client every 0-10 ms */
+        rnd = rnd * 6364136223846793005u + 1442695040888963407u;
+        unsigned i = (unsigned)(rnd >> 58);
+        t += (rnd >> 20) % (10 * NS / 1000);
+        char c[32];
+        client_ep(c, 7300 + i);
+        struct seg d = seg_make(c, "10.0.0.2:80", A, cseq[i], 5001, 10);
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, d.bytes, d.len, d.len, t), TCPSTATE_OK));
+        cseq[i] += 10;
+        lp.last[i] = t;
+    }
+    for (lp.now = t; lp.ended < 64 && lp.now < t + 70 * NS; lp.now += NS / 1000) {
+        cr_assert(eq(int, tcpstate_expire(e, lp.now, 0), TCPSTATE_OK));
+    }
+    cr_assert(eq(u32, lp.ended, 64));
+    cr_assert(eq(u32, lp.wrong, 0));
+    cr_assert(le(u64, lp.worst_late, (UINT64_C(1) << 29) + NS / 1000), "%llu ns late",
+              (unsigned long long)lp.worst_late);
 }
 
 Test(flowtable, each_class_has_its_own_timeout)
