@@ -102,14 +102,34 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
                         uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir);
 /* End idle flows due by `now`, at most `budget` (0: all). */
 void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget);
-/* File a flow after a segment at `ts`: on its class's list, newest end, when
- * its class changed or `ts` lies in a later aging period than `was` (its
- * previous last-segment time; UINT64_MAX for a new flow). */
-void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts);
-/* A caller's timestamp, never earlier than the newest seen. */
-uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts);
+/* a + b, saturating: a timeout of UINT64_MAX means "never". */
+static inline uint64_t tcpstate__add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+/* A caller's timestamp, never earlier than the newest seen: time never goes
+ * backwards inside the engine. */
+static inline uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts)
+{
+    if (ts < e->now) {
+        e->stats.time_backwards++;
+        return e->now;
+    }
+    e->now = ts;
+    return ts;
+}
+
 /* The status of a call, TCPSTATE_E_CALLBACK if a callback stopped it. */
-tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st);
+static inline tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st)
+{
+    if (e->stop) {
+        e->stop = 0;
+        if (st >= 0) {
+            return TCPSTATE_E_CALLBACK;
+        }
+    }
+    return st;
+}
 /* IP reassembly stage (tcpstate.c, issue 8), between decode and track: a
  * fragment goes into the pool; when it completes its datagram, *pkt is
  * pointed at `whole`, the decoded datagram. Returns the frame's status. */

@@ -20,6 +20,31 @@ static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, str
     k->hash = tcpstate__ft_hash_zone(&e->ft, &k->key, k->zone);
 }
 
+/* Lazy aging. Moving a flow to the newest end of its list on every segment
+ * writes its two neighbours' records: two cache misses per packet in a large
+ * table, for flows the packet has nothing to do with. So a flow is refiled
+ * only when its class changes or its segment falls in a later aging period
+ * (2^file_shift ns, aligned) than its previous one. Each list then stays in
+ * the order flows were filed, and every flow's last segment lies in the same
+ * period as its filing; so a flow behind the head of its list was active at
+ * most one period before the head was. Expiry stops at the first head that is
+ * not due: a flow behind it ends at most one period late, and is reported at
+ * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
+ * (1.07 s) and at least 1 ns (docs/state-machine.md, "Expiry"). */
+static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
+{
+    enum flow_class cls = tcpstate__track_class(f);
+    unsigned sh = e->file_shift[cls];
+    if (cls == f->cls && was != UINT64_MAX && (was >> sh) == (ts >> sh)) {
+        return; /* its deadline only moved later: the expiry floor still holds */
+    }
+    tcpstate__ft_touch(&e->ft, f, cls);
+    uint64_t deadline = tcpstate__add_sat(ts, e->timeout[cls]);
+    if (deadline < e->expiry_floor) {
+        e->expiry_floor = deadline;
+    }
+}
+
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
 static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k,
                                        const tcpstate_packet *pkt, uint64_t ts)
@@ -60,7 +85,7 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k
         int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
     }
-    tcpstate__file_flow(e, f, UINT64_MAX, ts);
+    file_flow(e, f, UINT64_MAX, ts);
     e->stats.flows_created++;
     if (e->ft.used > e->stats.flows_peak) {
         e->stats.flows_peak = e->ft.used;
@@ -167,7 +192,7 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
     }
     uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
-    tcpstate__file_flow(e, f, was, ts);
+    file_flow(e, f, was, ts);
     deliver(e, f, out, pkt, side, ts);
     if (f->fflags & FF_DROP) {
         tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
@@ -319,7 +344,11 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct batch_slot *b = &e->batch[i];
         if (b->keyed) {
-            PREFETCH(tcpstate__ft_lookup_hint(&e->ft, b->k.hash));
+            /* A record is 120 bytes at any offset from a line: up to three lines. */
+            const char *rec = tcpstate__ft_lookup_hint(&e->ft, b->k.hash);
+            PREFETCH(rec);
+            PREFETCH(rec + 64);
+            PREFETCH(rec + sizeof(struct tcpstate_flow) - 1u);
         }
     }
 }

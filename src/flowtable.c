@@ -574,14 +574,3 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
     return best;
 }
 
-/* ------------------------------------------------------------------ time */
-
-uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f)
-{
-    return f->first_ts + u32f_decode(f->age);
-}
-
-void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts)
-{
-    f->age = u32f_encode(ts >= f->first_ts ? ts - f->first_ts : 0);
-}

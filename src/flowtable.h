@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "compact.h"
 #include "hash.h"
 #include "tcpstate.h"
 
@@ -188,8 +189,16 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
 uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f);
 uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow *f);
 
-/* Time of the flow's last segment (first_ts + decoded age). */
-uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f);
-void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts);
+/* Time of the flow's last segment (first_ts + decoded age). Inline: once or
+ * twice per packet. */
+static inline uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f)
+{
+    return f->first_ts + u32f_decode(f->age);
+}
+
+static inline void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts)
+{
+    f->age = u32f_encode(ts >= f->first_ts ? ts - f->first_ts : 0);
+}
 
 #endif

@@ -457,8 +457,6 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
 
 /* ------------------------------------------------------------------ expiry */
 
-/* a + b, saturating: a timeout of UINT64_MAX means "never". */
-static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 /* The flow whose idle deadline comes first, over the heads of all classes. */
 static struct tcpstate_flow *next_due(const tcpstate_engine *e, uint64_t *deadline)
@@ -469,7 +467,7 @@ static struct tcpstate_flow *next_due(const tcpstate_engine *e, uint64_t *deadli
         if (f == NULL) {
             continue;
         }
-        uint64_t d = add_sat(tcpstate__flow_last_ts(f), e->timeout[c]);
+        uint64_t d = tcpstate__add_sat(tcpstate__flow_last_ts(f), e->timeout[c]);
         if (best == NULL || d < *deadline) {
             best = f;
             *deadline = d;
@@ -521,53 +519,6 @@ void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
         }
         tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
     }
-}
-
-/* Lazy aging. Moving a flow to the newest end of its list on every segment
- * writes its two neighbours' records: two cache misses per packet in a large
- * table, for flows the packet has nothing to do with. So a flow is refiled
- * only when its class changes or its segment falls in a later aging period
- * (2^file_shift ns, aligned) than its previous one. Each list then stays in
- * the order flows were filed, and every flow's last segment lies in the same
- * period as its filing; so a flow behind the head of its list was active at
- * most one period before the head was. Expiry stops at the first head that is
- * not due: a flow behind it ends at most one period late, and is reported at
- * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
- * (1.07 s) and at least 1 ns (docs/state-machine.md, "Expiry"). */
-void tcpstate__file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
-{
-    enum flow_class cls = tcpstate__track_class(f);
-    unsigned sh = e->file_shift[cls];
-    if (cls == f->cls && was != UINT64_MAX && (was >> sh) == (ts >> sh)) {
-        return; /* its deadline only moved later: the expiry floor still holds */
-    }
-    tcpstate__ft_touch(&e->ft, f, cls);
-    uint64_t deadline = add_sat(ts, e->timeout[cls]);
-    if (deadline < e->expiry_floor) {
-        e->expiry_floor = deadline;
-    }
-}
-
-/* Take a caller's timestamp: time never goes backwards inside the engine. */
-uint64_t tcpstate__clamp_time(tcpstate_engine *e, uint64_t ts)
-{
-    if (ts < e->now) {
-        e->stats.time_backwards++;
-        return e->now;
-    }
-    e->now = ts;
-    return ts;
-}
-
-tcpstate_status tcpstate__call_result(tcpstate_engine *e, tcpstate_status st)
-{
-    if (e->stop) {
-        e->stop = 0;
-        if (st >= 0) {
-            return TCPSTATE_E_CALLBACK;
-        }
-    }
-    return st;
 }
 
 tcpstate_status tcpstate_expire(tcpstate_engine *e, uint64_t now, size_t budget)

@@ -519,26 +519,6 @@ static void note_handshake(struct seg *c, const uint8_t before[2])
 
 /* ------------------------------------------------------------------ public to the engine */
 
-enum flow_class tcpstate__track_class(const struct tcpstate_flow *f)
-{
-    unsigned a = f->ep[0].state, b = f->ep[1].state;
-    if (a == sCL && b == sCL) {
-        return CLS_CLOSED;
-    }
-    if ((a == sCL || a == sTW) && (b == sCL || b == sTW)) {
-        return CLS_TIME_WAIT;
-    }
-    /* Live: confirmed only when both ends sent believed segments (a one-way
-     * flow, such as a flood of bare ACKs from spoofed tuples, never is) and no
-     * unconfirmed RST is pending. */
-    unsigned fl0 = f->ep[0].flags, fl1 = f->ep[1].flags;
-    int confirmed = (fl0 & fl1 & EP_BELIEVED) && !((fl0 | fl1) & EP_RST_PENDING);
-    if (!confirmed || a < sES || b < sES) {
-        return CLS_EMBRYONIC;
-    }
-    return (a == sES && b == sES) ? CLS_ESTABLISHED : CLS_CLOSING;
-}
-
 tcpstate_end_reason tcpstate__track_end_reason(const struct tcpstate_flow *f, int finishing)
 {
     if (f->fflags & FF_RESET) {
