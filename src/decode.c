@@ -409,6 +409,9 @@ static void zero_packet(tcpstate_packet *pkt)
 #else
     unsigned char *b = (unsigned char *)pkt;
     size_t off = 0;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
     for (; off + 64u <= sizeof *pkt; off += 64u) {
         memset(b + off, 0, 64u);
     }

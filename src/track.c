@@ -123,7 +123,12 @@ static int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
     if ((c->snd->flags & (EP_BELIEVED | EP_SYN)) && x == c->snd->nxt) {
         return 1;
     }
-    return seq_in_window(x, r->ack - below, rcv_window(c) + below);
+    uint32_t w = rcv_window(c);
+    /* below == UINT32_MAX: a window (at least ACK_BEHIND) to the left. */
+    if (below == UINT32_MAX) {
+        below = w > ACK_BEHIND ? w : ACK_BEHIND;
+    }
+    return seq_in_window(x, r->ack - below, w + below);
 }
 
 /* The ACK test above. */
@@ -134,6 +139,11 @@ static int ack_plausible(const struct seg *c)
         return 1;
     }
     uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
+    uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
+    if (!seq_gt(lo, hi) && seq_in_window(c->pkt->ack, lo, hi - lo + 1u)) {
+        return 1; /* within what the peer was seen to send: the window below can
+                     only widen the range, so it need not be computed */
+    }
     if (s->flags & EP_ACKED) {
         int known;
         uint32_t w = window_of(s, peer, &known);
@@ -142,7 +152,6 @@ static int ack_plausible(const struct seg *c)
             hi = edge;
         }
     }
-    uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
     if (seq_gt(lo, hi)) {
         lo = hi - ACK_BEHIND;
     }
@@ -154,8 +163,7 @@ static int ack_plausible(const struct seg *c)
  * retransmissions and keep-alives fall. */
 static int seq_plausible(const struct seg *c)
 {
-    uint32_t w = rcv_window(c);
-    return seq_acceptable(c, c->pkt->seq, w > ACK_BEHIND ? w : ACK_BEHIND);
+    return seq_acceptable(c, c->pkt->seq, UINT32_MAX);
 }
 
 /* RST acceptability. In SYN-SENT a reset is valid only if it acknowledges
