@@ -86,7 +86,8 @@ struct tcpstate_engine {
     uint32_t n_port_list;      /* entries in port_list */
     uint32_t ports_below_1024; /* the default set: every port below 1024 too */
     struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
-    tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config */
+    tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config, and
+                                       the checksum flag from the engine flags */
 };
 
 /* The engine's own calls, shared by its files (tcpstate.c: setup, events,

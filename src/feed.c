@@ -278,19 +278,6 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
     return st;
 }
 
-static uint32_t decode_flags(const tcpstate_engine *e)
-{
-    return e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
-}
-
-/* issue 8: the config's tunnel ports and kinds, with the engine's checksum flag. */
-static tcpstate_decode_options decode_opts(const tcpstate_engine *e)
-{
-    tcpstate_decode_options o = e->decode;
-    o.flags = decode_flags(e);
-    return o;
-}
-
 tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
                               size_t caplen, size_t wirelen, uint64_t ts)
 {
@@ -301,8 +288,7 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
         return TCPSTATE_E_REENTRANT;
     }
     tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
-    tcpstate_decode_options opt = decode_opts(e);
-    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &opt, pkt);
+    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &e->decode, pkt);
     return feed_decoded(e, pkt, st, NULL, ts);
 }
 
@@ -320,11 +306,11 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
 static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
                               size_t n)
 {
-    tcpstate_decode_options opt = decode_opts(e);
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
         const tcpstate_frame *fr = &frames[i];
-        b->status = tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &opt, &b->pkt);
+        b->status = tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode,
+                                       &b->pkt);
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
             make_keyed(e, &b->pkt, &b->k);

@@ -304,6 +304,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->weak_key = key_is_zero(cfg->hash_key);
     e->stats.weak_hash_key = e->weak_key;
     e->decode = cfg->decode; /* issue 8: tunnel ports and kinds */
+    e->decode.flags = cfg->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS; /* ready to pass */
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
     e->ft.zone_offset = lay.zone_offset;
@@ -598,9 +599,7 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
     case REASM_DONE:
         break;
     }
-    tcpstate_decode_options opt = e->decode; /* issue 8: the engine's tunnel ports */
-    opt.flags = e->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS;
-    st = tcpstate_decode_ex(TCPSTATE_LINKTYPE_RAW, ip, len, len, &opt, whole);
+    st = tcpstate_decode_ex(TCPSTATE_LINKTYPE_RAW, ip, len, len, &e->decode, whole);
     whole->frag_flags = fflags;
     whole->encap = p->encap;
     whole->vlan_count = p->vlan_count;
