@@ -33,6 +33,10 @@ struct keyed {
 struct batch_slot {
     tcpstate_packet pkt;
     struct keyed k;
+    /* The frame's record as guessed in stage 2 from the tags alone, or NULL:
+     * taken instead of a lookup when tcpstate__ft_holds() confirms it, which
+     * reads only the record just fetched. */
+    struct tcpstate_flow *hint;
     uint8_t keyed; /* k is set */
     tcpstate_status status;
 };

@@ -97,12 +97,17 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k
  * flow Zeek would have ended by now, or that this SYN would replace, ends
  * first and the segment starts a new one. */
 static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k,
+                                       struct tcpstate_flow *hint,
                                        const tcpstate_packet *pkt, uint64_t ts,
                                        tcpstate_side *side, uint32_t *evflags,
                                        tcpstate_status *why_none)
 {
     int src_is_hi = k->src_is_hi;
-    struct tcpstate_flow *f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
+    /* A batch's guess (NULL: none) saves the lookup when it holds the key. */
+    struct tcpstate_flow *f = hint;
+    if (f == NULL || !tcpstate__ft_holds(&e->ft, f, &k->key, k->zone)) {
+        f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
+    }
 
     if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
         const uint8_t *rec = tcpstate__flow_history_record(e, f);
@@ -162,12 +167,13 @@ static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct tr
 }
 
 static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
+                                   struct tcpstate_flow *hint,
                                    const tcpstate_packet *pkt, uint64_t ts)
 {
     tcpstate_side side;
     uint32_t evflags;
     tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+    struct tcpstate_flow *f = find_flow(e, k, hint, pkt, ts, &side, &evflags, &none);
     if (f == NULL) {
         return none;
     }
@@ -180,7 +186,7 @@ static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
             tcpstate__track_restart(f);
         } else {
             tcpstate__end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
-            f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+            f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none);
             if (f == NULL) {
                 return none;
             }
@@ -233,7 +239,7 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
     tcpstate_side side;
     uint32_t evflags;
     tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, k, pkt, ts, &side, &evflags, &none);
+    struct tcpstate_flow *f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none);
     if (f != NULL && (evflags & TCPSTATE_EVF_NEW_FLOW)) {
         bad_checksum_roles(e, f, pkt, &side, ts);
     }
@@ -244,9 +250,11 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
 
 /* Everything a frame does after decoding, in tcpstate_feed()'s order: the
  * frame count, expiry at its time, tracking, the status count. `k` is the
- * frame's key (NULL: computed here when needed). */
+ * frame's key (NULL: computed here when needed), `hint` a guess of its record
+ * (NULL: none). */
 static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
-                                    tcpstate_status st, const struct keyed *k, uint64_t ts)
+                                    tcpstate_status st, const struct keyed *k,
+                                    struct tcpstate_flow *hint, uint64_t ts)
 {
     e->frame_no++;
     e->stats.frames++;
@@ -261,6 +269,7 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
         /* In the engine, not on the stack: see engine.h. */
         st = tcpstate__reasm_stage(e, &pkt, e->scratch_whole, st, ts);
         k = NULL; /* a completed datagram is keyed afresh */
+        hint = NULL;
     }
     int track = st == TCPSTATE_OK;
     int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
@@ -269,7 +278,7 @@ static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *p
         k = &e->scratch_key;
     }
     if (track) {
-        st = track_frame(e, k, pkt, ts);
+        st = track_frame(e, k, hint, pkt, ts);
     } else if (note_csum) {
         note_bad_checksum(e, k, pkt, ts);
     }
@@ -289,7 +298,7 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
     }
     tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
     tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &e->decode, pkt);
-    return feed_decoded(e, pkt, st, NULL, ts);
+    return feed_decoded(e, pkt, st, NULL, NULL, ts);
 }
 
 /* ------------------------------------------------------------------ batch */
@@ -322,19 +331,24 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
     }
 }
 
-/* Stage 2: with the buckets arriving, ask for the records they point at. A
- * hint only: stage 3 looks every frame up again, since earlier frames of the
- * batch may create or end flows. */
+/* Stage 2: with the buckets arriving, ask for the records they point at, by
+ * the tags alone (reading a record now would wait for it). A guess only:
+ * earlier frames of the batch may create or end flows, and a tag may match
+ * another key; stage 3 takes the guess when the record, by then fetched,
+ * holds the frame's key, and looks the frame up otherwise. */
 static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const struct batch_slot *b = &e->batch[i];
+        struct batch_slot *b = &e->batch[i];
         if (b->keyed) {
-            /* A record is 120 bytes at any offset from a line: up to three lines. */
-            const char *rec = tcpstate__ft_lookup_hint(&e->ft, b->k.hash);
-            PREFETCH(rec);
-            PREFETCH(rec + 64);
-            PREFETCH(rec + sizeof(struct tcpstate_flow) - 1u);
+            b->hint = tcpstate__ft_lookup_hint(&e->ft, b->k.hash);
+            if (b->hint != NULL) {
+                /* A record is 120 bytes at any offset from a line: up to three lines. */
+                const char *rec = (const char *)b->hint;
+                PREFETCH(rec);
+                PREFETCH(rec + 64);
+                PREFETCH(rec + sizeof(struct tcpstate_flow) - 1u);
+            }
         }
     }
 }
@@ -372,7 +386,8 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         for (size_t i = 0; i < chunk; i++) {
             struct batch_slot *b = &e->batch[i];
             tcpstate_status st =
-                feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL, frames[done + i].ts);
+                feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
+                             b->keyed ? b->hint : NULL, frames[done + i].ts);
             status[done + i] = st;
             if (st == TCPSTATE_E_CALLBACK) {
                 return done + i + 1;

@@ -320,7 +320,7 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
     return tcpstate__ft_lookup_zone(ft, key, 0, hash);
 }
 
-const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
+struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
 {
     struct probe p = probe_of(ft, hash);
     for (unsigned k = 0; k < 2; k++) {
@@ -330,7 +330,14 @@ const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
             return &ft->flows[slot_index(ft, s[lowest_bit(m)])];
         }
     }
-    return ft->slots; /* no candidate: a line that is surely cached */
+    return NULL;
+}
+
+int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
+                       const struct flow_key *key, uint32_t zone)
+{
+    return f->cls != CLS_FREE && key_eq(&f->key, key) &&
+           (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone);
 }
 
 static unsigned bucket_free_slots(const uint32_t *s)

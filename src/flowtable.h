@@ -160,9 +160,14 @@ void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[
 
 struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
                                           uint64_t hash);
-/* The record a lookup of `hash` would most likely compare first (for
- * prefetching; never dereferenced here, may be a stale candidate). */
-const void *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash);
+/* The record a lookup of `hash` would most likely compare first, or NULL if
+ * no slot carries its tag (for prefetching: never dereferenced here, and only
+ * a candidate; tcpstate__ft_holds() tells whether it is the flow). */
+struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash);
+/* Whether live record `f` is the flow of `key` in `zone`: what a lookup would
+ * return, since a key is in the table at most once. */
+int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
+                       const struct flow_key *key, uint32_t zone);
 /* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
 struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
                                          enum flow_class cls);
