@@ -138,10 +138,10 @@ static uint64_t le32_of(const uint8_t *p)
 }
 
 /* The hash input is the key packed into as few bytes as it needs: an IPv4
- * key is 14 bytes (two addresses, two ports, the tag) hashed as two 8-byte
- * words, an IPv6 key its 38 bytes. Both encodings are injective and differ
- * in length (16 against 38, which SipHash's last block includes), so two
- * distinct keys are two distinct inputs. SipHash-1-3 is a PRF under the
+ * key is 14 bytes (two addresses, two ports, the tag), two SipHash blocks;
+ * an IPv6 key its 38 bytes. Both encodings are injective and differ in
+ * length (14 against 38, and 42 with a zone; SipHash's last block includes
+ * the length), so two distinct keys are two distinct inputs. SipHash-1-3 is a PRF under the
  * secret 128-bit key: without the key an attacker cannot predict bucket
  * choices or tags, and cannot learn them from hash values either, since no
  * value leaves the library (only timing could hint at a collision, and each
@@ -153,7 +153,7 @@ uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *ke
     }
     uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
     uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
-    return tcpstate__siphash13_16(&ft->sip, w0, w1);
+    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
 }
 
 uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,

@@ -77,12 +77,12 @@ static inline uint64_t finish(struct sip *s)
     return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
-uint64_t tcpstate__siphash13_16(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1)
+uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1,
+                                   unsigned len)
 {
     struct sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
     compress(&s, w0);
-    compress(&s, w1);
-    compress(&s, (uint64_t)16 << 56); /* the last block: no bytes left, the length */
+    compress(&s, w1 | (uint64_t)len << 56); /* the last block: the bytes left, the length */
     return finish(&s);
 }
 

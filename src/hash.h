@@ -17,10 +17,12 @@ struct tcpstate_sipkey {
 };
 void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16]);
 
-/* SipHash-1-3 of exactly 16 bytes given as two little-endian words (w0 holds
- * bytes 0-7): the same value tcpstate__siphash13() gives for those bytes,
- * without a byte loop. */
-uint64_t tcpstate__siphash13_16(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1);
+/* SipHash-1-3 of 8 < len < 16 bytes given as two little-endian words (w0
+ * holds bytes 0-7, w1 bytes 8 to len - 1 and zeros above): the value
+ * tcpstate__siphash13() gives for those bytes, without a byte loop, in two
+ * blocks (the second carries the length). */
+uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1,
+                                   unsigned len);
 
 /* SipHash-1-3 of `len` bytes under a key prepared by tcpstate__sipkey_init(). */
 uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len);
