@@ -386,6 +386,9 @@ static void run_step(struct seg *c, enum track_step stp, int named)
         emit(c, (tcpstate_event_kind)named, (tcpstate_side)c->s, before, after, flags);
     }
     /* Then each change, sender first, from the states just before it. */
+    if (!(c->out->want & (1u << TCPSTATE_EV_STATE_CHANGE))) {
+        return;
+    }
     uint8_t cur[2] = {before[0], before[1]};
     const uint8_t order[2] = {c->s, c->r};
     for (unsigned i = 0; i < 2; i++) {
