@@ -532,9 +532,11 @@ static int evict_rank(enum flow_class cls, int allow_established)
     case CLS_ESTABLISHED:
     case CLS_CLOSING:
         return allow_established ? 2 : -1;
-    default:
-        return -1;
+    case CLS_COUNT:
+    case CLS_FREE:
+        break; /* not a class a listed flow has */
     }
+    return -1;
 }
 
 /* Better victim: lower rank, then older. */

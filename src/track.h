@@ -66,11 +66,11 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
  * transition tables. */
 enum track_step { TRACK_SYN, TRACK_SYNACK, TRACK_ACK, TRACK_FIN, TRACK_RST, TRACK_STEPS };
 
-#define TRACK_KEEP  0xffu /* cell target: no change */
-#define TRACK_REUSE 0xfeu /* cell target: a new connection on this 4-tuple (sender only) */
+#define TRACK_KEEP       0xffu /* cell target: no change */
+#define TRACK_CELL_REUSE 0xfeu /* cell target: a new connection on this 4-tuple (sender only) */
 
 /* One cell of the transition tables (for tests): its target state, TRACK_KEEP
- * or TRACK_REUSE, and whether a guard decides between it and no change. */
+ * or TRACK_CELL_REUSE, and whether a guard decides between it and no change. */
 void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state state,
                           unsigned *next, int *guarded);
 

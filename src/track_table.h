@@ -26,7 +26,7 @@
 #define sTW TCPSTATE_TIME_WAIT
 
 #define KEEP  TRACK_KEEP
-#define REUSE TRACK_REUSE
+#define REUSE TRACK_CELL_REUSE
 
 
 /* Guards: conditions a cell's target depends on. */

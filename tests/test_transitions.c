@@ -77,7 +77,7 @@ static const char *const rfc_receiver[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
 static void describe(unsigned next, int guarded, char *out, size_t len)
 {
     const char *base = next == TRACK_KEEP    ? "-"
-                       : next == TRACK_REUSE ? "NEW"
+                       : next == TRACK_CELL_REUSE ? "NEW"
                                              : tcpstate_state_name((tcpstate_tcp_state)next);
     snprintf(out, len, "%s%s", base, guarded ? "?" : "");
 }
