@@ -15,9 +15,9 @@
 
 static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
-    tcpstate__ft_make_key(&k->key, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, &k->src_is_hi);
     k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
-    k->hash = tcpstate__ft_hash_zone(&e->ft, &k->key, k->zone);
+    k->hash = tcpstate__ft_key_hash(&e->ft, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, k->zone,
+                                    &k->key, &k->src_is_hi);
 }
 
 /* Lazy aging. Moving a flow to the newest end of its list on every segment

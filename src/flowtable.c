@@ -169,6 +169,46 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
     return tcpstate__siphash13_key(&ft->sip, in, sizeof in);
 }
 
+/* Little-endian value of 4 bytes (one load on little-endian hosts). */
+static uint64_t le32_load(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+#else
+    return le32_of(p);
+#endif
+}
+
+uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
+                               int vlan_keyed, uint32_t zone, struct flow_key *key,
+                               int *src_is_hi)
+{
+    if (pkt->ip_version == 6 || zone != 0) {
+        tcpstate__ft_make_key(key, pkt, vlan_keyed, src_is_hi);
+        return tcpstate__ft_hash_zone(ft, key, zone);
+    }
+    /* Every packet's case, fused: the key of tcpstate__ft_make_key() and the
+     * hash of tcpstate__ft_hash(), from values held in registers. */
+    uint32_t s = be32(pkt->src), d = be32(pkt->dst);
+    int swap = s != d ? s > d : pkt->sport > pkt->dport;
+    const uint8_t *lo = swap ? pkt->dst : pkt->src, *hi = swap ? pkt->src : pkt->dst;
+    uint16_t plo = swap ? pkt->dport : pkt->sport, phi = swap ? pkt->sport : pkt->dport;
+    uint16_t tag = (uint16_t)(vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u);
+    memset(key->addr, 0, sizeof key->addr);
+    memcpy(key->addr[0], lo, 4);
+    memcpy(key->addr[1], hi, 4);
+    key->port[0] = plo;
+    key->port[1] = phi;
+    key->tag = tag;
+    *src_is_hi = swap;
+    uint64_t w0 = le32_load(lo) | le32_load(hi) << 32;
+    uint64_t w1 = (uint64_t)plo | (uint64_t)phi << 16 | (uint64_t)tag << 32;
+    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+}
+
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
     uint32_t z = 0;

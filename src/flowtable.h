@@ -144,6 +144,12 @@ void tcpstate__ft_clear(struct flowtable *ft);
 void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
                            int *src_is_hi);
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key);
+/* Build the key of a decoded packet (as tcpstate__ft_make_key()) and return
+ * its hash in `zone` (as tcpstate__ft_hash_zone()), in one call: the
+ * per-packet keying. */
+uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
+                               int vlan_keyed, uint32_t zone, struct flow_key *key,
+                               int *src_is_hi);
 /* The hash of a key in a zone (zone 0 hashes as tcpstate__ft_hash()). */
 uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
                                 uint32_t zone);

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-static inline uint64_t rotl(uint64_t x, unsigned b) { return (x << b) | (x >> (64u - b)); }
 
 /* Little-endian load with no alignment assumption: one memcpy on
  * little-endian hosts (compilers turn it into a single load), byte by byte
@@ -28,27 +27,7 @@ static inline uint64_t load_le64(const uint8_t *p)
     return v;
 }
 
-struct sip {
-    uint64_t v0, v1, v2, v3;
-};
 
-static inline void sipround(struct sip *s)
-{
-    s->v0 += s->v1;
-    s->v1 = rotl(s->v1, 13);
-    s->v1 ^= s->v0;
-    s->v0 = rotl(s->v0, 32);
-    s->v2 += s->v3;
-    s->v3 = rotl(s->v3, 16);
-    s->v3 ^= s->v2;
-    s->v0 += s->v3;
-    s->v3 = rotl(s->v3, 21);
-    s->v3 ^= s->v0;
-    s->v2 += s->v1;
-    s->v1 = rotl(s->v1, 17);
-    s->v1 ^= s->v2;
-    s->v2 = rotl(s->v2, 32);
-}
 
 void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
 {
@@ -61,30 +40,8 @@ void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
     k->v[3] = k1 ^ UINT64_C(0x7465646279746573);
 }
 
-static inline void compress(struct sip *s, uint64_t m)
-{
-    s->v3 ^= m;
-    sipround(s);
-    s->v0 ^= m;
-}
 
-static inline uint64_t finish(struct sip *s)
-{
-    s->v2 ^= 0xff;
-    sipround(s);
-    sipround(s);
-    sipround(s);
-    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
-}
 
-uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1,
-                                   unsigned len)
-{
-    struct sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
-    compress(&s, w0);
-    compress(&s, w1 | (uint64_t)len << 56); /* the last block: the bytes left, the length */
-    return finish(&s);
-}
 
 uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
 {
@@ -96,16 +53,16 @@ uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len
 uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len)
 {
     const uint8_t *in = data;
-    struct sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
+    struct tcpstate_sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
     size_t whole = len - (len % 8);
 
     for (size_t i = 0; i < whole; i += 8) {
-        compress(&s, load_le64(in + i));
+        tcpstate__sip_compress(&s, load_le64(in + i));
     }
 
     /* Last block: remaining bytes, zero-padded, with len mod 256 in the top byte. */
     uint8_t tail[8] = {0};
     memcpy(tail, in + whole, len - whole);
-    compress(&s, load_le64(tail) | ((uint64_t)(len & 0xffu) << 56));
-    return finish(&s);
+    tcpstate__sip_compress(&s, load_le64(tail) | ((uint64_t)(len & 0xffu) << 56));
+    return tcpstate__sip_finish(&s);
 }

@@ -17,14 +17,65 @@ struct tcpstate_sipkey {
 };
 void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16]);
 
+/* SipHash-1-3 of `len` bytes under a key prepared by tcpstate__sipkey_init(). */
+uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len);
+
+/* The rounds, in this header so that the per-packet hash below is inlined
+ * where flow keys are hashed (hash.c uses them too). */
+struct tcpstate_sip {
+    uint64_t v0, v1, v2, v3;
+};
+
+static inline uint64_t tcpstate__sip_rotl(uint64_t x, unsigned b)
+{
+    return (x << b) | (x >> (64u - b));
+}
+
+static inline void tcpstate__sipround(struct tcpstate_sip *s)
+{
+    s->v0 += s->v1;
+    s->v1 = tcpstate__sip_rotl(s->v1, 13);
+    s->v1 ^= s->v0;
+    s->v0 = tcpstate__sip_rotl(s->v0, 32);
+    s->v2 += s->v3;
+    s->v3 = tcpstate__sip_rotl(s->v3, 16);
+    s->v3 ^= s->v2;
+    s->v0 += s->v3;
+    s->v3 = tcpstate__sip_rotl(s->v3, 21);
+    s->v3 ^= s->v0;
+    s->v2 += s->v1;
+    s->v1 = tcpstate__sip_rotl(s->v1, 17);
+    s->v1 ^= s->v2;
+    s->v2 = tcpstate__sip_rotl(s->v2, 32);
+}
+
+static inline void tcpstate__sip_compress(struct tcpstate_sip *s, uint64_t m)
+{
+    s->v3 ^= m;
+    tcpstate__sipround(s);
+    s->v0 ^= m;
+}
+
+static inline uint64_t tcpstate__sip_finish(struct tcpstate_sip *s)
+{
+    s->v2 ^= 0xff;
+    tcpstate__sipround(s);
+    tcpstate__sipround(s);
+    tcpstate__sipround(s);
+    return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
 /* SipHash-1-3 of 8 < len < 16 bytes given as two little-endian words (w0
  * holds bytes 0-7, w1 bytes 8 to len - 1 and zeros above): the value
  * tcpstate__siphash13() gives for those bytes, without a byte loop, in two
  * blocks (the second carries the length). */
-uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0, uint64_t w1,
-                                   unsigned len);
-
-/* SipHash-1-3 of `len` bytes under a key prepared by tcpstate__sipkey_init(). */
-uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len);
+static inline uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0,
+                                                 uint64_t w1, unsigned len)
+{
+    struct tcpstate_sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
+    tcpstate__sip_compress(&s, w0);
+    tcpstate__sip_compress(&s, w1 | (uint64_t)len << 56);
+    return tcpstate__sip_finish(&s);
+}
 
 #endif
