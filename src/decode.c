@@ -441,6 +441,12 @@ static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, siz
     pkt->caplen = (uint32_t)caplen;
     pkt->wirelen = (uint32_t)wirelen;
     pkt->linktype = linktype;
+#if defined(__OPTIMIZE_SIZE__)
+    /* Built for size (-Os): the one-pass path is only a speed copy of the
+     * layered decoder (test_decode_fast holds them byte-identical), so leave
+     * it out and let the linker drop decode_fast.c. */
+    (void)fast;
+#else
     if (fast && (opt == NULL || (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0)) {
         if (tcpstate__decode_fast(linktype, frame, caplen, wirelen, pkt)) {
             return TCPSTATE_OK;
@@ -451,6 +457,7 @@ static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, siz
         pkt->wirelen = (uint32_t)wirelen;
         pkt->linktype = linktype;
     }
+#endif
 
     /* Zero-filled options are the defaults: fill in the IANA ports. */
     tcpstate_decode_options o;

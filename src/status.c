@@ -1,144 +1,188 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Names and descriptions of every enum in the public header, as tables keyed
- * by the enum values (designated initializers), each checked for completeness
- * at compile time.
+ * Names and descriptions of every enum in the public header.
+ *
+ * Every string lives in one constant blob (a struct of char arrays, built
+ * from the X-macro lists below) and each name is a 16-bit offset into it,
+ * rather than a table of pointers: on a 32-bit target that halves the
+ * tables, and on firmware these strings are most of the file (issue 9).
+ * Each list is checked for completeness at compile time: a value listed
+ * twice is a duplicate struct member, and the count must match the enum.
  */
+#include <stddef.h>
+
 #include "tcpstate.h"
 
+/* clang-format off */
+#define STATUS_LIST(X)                                                                          \
+    X(TCPSTATE_OK,                  "ok")                                                       \
+    X(TCPSTATE_SKIP_NOT_IP,         "not IPv4 or IPv6")                                         \
+    X(TCPSTATE_SKIP_NOT_TCP,        "not TCP")                                                  \
+    X(TCPSTATE_SKIP_FRAGMENT,       "IP fragment without a TCP header")                         \
+    X(TCPSTATE_SKIP_MIDSTREAM,      "no flow, not a SYN, midstream off")                        \
+    X(TCPSTATE_E_INVAL,             "invalid argument")                                         \
+    X(TCPSTATE_E_LINKTYPE,          "unsupported link type")                                    \
+    X(TCPSTATE_E_TRUNCATED,         "headers cut by the snap length")                           \
+    X(TCPSTATE_E_BAD_LINK,          "link header too short")                                    \
+    X(TCPSTATE_E_VLAN_DEPTH,        "too many VLAN tags")                                       \
+    X(TCPSTATE_E_MPLS_DEPTH,        "too many MPLS labels")                                     \
+    X(TCPSTATE_E_BAD_PPPOE,         "bad PPPoE header")                                         \
+    X(TCPSTATE_E_BAD_IP_VERSION,    "IP version unlike the link's")                             \
+    X(TCPSTATE_E_BAD_IPV4_IHL,      "bad IPv4 header length")                                   \
+    X(TCPSTATE_E_BAD_IP_LENGTH,     "bad IP length")                                            \
+    X(TCPSTATE_E_BAD_IPV4_CHECKSUM, "bad IPv4 checksum")                                        \
+    X(TCPSTATE_E_BAD_IPV6_EXT,      "bad IPv6 extension header")                                \
+    X(TCPSTATE_E_IPV6_EXT_CHAIN,    "too many IPv6 extension headers")                          \
+    X(TCPSTATE_E_BAD_TCP_HEADER,    "TCP header too short")                                     \
+    X(TCPSTATE_E_BAD_TCP_OFFSET,    "bad TCP data offset")                                      \
+    X(TCPSTATE_E_BAD_TCP_OPTION,    "bad TCP option length")                                    \
+    X(TCPSTATE_E_BAD_TCP_CHECKSUM,  "bad TCP checksum")                                         \
+    X(TCPSTATE_E_NOMEM,             "buffer too small")                                         \
+    X(TCPSTATE_E_TABLE_FULL,        "flow table full")                                          \
+    X(TCPSTATE_E_CALLBACK,          "a callback said stop")                                     \
+    X(TCPSTATE_E_REENTRANT,         "called from a callback")                                   \
+    X(TCPSTATE_E_DISABLED,          "feature disabled")                                         \
+    X(TCPSTATE_E_TUNNEL_DEPTH,      "too many nested tunnels")
+
+#define STATE_LIST(X)                                                                           \
+    X(TCPSTATE_CLOSED, "CLOSED")           X(TCPSTATE_LISTEN, "LISTEN")                         \
+    X(TCPSTATE_SYN_SENT, "SYN_SENT")       X(TCPSTATE_SYN_RECEIVED, "SYN_RECEIVED")             \
+    X(TCPSTATE_ESTABLISHED, "ESTABLISHED") X(TCPSTATE_FIN_WAIT_1, "FIN_WAIT_1")                 \
+    X(TCPSTATE_FIN_WAIT_2, "FIN_WAIT_2")   X(TCPSTATE_CLOSE_WAIT, "CLOSE_WAIT")                 \
+    X(TCPSTATE_CLOSING, "CLOSING")         X(TCPSTATE_LAST_ACK, "LAST_ACK")                     \
+    X(TCPSTATE_TIME_WAIT, "TIME_WAIT")
+
+#define EVENT_LIST(X)                                                                           \
+    X(TCPSTATE_EV_SYN, "SYN")    X(TCPSTATE_EV_SYNACK, "SYN-ACK")                               \
+    X(TCPSTATE_EV_ACK, "ACK")    X(TCPSTATE_EV_FIN, "FIN")                                      \
+    X(TCPSTATE_EV_RST, "RST")    X(TCPSTATE_EV_STATE_CHANGE, "STATE")                           \
+    X(TCPSTATE_EV_FLOW_END, "END")
+
+#define END_LIST(X)                                                                             \
+    X(TCPSTATE_END_NONE, "none")          X(TCPSTATE_END_CLOSED, "closed")                      \
+    X(TCPSTATE_END_RESET, "reset")        X(TCPSTATE_END_TIMEOUT, "timeout")                    \
+    X(TCPSTATE_END_EVICTED, "evicted")    X(TCPSTATE_END_REUSED, "reused")                      \
+    X(TCPSTATE_END_FINISHED, "finished")  X(TCPSTATE_END_DROPPED, "dropped")
+
+#define CONN_LIST(X)                                                                            \
+    X(TCPSTATE_CONN_S0, "S0")         X(TCPSTATE_CONN_S1, "S1")                                 \
+    X(TCPSTATE_CONN_SF, "SF")         X(TCPSTATE_CONN_REJ, "REJ")                               \
+    X(TCPSTATE_CONN_S2, "S2")         X(TCPSTATE_CONN_S3, "S3")                                 \
+    X(TCPSTATE_CONN_RSTO, "RSTO")     X(TCPSTATE_CONN_RSTR, "RSTR")                             \
+    X(TCPSTATE_CONN_RSTOS0, "RSTOS0") X(TCPSTATE_CONN_RSTRH, "RSTRH")                           \
+    X(TCPSTATE_CONN_SH, "SH")         X(TCPSTATE_CONN_SHR, "SHR")                               \
+    X(TCPSTATE_CONN_OTH, "OTH")
+/* clang-format on */
+
+/* The blob: each listed string as a member named after its enum value. */
+#define MEMBER_NAME(v, text) char v##_n[sizeof #v];
+#define MEMBER_MSG(v, text)  char v##_m[sizeof text];
+#define MEMBER_TEXT(v, text) char v##_t[sizeof text];
+#define INIT_NAME(v, text)   #v,
+#define INIT_MSG(v, text)    text,
+#define INIT_TEXT(v, text)   text,
+
+static const struct texts {
+    STATUS_LIST(MEMBER_NAME)
+    char status_unknown_n[sizeof "TCPSTATE_UNKNOWN"];
+    STATUS_LIST(MEMBER_MSG)
+    char status_unknown_m[sizeof "unknown tcpstate status"];
+    STATE_LIST(MEMBER_TEXT)
+    EVENT_LIST(MEMBER_TEXT)
+    char upper_unknown[sizeof "UNKNOWN"]; /* states and events */
+    END_LIST(MEMBER_TEXT)
+    char lower_unknown[sizeof "unknown"];
+    CONN_LIST(MEMBER_TEXT)
+    char conn_unknown[sizeof "-"];
+} texts = {
+    STATUS_LIST(INIT_NAME) "TCPSTATE_UNKNOWN",
+    STATUS_LIST(INIT_MSG) "unknown tcpstate status",
+    STATE_LIST(INIT_TEXT) EVENT_LIST(INIT_TEXT) "UNKNOWN",
+    END_LIST(INIT_TEXT) "unknown",
+    CONN_LIST(INIT_TEXT) "-",
+};
+
+/* Where each table starts in `offsets`; a table of n names has n + 1 slots,
+ * the last one for values outside the enum. */
 #define STATUS_SPAN (TCPSTATE_STATUS_MAX - TCPSTATE_STATUS_MIN + 1)
-#define ST(s)       [(s)-TCPSTATE_STATUS_MIN]
-
-struct status_text {
-    const char *name;
-    const char *message;
+enum {
+    AT_STATUS_NAME = 0,
+    AT_STATUS_MSG = AT_STATUS_NAME + STATUS_SPAN + 1,
+    AT_STATE = AT_STATUS_MSG + STATUS_SPAN + 1,
+    AT_EVENT = AT_STATE + TCPSTATE_STATE_COUNT + 1,
+    AT_END = AT_EVENT + TCPSTATE_EV_COUNT + 1,
+    AT_CONN = AT_END + TCPSTATE_END_COUNT + 1,
+    AT_TOTAL = AT_CONN + TCPSTATE_CONN_COUNT + 1
 };
 
-static const struct status_text status_texts[] = {
-    ST(TCPSTATE_OK) = {"TCPSTATE_OK", "ok"},
-    ST(TCPSTATE_SKIP_NOT_IP) = {"TCPSTATE_SKIP_NOT_IP", "link payload is not IPv4 or IPv6"},
-    ST(TCPSTATE_SKIP_NOT_TCP) = {"TCPSTATE_SKIP_NOT_TCP", "IP payload is not TCP"},
-    ST(TCPSTATE_SKIP_FRAGMENT) = {"TCPSTATE_SKIP_FRAGMENT",
-                                  "IP fragment without a whole TCP header"},
-    ST(TCPSTATE_SKIP_MIDSTREAM) = {"TCPSTATE_SKIP_MIDSTREAM",
-                                   "no flow for a non-SYN segment and midstream pickup is off"},
-    ST(TCPSTATE_E_INVAL) = {"TCPSTATE_E_INVAL", "invalid argument"},
-    ST(TCPSTATE_E_LINKTYPE) = {"TCPSTATE_E_LINKTYPE", "unsupported link type"},
-    ST(TCPSTATE_E_TRUNCATED) = {"TCPSTATE_E_TRUNCATED", "headers cut by the capture's snap length"},
-    ST(TCPSTATE_E_BAD_LINK) = {"TCPSTATE_E_BAD_LINK", "link-layer header too short"},
-    ST(TCPSTATE_E_VLAN_DEPTH) = {"TCPSTATE_E_VLAN_DEPTH", "too many stacked VLAN tags"},
-    ST(TCPSTATE_E_MPLS_DEPTH) = {"TCPSTATE_E_MPLS_DEPTH", "too many MPLS labels"},
-    ST(TCPSTATE_E_BAD_PPPOE) = {"TCPSTATE_E_BAD_PPPOE", "malformed PPPoE session header"},
-    ST(TCPSTATE_E_BAD_IP_VERSION) = {"TCPSTATE_E_BAD_IP_VERSION",
-                                     "IP version does not match the link layer"},
-    ST(TCPSTATE_E_BAD_IPV4_IHL) = {"TCPSTATE_E_BAD_IPV4_IHL", "bad IPv4 header length"},
-    ST(TCPSTATE_E_BAD_IP_LENGTH) = {"TCPSTATE_E_BAD_IP_LENGTH",
-                                    "IP length inconsistent with headers or frame"},
-    ST(TCPSTATE_E_BAD_IPV4_CHECKSUM) = {"TCPSTATE_E_BAD_IPV4_CHECKSUM", "bad IPv4 header checksum"},
-    ST(TCPSTATE_E_BAD_IPV6_EXT) = {"TCPSTATE_E_BAD_IPV6_EXT",
-                                   "malformed or overrunning IPv6 extension header"},
-    ST(TCPSTATE_E_IPV6_EXT_CHAIN) = {"TCPSTATE_E_IPV6_EXT_CHAIN",
-                                     "too many IPv6 extension headers"},
-    ST(TCPSTATE_E_BAD_TCP_HEADER) = {"TCPSTATE_E_BAD_TCP_HEADER",
-                                     "IP payload shorter than a TCP header"},
-    ST(TCPSTATE_E_BAD_TCP_OFFSET) = {"TCPSTATE_E_BAD_TCP_OFFSET", "bad TCP data offset"},
-    ST(TCPSTATE_E_BAD_TCP_OPTION) = {"TCPSTATE_E_BAD_TCP_OPTION", "TCP option with a bad length"},
-    ST(TCPSTATE_E_BAD_TCP_CHECKSUM) = {"TCPSTATE_E_BAD_TCP_CHECKSUM", "bad TCP checksum"},
-    ST(TCPSTATE_E_NOMEM) = {"TCPSTATE_E_NOMEM", "memory buffer too small"},
-    ST(TCPSTATE_E_TABLE_FULL) = {"TCPSTATE_E_TABLE_FULL", "flow table full and nothing evictable"},
-    ST(TCPSTATE_E_CALLBACK) = {"TCPSTATE_E_CALLBACK", "a callback asked to stop"},
-    ST(TCPSTATE_E_REENTRANT) = {"TCPSTATE_E_REENTRANT", "engine called from its own callback"},
-    ST(TCPSTATE_E_DISABLED) = {"TCPSTATE_E_DISABLED",
-                               "feature disabled in the engine configuration"},
-    ST(TCPSTATE_E_TUNNEL_DEPTH) = {"TCPSTATE_E_TUNNEL_DEPTH", "too many nested tunnels"},
-};
-_Static_assert(sizeof status_texts / sizeof *status_texts == STATUS_SPAN,
-               "every status needs a name and a message");
+#define OFF(member) ((uint16_t)offsetof(struct texts, member))
+#define SLOT_NAME(v, text) [AT_STATUS_NAME + (v)-TCPSTATE_STATUS_MIN] = OFF(v##_n),
+#define SLOT_MSG(v, text)  [AT_STATUS_MSG + (v)-TCPSTATE_STATUS_MIN] = OFF(v##_m),
+#define SLOT_STATE(v, text) [AT_STATE + (v)] = OFF(v##_t),
+#define SLOT_EVENT(v, text) [AT_EVENT + (v)] = OFF(v##_t),
+#define SLOT_END(v, text)   [AT_END + (v)] = OFF(v##_t),
+#define SLOT_CONN(v, text)  [AT_CONN + (v)] = OFF(v##_t),
 
-static const struct status_text *status_text(tcpstate_status s)
+static const uint16_t offsets[AT_TOTAL] = {
+    STATUS_LIST(SLOT_NAME)[AT_STATUS_MSG - 1] = OFF(status_unknown_n),
+    STATUS_LIST(SLOT_MSG)[AT_STATE - 1] = OFF(status_unknown_m),
+    STATE_LIST(SLOT_STATE)[AT_EVENT - 1] = OFF(upper_unknown),
+    EVENT_LIST(SLOT_EVENT)[AT_END - 1] = OFF(upper_unknown),
+    END_LIST(SLOT_END)[AT_CONN - 1] = OFF(lower_unknown),
+    CONN_LIST(SLOT_CONN)[AT_TOTAL - 1] = OFF(conn_unknown),
+};
+
+_Static_assert(sizeof(struct texts) <= UINT16_MAX, "offsets are 16 bits");
+
+/* Every list names each value of its enum once (a duplicate would be a
+ * duplicate member above), so a matching count means none is missing. */
+#define COUNT(v, text) +1
+_Static_assert(0 STATUS_LIST(COUNT) == STATUS_SPAN, "every status needs a name and a message");
+_Static_assert(0 STATE_LIST(COUNT) == TCPSTATE_STATE_COUNT, "every state needs a name");
+_Static_assert(0 EVENT_LIST(COUNT) == TCPSTATE_EV_COUNT, "every event kind needs a name");
+_Static_assert(0 END_LIST(COUNT) == TCPSTATE_END_COUNT, "every end reason needs a name");
+_Static_assert(0 CONN_LIST(COUNT) == TCPSTATE_CONN_COUNT, "every conn_state needs a name");
+
+/* The name of index i (0-based) of the table at `at` with n entries; the
+ * table's "unknown" beyond them. i is unsigned: a negative value wrapped. */
+static const char *text_at(unsigned at, unsigned n, unsigned i)
 {
-    int i = (int)s - TCPSTATE_STATUS_MIN;
-    if (i < 0 || i >= STATUS_SPAN || status_texts[i].name == NULL) {
-        return NULL;
-    }
-    return &status_texts[i];
+    return (const char *)&texts + offsets[at + (i < n ? i : n)];
+}
+
+static unsigned status_index(tcpstate_status s)
+{
+    return (unsigned)((int)s - TCPSTATE_STATUS_MIN);
 }
 
 const char *tcpstate_strerror(tcpstate_status s)
 {
-    const struct status_text *t = status_text(s);
-    return t ? t->message : "unknown tcpstate status";
+    return text_at(AT_STATUS_MSG, STATUS_SPAN, status_index(s));
 }
 
 const char *tcpstate_status_name(tcpstate_status s)
 {
-    const struct status_text *t = status_text(s);
-    return t ? t->name : "TCPSTATE_UNKNOWN";
+    return text_at(AT_STATUS_NAME, STATUS_SPAN, status_index(s));
 }
-
-static const char *const state_names[] = {
-    [TCPSTATE_CLOSED] = "CLOSED",           [TCPSTATE_LISTEN] = "LISTEN",
-    [TCPSTATE_SYN_SENT] = "SYN_SENT",       [TCPSTATE_SYN_RECEIVED] = "SYN_RECEIVED",
-    [TCPSTATE_ESTABLISHED] = "ESTABLISHED", [TCPSTATE_FIN_WAIT_1] = "FIN_WAIT_1",
-    [TCPSTATE_FIN_WAIT_2] = "FIN_WAIT_2",   [TCPSTATE_CLOSE_WAIT] = "CLOSE_WAIT",
-    [TCPSTATE_CLOSING] = "CLOSING",         [TCPSTATE_LAST_ACK] = "LAST_ACK",
-    [TCPSTATE_TIME_WAIT] = "TIME_WAIT",
-};
-_Static_assert(sizeof state_names / sizeof *state_names == TCPSTATE_STATE_COUNT,
-               "every state needs a name");
 
 const char *tcpstate_state_name(tcpstate_tcp_state s)
 {
-    unsigned i = (unsigned)s;
-    return i < TCPSTATE_STATE_COUNT ? state_names[i] : "UNKNOWN";
+    return text_at(AT_STATE, TCPSTATE_STATE_COUNT, (unsigned)s);
 }
-
-static const char *const event_names[] = {
-    [TCPSTATE_EV_SYN] = "SYN",      [TCPSTATE_EV_SYNACK] = "SYN-ACK",
-    [TCPSTATE_EV_ACK] = "ACK",      [TCPSTATE_EV_FIN] = "FIN",
-    [TCPSTATE_EV_RST] = "RST",      [TCPSTATE_EV_STATE_CHANGE] = "STATE",
-    [TCPSTATE_EV_FLOW_END] = "END",
-};
-_Static_assert(sizeof event_names / sizeof *event_names == TCPSTATE_EV_COUNT,
-               "every event kind needs a name");
 
 const char *tcpstate_event_name(tcpstate_event_kind k)
 {
-    unsigned i = (unsigned)k;
-    return i < TCPSTATE_EV_COUNT ? event_names[i] : "UNKNOWN";
+    return text_at(AT_EVENT, TCPSTATE_EV_COUNT, (unsigned)k);
 }
-
-static const char *const end_reason_names[] = {
-    [TCPSTATE_END_NONE] = "none",         [TCPSTATE_END_CLOSED] = "closed",
-    [TCPSTATE_END_RESET] = "reset",       [TCPSTATE_END_TIMEOUT] = "timeout",
-    [TCPSTATE_END_EVICTED] = "evicted",   [TCPSTATE_END_REUSED] = "reused",
-    [TCPSTATE_END_FINISHED] = "finished", [TCPSTATE_END_DROPPED] = "dropped",
-};
-_Static_assert(sizeof end_reason_names / sizeof *end_reason_names == TCPSTATE_END_COUNT,
-               "every end reason needs a name");
 
 const char *tcpstate_end_reason_name(tcpstate_end_reason r)
 {
-    unsigned i = (unsigned)r;
-    return i < TCPSTATE_END_COUNT ? end_reason_names[i] : "unknown";
+    return text_at(AT_END, TCPSTATE_END_COUNT, (unsigned)r);
 }
-
-static const char *const conn_state_names[] = {
-    [TCPSTATE_CONN_S0] = "S0",         [TCPSTATE_CONN_S1] = "S1",
-    [TCPSTATE_CONN_SF] = "SF",         [TCPSTATE_CONN_REJ] = "REJ",
-    [TCPSTATE_CONN_S2] = "S2",         [TCPSTATE_CONN_S3] = "S3",
-    [TCPSTATE_CONN_RSTO] = "RSTO",     [TCPSTATE_CONN_RSTR] = "RSTR",
-    [TCPSTATE_CONN_RSTOS0] = "RSTOS0", [TCPSTATE_CONN_RSTRH] = "RSTRH",
-    [TCPSTATE_CONN_SH] = "SH",         [TCPSTATE_CONN_SHR] = "SHR",
-    [TCPSTATE_CONN_OTH] = "OTH",
-};
-_Static_assert(sizeof conn_state_names / sizeof *conn_state_names == TCPSTATE_CONN_COUNT,
-               "every conn_state needs a name");
 
 const char *tcpstate_conn_state_name(tcpstate_conn_state c)
 {
-    unsigned i = (unsigned)c;
-    return i < TCPSTATE_CONN_COUNT ? conn_state_names[i] : "-";
+    return text_at(AT_CONN, TCPSTATE_CONN_COUNT, (unsigned)c);
 }
 
 uint32_t tcpstate_version(void) { return TCPSTATE_VERSION_NUMBER; }
