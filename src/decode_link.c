@@ -284,55 +284,77 @@ static tcpstate_status decode_ipoib(struct dec *d)
     return st != TCPSTATE_OK ? st : tcpstate__decode_ethertype(d, IPOIB_HDR, cur_be16(&d->c, 40));
 }
 
-/* Keep in step with tcpstate__linktype_other(). */
+/* The link types this file decodes, in the order of the switch below (all
+ * below 256). One table serves both the dispatch and
+ * tcpstate__linktype_other(), so the two cannot drift apart. */
+enum {
+    OTHER_PPP,
+    OTHER_PPP_WITH_DIR,
+    OTHER_PPP_HDLC,
+    OTHER_C_HDLC,
+    OTHER_FDDI,
+    OTHER_80211,
+    OTHER_RADIOTAP,
+    OTHER_ARCNET_BSD,
+    OTHER_ARCNET_LINUX,
+    OTHER_JUNIPER_ETHER,
+    OTHER_IPOIB,
+    OTHER_COUNT
+};
+static const uint8_t other_linktypes[OTHER_COUNT] = {
+    [OTHER_PPP] = TCPSTATE_LINKTYPE_PPP,
+    [OTHER_PPP_WITH_DIR] = TCPSTATE_LINKTYPE_PPP_WITH_DIR,
+    [OTHER_PPP_HDLC] = TCPSTATE_LINKTYPE_PPP_HDLC,
+    [OTHER_C_HDLC] = TCPSTATE_LINKTYPE_C_HDLC,
+    [OTHER_FDDI] = TCPSTATE_LINKTYPE_FDDI,
+    [OTHER_80211] = TCPSTATE_LINKTYPE_IEEE802_11,
+    [OTHER_RADIOTAP] = TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP,
+    [OTHER_ARCNET_BSD] = TCPSTATE_LINKTYPE_ARCNET_BSD,
+    [OTHER_ARCNET_LINUX] = TCPSTATE_LINKTYPE_ARCNET_LINUX,
+    [OTHER_JUNIPER_ETHER] = TCPSTATE_LINKTYPE_JUNIPER_ETHER,
+    [OTHER_IPOIB] = TCPSTATE_LINKTYPE_IPOIB,
+};
+
+/* Index of linktype in other_linktypes, or OTHER_COUNT. */
+static unsigned other_index(uint32_t linktype)
+{
+    unsigned i = 0;
+    while (i < OTHER_COUNT && other_linktypes[i] != linktype) {
+        i++;
+    }
+    return i;
+}
+
 tcpstate_status tcpstate__decode_link_other(struct dec *d, uint32_t linktype)
 {
-    switch (linktype) {
-    case TCPSTATE_LINKTYPE_PPP:
+    switch (other_index(linktype)) {
+    case OTHER_PPP:
         return tcpstate__decode_ppp(d, 0);
-    case TCPSTATE_LINKTYPE_PPP_WITH_DIR: {
+    case OTHER_PPP_WITH_DIR: {
         tcpstate_status st = need(&d->c, d->wire, 0, 1, TCPSTATE_E_BAD_LINK);
         return st != TCPSTATE_OK ? st : tcpstate__decode_ppp(d, 1);
     }
-    case TCPSTATE_LINKTYPE_PPP_HDLC:
+    case OTHER_PPP_HDLC:
         return decode_ppp_hdlc(d);
-    case TCPSTATE_LINKTYPE_C_HDLC:
+    case OTHER_C_HDLC:
         return decode_chdlc(d);
-    case TCPSTATE_LINKTYPE_FDDI:
+    case OTHER_FDDI:
         return decode_fddi(d);
-    case TCPSTATE_LINKTYPE_IEEE802_11:
+    case OTHER_80211:
         return tcpstate__decode_80211(d, 0);
-    case TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP:
+    case OTHER_RADIOTAP:
         return decode_radiotap(d);
-    case TCPSTATE_LINKTYPE_ARCNET_BSD:
+    case OTHER_ARCNET_BSD:
         return decode_arcnet(d, 2, 0);
-    case TCPSTATE_LINKTYPE_ARCNET_LINUX:
+    case OTHER_ARCNET_LINUX:
         return decode_arcnet(d, 4, 1);
-    case TCPSTATE_LINKTYPE_JUNIPER_ETHER:
+    case OTHER_JUNIPER_ETHER:
         return decode_juniper_ether(d);
-    case TCPSTATE_LINKTYPE_IPOIB:
+    case OTHER_IPOIB:
         return decode_ipoib(d);
     default:
         return TCPSTATE_E_LINKTYPE;
     }
 }
 
-int tcpstate__linktype_other(uint32_t linktype)
-{
-    switch (linktype) {
-    case TCPSTATE_LINKTYPE_PPP:
-    case TCPSTATE_LINKTYPE_PPP_WITH_DIR:
-    case TCPSTATE_LINKTYPE_PPP_HDLC:
-    case TCPSTATE_LINKTYPE_C_HDLC:
-    case TCPSTATE_LINKTYPE_FDDI:
-    case TCPSTATE_LINKTYPE_IEEE802_11:
-    case TCPSTATE_LINKTYPE_IEEE802_11_RADIOTAP:
-    case TCPSTATE_LINKTYPE_ARCNET_BSD:
-    case TCPSTATE_LINKTYPE_ARCNET_LINUX:
-    case TCPSTATE_LINKTYPE_JUNIPER_ETHER:
-    case TCPSTATE_LINKTYPE_IPOIB:
-        return 1;
-    default:
-        return 0;
-    }
-}
+int tcpstate__linktype_other(uint32_t linktype) { return other_index(linktype) < OTHER_COUNT; }

@@ -613,6 +613,17 @@ static int periods_overflow(uint64_t at, uint64_t periods)
     return periods > UINT64_MAX / ZK_SESSION_TIMER || periods * ZK_SESSION_TIMER > UINT64_MAX - at;
 }
 
+/* The first firing of an EXPIRE chain (at, at + 6 s, at + 12 s, ...) that
+ * lies strictly after `t` (UINT64_MAX if it passes the end of time). */
+static uint64_t chain_after(uint64_t at, uint64_t t)
+{
+    if (at > t) {
+        return at;
+    }
+    uint64_t periods = udiv64_slow(t - at, ZK_SESSION_TIMER) + 1u;
+    return periods_overflow(at, periods) ? UINT64_MAX : at + periods * ZK_SESSION_TIMER;
+}
+
 /* Timers due at or before `ts` fired before the packet at `ts` (and did not
  * remove the connection, or the engine would have ended the flow): an EXPIRE
  * timer re-armed itself every session-timer period, counted from the time it
@@ -621,11 +632,8 @@ static int periods_overflow(uint64_t at, uint64_t periods)
 static void pass_timers(struct zeek_rec *r, uint64_t ts)
 {
     for (unsigned i = 0; i < 2; i++) {
-        uint64_t at = r->expire_at[i];
-        if (at != 0 && at <= ts) {
-            uint64_t periods = udiv64_slow(ts - at, ZK_SESSION_TIMER) + 1u;
-            r->expire_at[i] = periods_overflow(at, periods) ? UINT64_MAX
-                                                            : at + periods * ZK_SESSION_TIMER;
+        if (r->expire_at[i] != 0) {
+            r->expire_at[i] = chain_after(r->expire_at[i], ts);
         }
     }
     if (!(r->cflags & CF_CLOSING) && r->once_timer.attempt_at <= ts) {
@@ -646,21 +654,6 @@ static int expire_would_remove(const struct zeek_rec *r)
         return 1;
     }
     return o->state == ZK_INACTIVE && s->state == ZK_INACTIVE;
-}
-
-/* The first firing of an EXPIRE chain (at, at + 6 s, ...) that finds the
- * connection idle for longer than the linger time. */
-static uint64_t expire_removal(uint64_t at, uint64_t last_time)
-{
-    uint64_t idle_end = add_sat(last_time, ZK_LINGER); /* removal needs a firing after this */
-    if (at > idle_end) {
-        return at;
-    }
-    uint64_t periods = udiv64_slow(idle_end - at, ZK_SESSION_TIMER) + 1u;
-    if (periods_overflow(at, periods)) {
-        return UINT64_MAX;
-    }
-    return at + periods * ZK_SESSION_TIMER;
 }
 
 /* ------------------------------------------------------------------ the hooks */
@@ -795,7 +788,8 @@ uint64_t tcpstate__zeek_deadline(const uint8_t *rec)
     if (expire_would_remove(r)) {
         for (unsigned i = 0; i < 2; i++) {
             if (r->expire_at[i] != 0) {
-                d = min_u64(d, expire_removal(r->expire_at[i], r->last_time));
+                /* removal needs a firing after the linger time */
+                d = min_u64(d, chain_after(r->expire_at[i], add_sat(r->last_time, ZK_LINGER)));
             }
         }
     }
