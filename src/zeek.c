@@ -54,7 +54,7 @@
 
 /* A SYN or RST farther than this from the sender's sequence position is
  * too wild to move it. */
-#define ZK_SEQ_TOO_FAR 1048576
+#define ZK_SEQ_TOO_FAR 1048576u
 
 /* A scaled letter is written at the 1st, 10th, 100th ... occurrence. Zeek
  * counts in 32 bits: past 10^9 the threshold cannot grow, so the count
@@ -175,11 +175,14 @@ static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UI
 
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
-/* Signed distance from b to a in sequence space (a - b as a 32-bit signed
- * value), without converting an out-of-range unsigned to a signed type. */
-static int64_t seq_dist(uint32_t a, uint32_t b)
+/* Whether a lies more than ZK_SEQ_TOO_FAR from b either way in sequence
+ * space (|a - b| as a 32-bit signed distance), in 32-bit arithmetic: with
+ * u = a - b, that is TOO_FAR < u < 2^32 - TOO_FAR, and adding TOO_FAR maps
+ * exactly the near values (u <= TOO_FAR, or wrapping past 2^32) to
+ * [0, 2 TOO_FAR]. */
+static int seq_too_far(uint32_t a, uint32_t b)
 {
-    return seq_lt(a, b) ? -(int64_t)(uint32_t)(b - a) : (int64_t)(uint32_t)(a - b);
+    return (uint32_t)(a - b + ZK_SEQ_TOO_FAR) > 2u * ZK_SEQ_TOO_FAR;
 }
 
 /* a lies after b (strictly positive signed distance). seq_gt() would also
@@ -358,9 +361,10 @@ static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
     if (p->rst || below) {
         return;
     }
-    int64_t d = seq_dist(p->ack, peer->ack_seq);
-    /* An ack of 0 far ahead is a stack that left the field unset. */
-    if (d > 0 && !(p->ack == 0 && d > ZK_SEQ_TOO_FAR)) {
+    /* An ack of 0 far ahead is a stack that left the field unset. (Ahead
+     * means a distance in [1, 2^31): there, far means above TOO_FAR.) */
+    if (seq_after(p->ack, peer->ack_seq) &&
+        !(p->ack == 0 && p->ack - peer->ack_seq > ZK_SEQ_TOO_FAR)) {
         set_ack_seq(peer, p->ack);
     }
 }
@@ -371,15 +375,14 @@ static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
 static void advance_last_seq(struct zeek_rec *r, struct zeek_ep *e, int orig,
                              const struct zk_pkt *p)
 {
-    int64_t d = seq_dist(p->seq_end, e->last_seq);
-    if ((p->syn || p->rst) && (d > ZK_SEQ_TOO_FAR || d < -ZK_SEQ_TOO_FAR)) {
+    if ((p->syn || p->rst) && seq_too_far(p->seq_end, e->last_seq)) {
         return;
     }
     if (p->fin && e->last_seq == e->start_seq + 1u) {
         set_last_seq(e, p->seq_end); /* SYN then FIN: taken even if it moves back */
     } else if (e->state == ZK_RESET) {
         return;
-    } else if (d > 0) {
+    } else if (seq_after(p->seq_end, e->last_seq)) {
         set_last_seq(e, p->seq_end);
     } else if (p->len > 0) {
         hist_scaled(r, e, orig, SC_T, 'T');
