@@ -14,6 +14,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "decode.h"
 #include "tcpstate.h"
@@ -409,26 +410,38 @@ static tcpstate_status decode_gtpu(struct dec *d, size_t udp, size_t end)
     return tcpstate__decode_ip(d, p);
 }
 
+/* The tunnels a UDP port can name, in the order a port is tried against
+ * them (a port given to two kinds goes to the first), each with where its
+ * port sits in the options. A table rather than a chain of tests: on a
+ * small target the chain costs more code than this costs data. */
+struct udp_tunnel {
+    uint8_t port_at; /* offsetof(tcpstate_decode_options, port_...) */
+    uint8_t kind;    /* enum udp_kind */
+    uint16_t encap;  /* TCPSTATE_ENCAP_... (all below 2^16) */
+};
+static const struct udp_tunnel udp_tunnels[] = {
+    {offsetof(tcpstate_decode_options, port_vxlan), UDP_VXLAN, TCPSTATE_ENCAP_VXLAN},
+    {offsetof(tcpstate_decode_options, port_geneve), UDP_GENEVE, TCPSTATE_ENCAP_GENEVE},
+    {offsetof(tcpstate_decode_options, port_gre_udp), UDP_GRE, TCPSTATE_ENCAP_GRE},
+    {offsetof(tcpstate_decode_options, port_teredo), UDP_TEREDO, TCPSTATE_ENCAP_TEREDO},
+    {offsetof(tcpstate_decode_options, port_ayiya), UDP_AYIYA, TCPSTATE_ENCAP_AYIYA},
+    {offsetof(tcpstate_decode_options, port_gtpu), UDP_GTPU, TCPSTATE_ENCAP_GTPU},
+};
+_Static_assert(sizeof(tcpstate_decode_options) < 256, "port offsets fit a byte");
+_Static_assert(TCPSTATE_ENCAP_GTPU <= UINT16_MAX && TCPSTATE_ENCAP_VXLAN <= UINT16_MAX &&
+                   TCPSTATE_ENCAP_GENEVE <= UINT16_MAX && TCPSTATE_ENCAP_GRE <= UINT16_MAX &&
+                   TCPSTATE_ENCAP_TEREDO <= UINT16_MAX && TCPSTATE_ENCAP_AYIYA <= UINT16_MAX,
+               "UDP tunnel kinds fit 16 bits");
+
 static enum udp_kind udp_port_kind(const struct dec *d, uint16_t port)
 {
-    const tcpstate_decode_options *o = d->opt;
-    if (port == o->port_vxlan && !tunnel_off(d, TCPSTATE_ENCAP_VXLAN)) {
-        return UDP_VXLAN;
-    }
-    if (port == o->port_geneve && !tunnel_off(d, TCPSTATE_ENCAP_GENEVE)) {
-        return UDP_GENEVE;
-    }
-    if (port == o->port_gre_udp && !tunnel_off(d, TCPSTATE_ENCAP_GRE)) {
-        return UDP_GRE;
-    }
-    if (port == o->port_teredo && !tunnel_off(d, TCPSTATE_ENCAP_TEREDO)) {
-        return UDP_TEREDO;
-    }
-    if (port == o->port_ayiya && !tunnel_off(d, TCPSTATE_ENCAP_AYIYA)) {
-        return UDP_AYIYA;
-    }
-    if (port == o->port_gtpu && !tunnel_off(d, TCPSTATE_ENCAP_GTPU)) {
-        return UDP_GTPU;
+    for (size_t i = 0; i < sizeof udp_tunnels / sizeof *udp_tunnels; i++) {
+        const struct udp_tunnel *t = &udp_tunnels[i];
+        uint16_t want;
+        memcpy(&want, (const uint8_t *)d->opt + t->port_at, sizeof want);
+        if (port == want && !tunnel_off(d, t->encap)) {
+            return (enum udp_kind)t->kind;
+        }
     }
     return UDP_NONE;
 }
