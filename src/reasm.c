@@ -35,15 +35,23 @@ struct range {
     uint32_t start, end;
 };
 
-struct rctx {
+/* What identifies a datagram (RFC 791 §3.2: source, destination, protocol
+ * and identification; RFC 8200 §4.5: the addresses and identification), and
+ * the zone. Zero-filled before use, so whole keys hash and compare as bytes;
+ * a context keeps its key as it was hashed. */
+struct rkey {
     uint8_t addr[2][16]; /* source, destination */
     uint32_t id;
     uint32_t zone;
-    uint8_t family; /* 4 or 6; 0: free */
-    uint8_t proto;  /* IPv4: part of the key; IPv6: from the first fragment's header */
+    uint8_t family; /* 4 or 6; in a context, 0: free */
+    uint8_t proto;  /* IPv4 only; 0 for IPv6 */
+    uint8_t pad[2];
+};
+
+struct rctx {
+    struct rkey key;
     uint8_t have_first, have_last, overlap, nranges;
     uint16_t hdr_len; /* header bytes at the end of slot 0 */
-    uint16_t nh_rel;  /* IPv6: the Next Header byte to rewrite, from the header's start */
     uint32_t total;   /* data bytes, once the last fragment came */
     uint64_t deadline;
     uint16_t older, newer; /* age list */
@@ -104,7 +112,7 @@ void tcpstate__reasm_reset(struct reasm *r)
     r->hint = 0;
     r->oldest = r->newest = NONE;
     for (uint32_t i = 0; i < r->nctx; i++) {
-        r->ctx[i].family = 0;
+        r->ctx[i].key.family = 0;
         r->ctx[i].hnext = (uint16_t)(i + 1 < r->nctx ? i + 1 : NONE);
     }
     r->free_ctx = 0;
@@ -139,13 +147,6 @@ struct reasm *tcpstate__reasm_init(void *mem, uint32_t contexts, uint32_t bytes,
 
 /* ------------------------------------------------------------------ contexts */
 
-struct rkey {
-    uint8_t addr[2][16];
-    uint32_t id;
-    uint32_t zone;
-    uint8_t family, proto, pad[2];
-};
-
 static uint32_t key_bucket(const struct reasm *r, const struct rkey *k)
 {
     return (uint32_t)tcpstate__siphash13(r->key, k, sizeof *k) & r->bucket_mask;
@@ -153,9 +154,7 @@ static uint32_t key_bucket(const struct reasm *r, const struct rkey *k)
 
 static int key_matches(const struct rctx *c, const struct rkey *k)
 {
-    return c->family == k->family && c->id == k->id && c->zone == k->zone &&
-           (c->family == 6 || c->proto == k->proto) &&
-           memcmp(c->addr, k->addr, sizeof c->addr) == 0;
+    return memcmp(&c->key, k, sizeof *k) == 0;
 }
 
 static uint16_t ctx_find(const struct reasm *r, const struct rkey *k)
@@ -178,14 +177,7 @@ static void ctx_release(struct reasm *r, uint16_t i)
             r->free_blocks++;
         }
     }
-    struct rkey k;
-    memset(&k, 0, sizeof k);
-    memcpy(k.addr, c->addr, sizeof k.addr);
-    k.id = c->id;
-    k.zone = c->zone;
-    k.family = c->family;
-    k.proto = c->family == 4 ? c->proto : 0;
-    uint16_t *link = &r->bucket[key_bucket(r, &k)];
+    uint16_t *link = &r->bucket[key_bucket(r, &c->key)];
     while (*link != NONE && *link != i) {
         link = &r->ctx[*link].hnext;
     }
@@ -202,7 +194,7 @@ static void ctx_release(struct reasm *r, uint16_t i)
     } else {
         r->newest = c->older;
     }
-    c->family = 0;
+    c->key.family = 0;
     c->hnext = r->free_ctx;
     r->free_ctx = i;
     r->used--;
@@ -233,11 +225,7 @@ static uint16_t ctx_new(struct reasm *r, const struct rkey *k, uint64_t now, tcp
     r->free_ctx = c->hnext;
     memset(c, 0, sizeof *c);
     memset(c->map, 0xFF, sizeof c->map);
-    memcpy(c->addr, k->addr, sizeof c->addr);
-    c->id = k->id;
-    c->zone = k->zone;
-    c->family = k->family;
-    c->proto = k->proto;
+    c->key = *k;
     c->deadline = now > UINT64_MAX - r->timeout ? UINT64_MAX : now + r->timeout;
     uint32_t b = key_bucket(r, k);
     c->hnext = r->bucket[b];
@@ -417,7 +405,7 @@ static const uint8_t *assemble(struct reasm *r, uint16_t ci, size_t *len)
         c->map[i] = (uint16_t)i;
     }
     uint8_t *ip = r->blocks + REASM_BLOCK - c->hdr_len;
-    if (c->family == 4) {
+    if (c->key.family == 4) {
         put16(ip + 2, c->hdr_len + c->total);
         ip[6] &= 0xC0u; /* keep DF (and the reserved bit); clear MF and the offset */
         ip[7] = 0;
@@ -432,7 +420,6 @@ static const uint8_t *assemble(struct reasm *r, uint16_t ci, size_t *len)
         put16(ip + 10, ~sum & 0xFFFFu);
     } else {
         put16(ip + 4, (uint32_t)c->hdr_len - IPV6_HDR + c->total);
-        ip[c->nh_rel] = c->proto; /* the fragment header is gone */
     }
     *len = (size_t)c->hdr_len + c->total;
     return ip;
@@ -450,27 +437,34 @@ static void drop(struct reasm *r, uint16_t ci, uint64_t *counter)
 static int take_header(struct reasm *r, uint16_t ci, const tcpstate_packet *p)
 {
     struct rctx *c = &r->ctx[ci];
-    uint32_t end = c->family == 4 ? p->frag_data_offset : p->frag_hdr_offset;
+    int v6 = c->key.family == 6;
+    uint32_t end = v6 ? p->frag_hdr_offset : p->frag_data_offset;
     uint32_t len = end - p->l3_offset;
-    if (end < p->l3_offset || len > REASM_BLOCK || (c->family == 6 && len < IPV6_HDR)) {
+    /* IPv6: the Next Header byte that names the fragment header, within the
+     * header kept here (the decoder found it before the fragment header). */
+    uint32_t nh_rel = p->frag_nh_offset - p->l3_offset;
+    if (end < p->l3_offset || len > REASM_BLOCK ||
+        (v6 && (len < IPV6_HDR || p->frag_nh_offset < p->l3_offset || nh_rel >= len))) {
         return -1;
     }
     if (c->map[0] == NONE) {
         c->map[0] = block_alloc(r, ci, 0);
     }
-    memcpy(slot_ptr(r, c, 0) + REASM_BLOCK - len, p->frame + p->l3_offset, len);
-    c->hdr_len = (uint16_t)len;
-    if (c->family == 6) {
-        c->nh_rel = (uint16_t)(p->frag_nh_offset - p->l3_offset);
-        c->proto = p->frag_proto;
+    uint8_t *ip = slot_ptr(r, c, 0) + REASM_BLOCK - len;
+    memcpy(ip, p->frame + p->l3_offset, len);
+    if (v6) {
+        /* RFC 8200 §4.5: the fragment header is gone from the reassembled
+         * packet; the header before it names what followed it. */
+        ip[nh_rel] = p->frag_proto;
     }
+    c->hdr_len = (uint16_t)len;
     c->have_first = 1;
     return 0;
 }
 
 static int too_big(const struct rctx *c)
 {
-    uint32_t payload = c->family == 4 ? c->hdr_len : (uint32_t)c->hdr_len - IPV6_HDR;
+    uint32_t payload = c->key.family == 4 ? c->hdr_len : (uint32_t)c->hdr_len - IPV6_HDR;
     return c->have_first && c->have_last && payload + c->total > DATA_MAX;
 }
 
@@ -524,7 +518,7 @@ enum reasm_result tcpstate__reasm_add(struct reasm *r, const tcpstate_packet *p,
     if (held == n && !header) {
         if (data_io(r, ci, s, p->frame + p->frag_data_offset, n, 1) == 0) {
             st->frag_duplicates++;
-        } else if (c->family == 6) {
+        } else if (c->key.family == 6) {
             drop(r, ci, &st->frag_drop_overlap);
             goto done;
         } else {
@@ -532,7 +526,7 @@ enum reasm_result tcpstate__reasm_add(struct reasm *r, const tcpstate_packet *p,
             c->overlap = 1;
         }
     } else if (held > 0) {
-        if (c->family == 6) {
+        if (c->key.family == 6) {
             drop(r, ci, &st->frag_drop_overlap); /* RFC 5722 §4 */
             goto done;
         }
