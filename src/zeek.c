@@ -161,8 +161,14 @@ struct zk_pkt {
     uint32_t len;     /* payload bytes, from the IP length */
     uint32_t seq_end; /* seq + the sequence space it takes */
     uint16_t window;
-    uint8_t syn, fin, rst, ack_flag;
+    uint16_t fl; /* TCPSTATE_TH_*: tested in place rather than unpacked, which
+                   keeps fewer values live through the analysis (code size) */
 };
+
+#define P_SYN(p) (((p)->fl & TCPSTATE_TH_SYN) != 0)
+#define P_FIN(p) (((p)->fl & TCPSTATE_TH_FIN) != 0)
+#define P_RST(p) (((p)->fl & TCPSTATE_TH_RST) != 0)
+#define P_ACK(p) (((p)->fl & TCPSTATE_TH_ACK) != 0)
 
 static struct zeek_rec *rec_of(uint8_t *rec) { return (struct zeek_rec *)(void *)rec; }
 
@@ -313,7 +319,7 @@ static void init_endpoint(struct zeek_ep *e, const struct zk_pkt *p)
 {
     switch ((enum zk_state)e->state) {
     case ZK_INACTIVE:
-        if (p->syn) {
+        if (P_SYN(p)) {
             start_at_syn(e, p);
         } else {
             /* Midstream: last_seq is this packet's seq, not its end, so the
@@ -324,18 +330,18 @@ static void init_endpoint(struct zeek_ep *e, const struct zk_pkt *p)
         break;
     case ZK_SYN_SENT:
     case ZK_SYN_ACK_SENT:
-        if (p->syn && p->seq != e->start_seq) {
+        if (P_SYN(p) && p->seq != e->start_seq) {
             start_at_syn(e, p);
         }
         break;
     case ZK_ESTABLISHED:
     case ZK_PARTIAL:
-        if (p->syn) {
+        if (P_SYN(p)) {
             start_at_syn(e, p);
         }
         break;
     case ZK_RESET:
-        if (p->syn && e->prev_state == ZK_INACTIVE) {
+        if (P_SYN(p) && e->prev_state == ZK_INACTIVE) {
             start_at_syn(e, p);
         }
         break;
@@ -348,7 +354,7 @@ static void init_endpoint(struct zeek_ep *e, const struct zk_pkt *p)
  * start if nothing is known of it yet, else a higher ack_seq. */
 static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
 {
-    if (!p->ack_flag) {
+    if (!P_ACK(p)) {
         return;
     }
     if (peer->state == ZK_INACTIVE) {
@@ -358,7 +364,7 @@ static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
     }
     int below;
     (void)rel_seq(peer, p->ack, peer->ack_seq, peer->ack_wraps, &below);
-    if (p->rst || below) {
+    if (P_RST(p) || below) {
         return;
     }
     /* An ack of 0 far ahead is a stack that left the field unset. (Ahead
@@ -375,10 +381,10 @@ static void learn_ack(struct zeek_ep *peer, const struct zk_pkt *p)
 static void advance_last_seq(struct zeek_rec *r, struct zeek_ep *e, int orig,
                              const struct zk_pkt *p)
 {
-    if ((p->syn || p->rst) && seq_too_far(p->seq_end, e->last_seq)) {
+    if ((P_SYN(p) || P_RST(p)) && seq_too_far(p->seq_end, e->last_seq)) {
         return;
     }
-    if (p->fin && e->last_seq == e->start_seq + 1u) {
+    if (P_FIN(p) && e->last_seq == e->start_seq + 1u) {
         set_last_seq(e, p->seq_end); /* SYN then FIN: taken even if it moves back */
     } else if (e->state == ZK_RESET) {
         return;
@@ -397,35 +403,35 @@ static void advance_last_seq(struct zeek_rec *r, struct zeek_ep *e, int orig,
 static void flag_letters(struct zeek_rec *r, struct zeek_ep *e, int orig, const struct zk_pkt *p,
                          uint32_t rs)
 {
-    unsigned n = (unsigned)p->syn + (unsigned)p->fin + (unsigned)p->rst;
+    unsigned n = (unsigned)P_SYN(p) + (unsigned)P_FIN(p) + (unsigned)P_RST(p);
     if (n > 1) {
-        if (p->fin && p->rst) {
+        if (P_FIN(p) && P_RST(p)) {
             (void)hist_once(r, e, orig, ONCE_FINRST, 'I');
         } else {
             (void)hist_once(r, e, orig, ONCE_MULTI, 'Q');
         }
         return;
     }
-    if (p->syn) {
-        char c = p->ack_flag ? 'H' : 'S';
+    if (P_SYN(p)) {
+        char c = P_ACK(p) ? 'H' : 'S';
         if (hist_once(r, e, orig, ONCE_SYN, c) && rs != e->last_syn) {
             hist_letter(r, orig, c);
         }
         e->last_syn = rs;
-    } else if (p->fin) {
+    } else if (P_FIN(p)) {
         uint32_t at = rs + p->len; /* the FIN sits after its payload */
         if (hist_once(r, e, orig, ONCE_FIN, 'F') && at != e->last_fin) {
             hist_letter(r, orig, 'F');
         }
         e->last_fin = at;
-    } else if (p->rst) {
+    } else if (P_RST(p)) {
         if (hist_once(r, e, orig, ONCE_RST, 'R') && rs != e->last_rst) {
             hist_letter(r, orig, 'R');
         }
         e->last_rst = rs;
     } else if (p->len > 0) {
         (void)hist_once(r, e, orig, ONCE_DATA, 'D');
-    } else if (p->ack_flag) {
+    } else if (P_ACK(p)) {
         (void)hist_once(r, e, orig, ONCE_ACK, 'A');
     }
 }
@@ -435,7 +441,7 @@ static void flag_letters(struct zeek_rec *r, struct zeek_ep *e, int orig, const 
 static void zero_window_letter(struct zeek_rec *r, struct zeek_ep *e, const struct zeek_ep *peer,
                                int orig, const struct zk_pkt *p)
 {
-    if (p->window == 0 && !p->rst && peer->state != ZK_CLOSED && e->state != ZK_RESET) {
+    if (p->window == 0 && !P_RST(p) && peer->state != ZK_CLOSED && e->state != ZK_RESET) {
         hist_scaled(r, e, orig, SC_W, 'W');
     }
 }
@@ -465,9 +471,9 @@ struct zk_close {
 static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer, int orig,
                         const struct zk_pkt *p, uint64_t ts, struct zk_close *c)
 {
-    if (p->syn) {
+    if (P_SYN(p)) {
         if (orig) {
-            set_state(r, e, peer, p->ack_flag ? ZK_SYN_ACK_SENT : ZK_SYN_SENT);
+            set_state(r, e, peer, P_ACK(p) ? ZK_SYN_ACK_SENT : ZK_SYN_SENT);
             if (!(r->cflags & CF_CLOSING)) {
                 r->once_timer.attempt_at = add_sat(ts, ZK_ATTEMPT_DELAY);
             }
@@ -475,7 +481,7 @@ static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *p
             /* A SYN answering the originator's SYN-ACK with the expected
              * sequence number: Zeek would swap roles here; we keep ours and
              * take only the outcome, both ends established. */
-            if (!p->ack_flag && peer->state == ZK_SYN_ACK_SENT && p->seq == e->start_seq) {
+            if (!P_ACK(p) && peer->state == ZK_SYN_ACK_SENT && p->seq == e->start_seq) {
                 set_state(r, peer, e, ZK_ESTABLISHED);
             }
             if (peer->state == ZK_SYN_SENT) {
@@ -484,11 +490,11 @@ static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *p
             set_state(r, e, peer, ZK_ESTABLISHED);
         }
     }
-    if (p->fin) {
+    if (P_FIN(p)) {
         set_state(r, e, peer, ZK_CLOSED);
         c->close = c->event = 1;
     }
-    if (p->rst) {
+    if (P_RST(p)) {
         set_state(r, e, peer, ZK_RESET);
         /* A rejection: the responder resets an opening, or the originator
          * resets what the responder considers established. */
@@ -502,7 +508,7 @@ static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *p
     if (!orig && p->len == 0 && r->ep[0].state == ZK_SYN_SENT) {
         return; /* an early bare ACK to a SYN does not wake the responder */
     }
-    if (p->ack_flag && peer->state == ZK_ESTABLISHED) {
+    if (P_ACK(p) && peer->state == ZK_ESTABLISHED) {
         set_state(r, e, peer, ZK_ESTABLISHED); /* its SYN was missed, the SYN-ACK seen */
     } else {
         set_state(r, e, peer, ZK_PARTIAL);
@@ -513,11 +519,11 @@ static void sm_inactive(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *p
 static void sm_opening(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
                        const struct zk_pkt *p, struct zk_close *c)
 {
-    if (p->fin) {
+    if (P_FIN(p)) {
         set_state(r, e, peer, ZK_CLOSED);
         c->close = c->event = 1;
     }
-    if (p->rst) {
+    if (P_RST(p)) {
         set_state(r, e, peer, ZK_RESET);
         r->cflags = (uint8_t)(r->cflags & ~CF_ACTIVE);
         c->close = 1;
@@ -527,10 +533,10 @@ static void sm_opening(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *pe
 static void sm_open(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
                     const struct zk_pkt *p, struct zk_close *c)
 {
-    if (p->syn && !p->ack_flag && e->state == ZK_PARTIAL && peer->state == ZK_INACTIVE) {
+    if (P_SYN(p) && !P_ACK(p) && e->state == ZK_PARTIAL && peer->state == ZK_INACTIVE) {
         set_state(r, e, peer, ZK_SYN_SENT); /* midstream sender now opens properly */
     }
-    if (p->fin && !p->rst) {
+    if (P_FIN(p) && !P_RST(p)) {
         set_state(r, e, peer, ZK_CLOSED);
         /* The peer had sent FIN then RST: with this FIN the close is normal. */
         if (peer->state == ZK_RESET && peer->prev_state == ZK_CLOSED) {
@@ -538,7 +544,7 @@ static void sm_open(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
         }
         c->close = c->event = 1;
     }
-    if (p->rst) {
+    if (P_RST(p)) {
         set_state(r, e, peer, ZK_RESET);
         c->close = 1;
         if (!(peer->state == ZK_RESET && peer->prev_state == ZK_ESTABLISHED)) {
@@ -550,7 +556,7 @@ static void sm_open(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
 static void sm_closed(struct zeek_rec *r, struct zeek_ep *e, struct zeek_ep *peer,
                       const struct zk_pkt *p, struct zk_close *c)
 {
-    if (p->rst && peer->state != ZK_CLOSED) {
+    if (P_RST(p) && peer->state != ZK_CLOSED) {
         set_state(r, e, peer, ZK_RESET);
         if (!(e->flags & EPF_DID_CLOSE)) {
             c->close = 1;
@@ -675,19 +681,14 @@ void tcpstate__zeek_open(uint8_t *rec, int first_from_orig, uint64_t ts)
 
 static void read_packet(const tcpstate_packet *pkt, struct zk_pkt *p)
 {
-    unsigned fl = pkt->tcp_flags;
-    memset(p, 0, sizeof *p);
-    p->seq = pkt->seq;
+    p->seq = pkt->seq; /* every field is set: no memset needed */
     p->ack = pkt->ack;
     p->len = pkt->payload_len;
     p->window = pkt->window;
-    p->syn = (fl & TCPSTATE_TH_SYN) != 0;
-    p->fin = (fl & TCPSTATE_TH_FIN) != 0;
-    p->rst = (fl & TCPSTATE_TH_RST) != 0;
-    p->ack_flag = (fl & TCPSTATE_TH_ACK) != 0;
+    p->fl = pkt->tcp_flags;
     /* A RST's payload (a diagnostic text) takes no sequence space. */
-    uint32_t space = p->rst ? 0u : p->len;
-    p->seq_end = p->seq + space + (p->syn ? 1u : 0u) + (p->fin ? 1u : 0u);
+    uint32_t space = P_RST(p) ? 0u : p->len;
+    p->seq_end = p->seq + space + (P_SYN(p) ? 1u : 0u) + (P_FIN(p) ? 1u : 0u);
 }
 
 void tcpstate__zeek_segment(uint8_t *rec, const tcpstate_packet *pkt, int from_orig, uint64_t ts)
@@ -711,7 +712,7 @@ void tcpstate__zeek_segment(uint8_t *rec, const tcpstate_packet *pkt, int from_o
     if (!((r->ep[0].flags & EPF_DID_CLOSE) && (r->ep[1].flags & EPF_DID_CLOSE))) {
         r->last_time = ts;
     }
-    if (p.fin) {
+    if (P_FIN(&p)) {
         e->flags = (uint8_t)(e->flags | EPF_FIN_SEEN);
     }
     learn_ack(peer, &p);
