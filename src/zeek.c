@@ -202,8 +202,6 @@ static int in_handshake(uint8_t s)
 
 static int is_opening(uint8_t s) { return s == ZK_SYN_SENT || s == ZK_SYN_ACK_SENT; }
 
-static int is_inactive_or_partial(uint8_t s) { return s == ZK_INACTIVE || s == ZK_PARTIAL; }
-
 /* ------------------------------------------------------------------ history */
 
 static void hist_put(struct zeek_rec *r, char c)
@@ -852,39 +850,44 @@ static int history_is_syn_then_rst(const struct zeek_rec *r)
     return 0;
 }
 
+/* Zeek's conn_state by the two endpoint states, [originator][responder],
+ * as one table (smaller than the tests it replaces). Two cells depend on
+ * more than the states: both reset (REJ if neither side used any sequence
+ * space, else RSTR), and the originator reset while the responder is
+ * inactive or partial (RSTOS0 if the history is SYN then RST, else OTH). */
+enum {
+    CS_REJ_IF_EMPTY = TCPSTATE_CONN_COUNT,
+    CS_RSTOS0_IF_SYN_RST
+};
+#define CS(x) TCPSTATE_CONN_##x
+/* clang-format off */
+static const uint8_t conn_states[ZK_RESET + 1][ZK_RESET + 1] = {
+    /* resp:            INACTIVE  SYN_SENT  SYN_ACK   PARTIAL   ESTAB     CLOSED    RESET */
+    [ZK_INACTIVE]     = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(SHR),  CS(RSTRH)},
+    [ZK_SYN_SENT]     = {CS(S0),   CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S3),   CS(REJ)},
+    [ZK_SYN_ACK_SENT] = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S3),   CS(REJ)},
+    [ZK_PARTIAL]      = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(SHR),  CS(RSTRH)},
+    [ZK_ESTABLISHED]  = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S1),   CS(S3),   CS(RSTR)},
+    [ZK_CLOSED]       = {CS(SH),   CS(S2),   CS(S2),   CS(SH),   CS(S2),   CS(SF),   CS(RSTR)},
+    [ZK_RESET]        = {CS_RSTOS0_IF_SYN_RST, CS(RSTO), CS(RSTO), CS_RSTOS0_IF_SYN_RST,
+                         CS(RSTO), CS(RSTO), CS_REJ_IF_EMPTY},
+};
+/* clang-format on */
+#undef CS
+
+/* Endpoint states are only ever set from enum zk_state (set_state()), so
+ * both indexes are in range. */
 tcpstate_conn_state tcpstate__zeek_conn_state(const uint8_t *rec)
 {
     const struct zeek_rec *r = crec_of(rec);
     const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
-    uint8_t os = o->state, rs = s->state;
-    if (rs == ZK_RESET) {
-        if (is_opening(os) || (os == ZK_RESET && ep_size(o, s) == 0 && ep_size(s, o) == 0)) {
-            return TCPSTATE_CONN_REJ;
-        }
-        return is_inactive_or_partial(os) ? TCPSTATE_CONN_RSTRH : TCPSTATE_CONN_RSTR;
+    unsigned c = conn_states[o->state][s->state];
+    if (c == CS_REJ_IF_EMPTY) {
+        c = ep_size(o, s) == 0 && ep_size(s, o) == 0 ? TCPSTATE_CONN_REJ : TCPSTATE_CONN_RSTR;
+    } else if (c == CS_RSTOS0_IF_SYN_RST) {
+        c = history_is_syn_then_rst(r) ? TCPSTATE_CONN_RSTOS0 : TCPSTATE_CONN_OTH;
     }
-    if (os == ZK_RESET) {
-        if (!is_inactive_or_partial(rs)) {
-            return TCPSTATE_CONN_RSTO;
-        }
-        return history_is_syn_then_rst(r) ? TCPSTATE_CONN_RSTOS0 : TCPSTATE_CONN_OTH;
-    }
-    if (os == ZK_CLOSED && rs == ZK_CLOSED) {
-        return TCPSTATE_CONN_SF;
-    }
-    if (os == ZK_CLOSED) {
-        return is_inactive_or_partial(rs) ? TCPSTATE_CONN_SH : TCPSTATE_CONN_S2;
-    }
-    if (rs == ZK_CLOSED) {
-        return is_inactive_or_partial(os) ? TCPSTATE_CONN_SHR : TCPSTATE_CONN_S3;
-    }
-    if (os == ZK_SYN_SENT && rs == ZK_INACTIVE) {
-        return TCPSTATE_CONN_S0;
-    }
-    if (os == ZK_ESTABLISHED && rs == ZK_ESTABLISHED) {
-        return TCPSTATE_CONN_S1;
-    }
-    return TCPSTATE_CONN_OTH;
+    return (tcpstate_conn_state)c;
 }
 
 size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len)
