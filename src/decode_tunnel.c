@@ -83,6 +83,24 @@ static void tunnel_id(struct dec *d, uint32_t id)
     t->has_id = 1;
 }
 
+/* tunnel_push() for a tunnel whose header names the layer: its id. */
+static tcpstate_status tunnel_push_id(struct dec *d, uint32_t encap, size_t hdr, size_t inner_end,
+                                      uint32_t id)
+{
+    tcpstate_status st = tunnel_push(d, encap, hdr, inner_end);
+    if (st == TCPSTATE_OK) {
+        tunnel_id(d, id);
+    }
+    return st;
+}
+
+/* An Ethernet frame carried by the tunnel just pushed. */
+static tcpstate_status inner_ether(struct dec *d, size_t off)
+{
+    d->pkt->encap_all |= TCPSTATE_ENCAP_ETHER;
+    return tcpstate__decode_ether(d, off);
+}
+
 /* Whether the n captured bytes at off are those of `prefix`. */
 static int cur_prefix(const struct cur *c, size_t off, const uint8_t *prefix, size_t n)
 {
@@ -139,8 +157,8 @@ static tcpstate_status decode_erspan(struct dec *d, size_t off, uint16_t proto, 
         }
     }
     pkt->tunnel[pkt->tunnel_count - 1].encap |= TCPSTATE_ENCAP_ERSPAN;
-    pkt->encap_all |= TCPSTATE_ENCAP_ERSPAN | TCPSTATE_ENCAP_ETHER;
-    return tcpstate__decode_ether(d, off + len);
+    pkt->encap_all |= TCPSTATE_ENCAP_ERSPAN;
+    return inner_ether(d, off + len);
 }
 
 /* Aruba access points tunnel 802.11 frames in GRE with these protocol
@@ -196,8 +214,7 @@ static tcpstate_status decode_gre(struct dec *d, size_t off, size_t end, uint32_
     }
     switch (proto) {
     case GRE_TEB:
-        d->pkt->encap_all |= TCPSTATE_ENCAP_ETHER;
-        return tcpstate__decode_ether(d, off);
+        return inner_ether(d, off);
     case GRE_ERSPAN_II:
     case GRE_ERSPAN_III:
         return decode_erspan(d, off, proto, (fv & GRE_S) != 0);
@@ -222,13 +239,9 @@ static tcpstate_status decode_vxlan(struct dec *d, size_t udp, size_t end)
     if ((cur_u8(&d->c, h) & 0x08u) == 0) {
         return TCPSTATE_SKIP_NOT_TCP;
     }
-    st = tunnel_push(d, TCPSTATE_ENCAP_VXLAN | TCPSTATE_ENCAP_UDP, udp, end);
-    if (st != TCPSTATE_OK) {
-        return st;
-    }
-    tunnel_id(d, cur_be32(&d->c, h + 4) >> 8);
-    d->pkt->encap_all |= TCPSTATE_ENCAP_ETHER;
-    return tcpstate__decode_ether(d, h + 8);
+    st = tunnel_push_id(d, TCPSTATE_ENCAP_VXLAN | TCPSTATE_ENCAP_UDP, udp, end,
+                        cur_be32(&d->c, h + 4) >> 8);
+    return st != TCPSTATE_OK ? st : inner_ether(d, h + 8);
 }
 
 /* RFC 8926 §3.4: version (2 bits, 0) and options length (6 bits, 4-byte
@@ -251,15 +264,14 @@ static tcpstate_status decode_geneve(struct dec *d, size_t udp, size_t end)
     if (st != TCPSTATE_OK) {
         return st;
     }
-    st = tunnel_push(d, TCPSTATE_ENCAP_GENEVE | TCPSTATE_ENCAP_UDP, udp, end);
+    st = tunnel_push_id(d, TCPSTATE_ENCAP_GENEVE | TCPSTATE_ENCAP_UDP, udp, end,
+                        cur_be32(c, h + 4) >> 8);
     if (st != TCPSTATE_OK) {
         return st;
     }
-    tunnel_id(d, cur_be32(c, h + 4) >> 8);
     uint16_t proto = cur_be16(c, h + 2);
     if (proto == GRE_TEB) {
-        d->pkt->encap_all |= TCPSTATE_ENCAP_ETHER;
-        return tcpstate__decode_ether(d, h + len);
+        return inner_ether(d, h + len);
     }
     return tcpstate__decode_ethertype(d, h + len, proto);
 }
@@ -402,12 +414,8 @@ static tcpstate_status decode_gtpu(struct dec *d, size_t udp, size_t end)
     if (!starts_with_ip(d, p, end, 1u << 4 | 1u << 6)) {
         return cur_has(c, p, 1) || p >= end ? TCPSTATE_SKIP_NOT_TCP : TCPSTATE_E_TRUNCATED;
     }
-    st = tunnel_push(d, TCPSTATE_ENCAP_GTPU | TCPSTATE_ENCAP_UDP, udp, end);
-    if (st != TCPSTATE_OK) {
-        return st;
-    }
-    tunnel_id(d, cur_be32(c, h + 4));
-    return tcpstate__decode_ip(d, p);
+    st = tunnel_push_id(d, TCPSTATE_ENCAP_GTPU | TCPSTATE_ENCAP_UDP, udp, end, cur_be32(c, h + 4));
+    return st != TCPSTATE_OK ? st : tcpstate__decode_ip(d, p);
 }
 
 /* The tunnels a UDP port can name, in the order a port is tried against
