@@ -419,7 +419,7 @@ static void zero_packet(tcpstate_packet *pkt)
 #endif
 }
 
-/* `fast`: try decode_fast.c's one-pass path first. */
+/* `fast`: try decode_fast.c's one-pass path first (not in -Os builds, below). */
 static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, size_t caplen,
                                     size_t wirelen, const tcpstate_decode_options *opt,
                                     tcpstate_packet *pkt, int fast)
