@@ -515,23 +515,19 @@ enum reasm_result tcpstate__reasm_add(struct reasm *r, const tcpstate_packet *p,
     }
     uint32_t held = held_bytes(c, s, e);
     int header = s == 0 && !c->have_first;
-    if (held == n && !header) {
-        if (data_io(r, ci, s, p->frame + p->frag_data_offset, n, 1) == 0) {
+    /* Bytes held already: an exact repeat (all of it held, the same bytes,
+     * nothing new in its header) is a duplicate; anything else overlaps. */
+    if (held > 0) {
+        if (held == n && !header &&
+            data_io(r, ci, s, p->frame + p->frag_data_offset, n, 1) == 0) {
             st->frag_duplicates++;
         } else if (c->key.family == 6) {
-            drop(r, ci, &st->frag_drop_overlap);
+            drop(r, ci, &st->frag_drop_overlap); /* RFC 5722 §4 */
             goto done;
         } else {
             st->frag_overlaps++;
             c->overlap = 1;
         }
-    } else if (held > 0) {
-        if (c->key.family == 6) {
-            drop(r, ci, &st->frag_drop_overlap); /* RFC 5722 §4 */
-            goto done;
-        }
-        st->frag_overlaps++;
-        c->overlap = 1;
     }
     if (held < n || header) {
         uint32_t need = blocks_needed(c, s, e, header);
