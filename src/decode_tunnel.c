@@ -497,9 +497,12 @@ static tcpstate_status decode_udp(struct dec *d, size_t off)
         return decode_teredo(d, off, end, any_port);
     case UDP_AYIYA:
         return decode_ayiya(d, off, end);
-    default:
+    case UDP_GTPU:
         return decode_gtpu(d, off, end);
+    case UDP_NONE:
+        break; /* cannot happen: it became UDP_TEREDO above */
     }
+    return TCPSTATE_SKIP_NOT_TCP;
 }
 
 tcpstate_status tcpstate__decode_tunnel(struct dec *d, uint8_t proto, size_t off)
