@@ -353,6 +353,25 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     }
 }
 
+/* Ahead of stage 3: ask for the neighbours, on its activity list, of the
+ * record a frame was guessed to hold (by now fetched). A segment that changes
+ * its flow's class (most do, in short connections) moves the flow to another
+ * list, which writes both neighbours. A macro, not a function: GCC finds a
+ * function of loads and prefetches free of side effects and drops its calls. */
+#define PREFETCH_NEIGHBOURS(e, b)                                                                 \
+    do {                                                                                          \
+        const struct tcpstate_flow *nf_ = (b)->keyed ? (b)->hint : NULL;                          \
+        if (nf_ != NULL && nf_->prev < (e)->ft.cap) {                                             \
+            PREFETCH(&(e)->ft.flows[nf_->prev].next);                                             \
+        }                                                                                         \
+        if (nf_ != NULL && nf_->next < (e)->ft.cap) {                                             \
+            PREFETCH(&(e)->ft.flows[nf_->next].prev);                                             \
+        }                                                                                         \
+    } while (0)
+
+/* How far ahead of the frame being tracked PREFETCH_NEIGHBOURS() looks. */
+#define NEIGHBOUR_LEAD 4u
+
 size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
                            size_t n, tcpstate_status *status)
 {
@@ -383,8 +402,14 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         stage_decode_hash(e, linktype, frames + done, chunk);
         stage_prefetch_flows(e, chunk);
         /* Stage 3: in order, everything that changes state. */
+        for (size_t i = 0; i < chunk && i < NEIGHBOUR_LEAD; i++) {
+            PREFETCH_NEIGHBOURS(e, &e->batch[i]);
+        }
         for (size_t i = 0; i < chunk; i++) {
             struct batch_slot *b = &e->batch[i];
+            if (i + NEIGHBOUR_LEAD < chunk) {
+                PREFETCH_NEIGHBOURS(e, &e->batch[i + NEIGHBOUR_LEAD]);
+            }
             tcpstate_status st =
                 feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
                              b->keyed ? b->hint : NULL, frames[done + i].ts);

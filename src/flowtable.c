@@ -262,12 +262,17 @@ void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[
     }
 }
 
-/* The tag: hash bits neither bucket choice depends on much, never 0, so an
- * empty slot (all zero) never matches one. */
+/* The tag: hash bits neither bucket choice depends on, never 0, so an empty
+ * slot (all zero) never matches one. reduce() takes a bucket from the top
+ * bits of each 32-bit half (as many as the bucket count needs: up to 24), so
+ * the tag comes from the bottom of the low half (32 - idx_bits bits, at most
+ * 28, at least 4). Tag bits that overlapped the bucket bits would be nearly
+ * equal for every key of a bucket: in a large table almost every slot would
+ * match, and each match costs a key compare in a record not in cache. */
 static uint32_t tag_of(const struct flowtable *ft, uint64_t hash)
 {
     uint32_t tag_bits = 32u - ft->idx_bits;
-    uint32_t tag = (uint32_t)(hash >> 20) & ((1u << tag_bits) - 1u);
+    uint32_t tag = (uint32_t)hash & ((1u << tag_bits) - 1u);
     return tag != 0 ? tag : 1u;
 }
 
