@@ -369,8 +369,11 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
         }                                                                                         \
     } while (0)
 
-/* How far ahead of the frame being tracked PREFETCH_NEIGHBOURS() looks. */
-#define NEIGHBOUR_LEAD 4u
+/* How far ahead of the frame being tracked PREFETCH_NEIGHBOURS() looks: far
+ * enough for the record it reads to have arrived (trace L, 1M flows: about
+ * 178 ns/packet without these prefetches, 122 with a lead of 4, 120 with 8;
+ * asking only for frames likely to change class was slower, 131). */
+#define NEIGHBOUR_LEAD 8u
 
 size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
                            size_t n, tcpstate_status *status)
