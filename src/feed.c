@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "prefetch.h"
 #include "tcpstate.h"
 #include "track.h"
 #include "zeek.h"
@@ -107,6 +108,16 @@ static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k
     struct tcpstate_flow *f = hint;
     if (f == NULL || !tcpstate__ft_holds(&e->ft, f, &k->key, k->zone)) {
         f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
+        if (f != NULL) {
+            /* Its list neighbours, written if the segment changes its class
+             * (the batch asked for them ahead). */
+            if (f->prev < e->ft.cap) {
+                PREFETCH(&e->ft.flows[f->prev].next);
+            }
+            if (f->next < e->ft.cap) {
+                PREFETCH(&e->ft.flows[f->next].prev);
+            }
+        }
     }
 
     if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
@@ -302,12 +313,6 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
 }
 
 /* ------------------------------------------------------------------ batch */
-
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
 
 /* Stage 1: decode every frame, key and hash the ones with a segment, and ask
  * for both candidate buckets of each. Reads only the frames and the table's

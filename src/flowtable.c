@@ -25,6 +25,7 @@
 #endif
 
 #include "compact.h"
+#include "prefetch.h"
 #include "hash.h"
 
 /* Slots per flow = 5/4: see the comment at the top. */
@@ -350,6 +351,10 @@ static inline struct tcpstate_flow *find_in_bucket(const struct flowtable *ft, u
     const uint32_t *s = &ft->slots[(size_t)b * FT_BUCKET_SLOTS];
     for (unsigned m = bucket_matches(s, p->tag, p->tag_mask); m != 0; m &= m - 1u) {
         struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
+        /* The key is in the record's first line; the tracker will want the
+         * rest (a record spans two or three lines): ask for it now. */
+        PREFETCH((const char *)f + 64);
+        PREFETCH((const char *)f + sizeof *f - 1u);
         if (key_eq(&f->key, key) &&
             (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
             return f;
@@ -363,6 +368,7 @@ struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
                                                uint64_t hash)
 {
     struct probe p = probe_of(ft, hash);
+    PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
     struct tcpstate_flow *f = find_in_bucket(ft, p.b[0], &p, key, zone);
     return f != NULL ? f : find_in_bucket(ft, p.b[1], &p, key, zone);
 }
