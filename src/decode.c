@@ -419,10 +419,10 @@ static void zero_packet(tcpstate_packet *pkt)
 #endif
 }
 
-/* `fast`: try decode_fast.c's one-pass path first (not in -Os builds, below). */
-static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, size_t caplen,
-                                    size_t wirelen, const tcpstate_decode_options *opt,
-                                    tcpstate_packet *pkt, int fast)
+/* The start of every decode: arguments checked, the view zeroed and the
+ * frame's own fields set; *wirelen normalized. */
+static tcpstate_status start_packet(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                    size_t *wirelen, tcpstate_packet *pkt)
 {
     if (pkt == NULL) {
         return TCPSTATE_E_INVAL;
@@ -431,33 +431,37 @@ static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, siz
     if (frame == NULL || (caplen >> 16 >> 16) != 0) { /* > UINT32_MAX, warning-free on ILP32 */
         return TCPSTATE_E_INVAL;
     }
-    if (wirelen < caplen) {
-        wirelen = caplen;
+    if (*wirelen < caplen) {
+        *wirelen = caplen;
     }
-    if ((wirelen >> 16 >> 16) != 0) {
-        wirelen = UINT32_MAX; /* only a bound for telling truncation from damage */
+    if ((*wirelen >> 16 >> 16) != 0) {
+        *wirelen = UINT32_MAX; /* only a bound for telling truncation from damage */
     }
     pkt->frame = frame;
     pkt->caplen = (uint32_t)caplen;
-    pkt->wirelen = (uint32_t)wirelen;
+    pkt->wirelen = (uint32_t)*wirelen;
     pkt->linktype = linktype;
-#if defined(__OPTIMIZE_SIZE__)
-    /* Built for size (-Os): the one-pass path is only a speed copy of the
-     * layered decoder (test_decode_fast holds them byte-identical), so leave
-     * it out and let the linker drop decode_fast.c. */
-    (void)fast;
+    return TCPSTATE_OK;
+}
+
+/* Kept out of line so that the common frame's path (tcpstate_decode_ex()
+ * and the one-pass decoder) stays a small function. */
+#if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
+#define OUT_OF_LINE __attribute__((noinline))
 #else
-    if (fast && (opt == NULL || (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0)) {
-        if (tcpstate__decode_fast(linktype, frame, caplen, wirelen, pkt)) {
-            return TCPSTATE_OK;
-        }
-        zero_packet(pkt); /* declined: start over, the long way */
-        pkt->frame = frame;
-        pkt->caplen = (uint32_t)caplen;
-        pkt->wirelen = (uint32_t)wirelen;
-        pkt->linktype = linktype;
-    }
+#define OUT_OF_LINE
 #endif
+
+/* The layered decoder: every link type, tunnel and option. */
+OUT_OF_LINE static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame,
+                                                size_t caplen, size_t wirelen,
+                                                const tcpstate_decode_options *opt,
+                                                tcpstate_packet *pkt)
+{
+    tcpstate_status st = start_packet(linktype, frame, caplen, &wirelen, pkt);
+    if (st != TCPSTATE_OK) {
+        return st;
+    }
 
     /* Zero-filled options are the defaults: fill in the IANA ports. */
     tcpstate_decode_options o;
@@ -480,7 +484,7 @@ static tcpstate_status decode_frame(uint32_t linktype, const uint8_t *frame, siz
     d.flags = o.flags;
     d.wire = wirelen;
     d.opt = &o;
-    tcpstate_status st = decode_link(&d, linktype);
+    st = decode_link(&d, linktype);
     pkt->encap_all |= pkt->encap;
     decode_zone(pkt);
     return st;
@@ -490,14 +494,31 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
                                    size_t wirelen, const tcpstate_decode_options *opt,
                                    tcpstate_packet *pkt)
 {
-    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt, 1);
+#if !defined(__OPTIMIZE_SIZE__)
+    /* decode_fast.c's one-pass path first, where it may answer (no checksum
+     * to verify). Built for size (-Os) it is left out: it is only a speed
+     * copy of the layered decoder (test_decode_fast holds them
+     * byte-identical), and the linker then drops decode_fast.c. */
+    if (opt == NULL || (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0) {
+        size_t wl = wirelen;
+        tcpstate_status st = start_packet(linktype, frame, caplen, &wl, pkt);
+        if (st != TCPSTATE_OK) {
+            return st;
+        }
+        if (tcpstate__decode_fast(linktype, frame, caplen, wl, pkt)) {
+            return TCPSTATE_OK;
+        }
+        /* declined: start over, the long way */
+    }
+#endif
+    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt);
 }
 
 tcpstate_status tcpstate__decode_layered(uint32_t linktype, const uint8_t *frame, size_t caplen,
                                          size_t wirelen, const tcpstate_decode_options *opt,
                                          tcpstate_packet *pkt)
 {
-    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt, 0);
+    return decode_frame(linktype, frame, caplen, wirelen, opt, pkt);
 }
 
 tcpstate_status tcpstate_decode(uint32_t linktype, const uint8_t *frame, size_t caplen,
