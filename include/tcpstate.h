@@ -1017,7 +1017,10 @@ TCPSTATE_API size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype,
  * @brief Advance time and end flows idle beyond their state's timeout.
  *
  * Bounded work: examines at most @p budget flows, earliest deadline first,
- * and resumes where it stopped on the next call (with
+ * and resumes where it stopped on the next call. Flows are kept in order of
+ * last activity only to within an aging period (1/64 of their class's
+ * timeout, at most 2^30 ns; docs/state-machine.md, "Lazy aging"), so a flow
+ * may end up to one period after its deadline, never before it (with
  * TCPSTATE_F_ZEEK_LIFETIME, whose deadlines do not follow last activity, it
  * sweeps @p budget table records round-robin instead). Ended flows get
  * TCPSTATE_EV_FLOW_END, timestamped with their deadline, with
@@ -1034,7 +1037,8 @@ TCPSTATE_API tcpstate_status tcpstate_expire(tcpstate_engine *e, uint64_t now, s
 /**
  * @brief End every remaining flow, as at the end of a capture.
  *
- * Each flow gets TCPSTATE_EV_FLOW_END, oldest first: TCPSTATE_END_CLOSED or
+ * Each flow gets TCPSTATE_EV_FLOW_END, oldest first (to within an aging
+ * period, see tcpstate_expire()): TCPSTATE_END_CLOSED or
  * TCPSTATE_END_RESET for flows already closed or reset, TCPSTATE_END_FINISHED
  * for the others. The engine is empty and reusable afterwards.
  *
@@ -1214,7 +1218,8 @@ TCPSTATE_API tcpstate_status tcpstate_flow_history(const tcpstate_engine *e,
 typedef int (*tcpstate_flow_visitor)(void *user, tcpstate_flow *flow);
 
 /**
- * @brief Visit every live flow, oldest activity first within each state class.
+ * @brief Visit every live flow, oldest activity first within each state class
+ *        (to within an aging period, see tcpstate_expire()).
  * @param[in] e    The engine.
  * @param[in] fn   Called once per flow.
  * @param[in] user Passed to @p fn.
