@@ -449,6 +449,10 @@ static void update_sender(struct seg *c)
 {
     struct endpoint *s = c->snd;
     const tcpstate_packet *p = c->pkt;
+    /* The flags in a local: the byte stores below could alias the packet. */
+    const unsigned fl = p->tcp_flags;
+    const int syn = (fl & TCPSTATE_TH_SYN) != 0, ack = (fl & TCPSTATE_TH_ACK) != 0;
+    const int rst = (fl & TCPSTATE_TH_RST) != 0;
 
     s->pkts++;
     if (!c->believed) {
@@ -460,23 +464,23 @@ static void update_sender(struct seg *c)
         s->nxt = p->seq;
     }
     s->flags |= EP_BELIEVED;
-    if (c->syn_new || (has(c, TCPSTATE_TH_SYN) && !(s->flags & EP_SYN) && s->state != sCL)) {
+    if (c->syn_new || (syn && !(s->flags & EP_SYN) && s->state != sCL)) {
         s->isn = p->seq;
         s->nxt = p->seq;
         s->wraps = 0;
         s->flags |= EP_SYN;
         note_syn_options(s, p);
     }
-    if (has(c, TCPSTATE_TH_SYN) && has(c, TCPSTATE_TH_ACK) && (s->flags & EP_SYN)) {
+    if (syn && ack && (s->flags & EP_SYN)) {
         s->flags |= EP_SYNACK;
     }
-    if (!has(c, TCPSTATE_TH_RST)) {
+    if (!rst) {
         advance_nxt(c);
     }
     if (c->fin_taken) {
         s->flags |= EP_FIN;
     }
-    if (has(c, TCPSTATE_TH_ACK) && !has(c, TCPSTATE_TH_RST)) {
+    if (ack && !rst) {
         if (!(s->flags & EP_ACKED) || seq_ge(p->ack, s->ack)) {
             s->ack = p->ack;
         }
@@ -488,13 +492,13 @@ static void update_sender(struct seg *c)
         }
         s->win = p->window;
         s->flags |= EP_ACKED;
-        if (has(c, TCPSTATE_TH_SYN)) {
+        if (syn) {
             s->flags |= EP_WIN_SYN;
         } else {
             s->flags &= (uint8_t)~EP_WIN_SYN;
         }
     }
-    if (!has(c, TCPSTATE_TH_RST)) {
+    if (!rst) {
         /* Traffic after an unconfirmed RST: the connection lives on. */
         c->f->ep[0].flags &= (uint8_t)~EP_RST_PENDING;
         c->f->ep[1].flags &= (uint8_t)~EP_RST_PENDING;
@@ -686,8 +690,9 @@ static void finish_segment(struct seg *c, const uint8_t before[2])
         f->fflags |= FF_CLOSED;
     }
     f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
-    if (has(c, TCPSTATE_TH_SYN) && !has(c, TCPSTATE_TH_RST)) {
-        f->fflags |= has(c, TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
+    unsigned fl = c->pkt->tcp_flags;
+    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN) {
+        f->fflags |= (fl & TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
     }
 }
 
@@ -698,6 +703,7 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
     struct seg c;
     memset(&c, 0, sizeof c);
     out->n = 0;
+    const unsigned fl = pkt->tcp_flags; /* a local: stores below could alias the packet */
     c.out = out;
     c.e = e;
     c.f = f;
@@ -707,30 +713,31 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
     c.snd = &f->ep[c.s];
     c.rcv = &f->ep[c.r];
     c.ts = ts;
-    c.seglen = seq_seg_len(pkt->payload_len, has(&c, TCPSTATE_TH_SYN), has(&c, TCPSTATE_TH_FIN));
+    c.seglen =
+        seq_seg_len(pkt->payload_len, (fl & TCPSTATE_TH_SYN) != 0, (fl & TCPSTATE_TH_FIN) != 0);
     c.evflags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                 ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
 
     /* The steps in RFC 9293 §3.10.7.4 order: RST, SYN, the ACK field, FIN. */
-    if (has(&c, TCPSTATE_TH_RST)) {
+    if (fl & TCPSTATE_TH_RST) {
         apply_rst(&c, before);
-    } else if (!(c.believed = (uint8_t)segment_plausible(&c)) && !has(&c, TCPSTATE_TH_SYN)) {
+    } else if (!(c.believed = (uint8_t)segment_plausible(&c)) && !(fl & TCPSTATE_TH_SYN)) {
         report_implausible(&c, before);
     } else {
         /* A SYN starts a sequence space; a SYN-ACK's ACK is checked by the
          * handshake guards (TCPSTATE_EVF_BAD_ACK) and believed only if plausible. */
-        if (has(&c, TCPSTATE_TH_SYN)) {
-            int synack = has(&c, TCPSTATE_TH_ACK);
+        if (fl & TCPSTATE_TH_SYN) {
+            int synack = (fl & TCPSTATE_TH_ACK) != 0;
             run_step(&c, synack ? TRACK_SYNACK : TRACK_SYN,
                      synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN);
             if (c.reuse) {
                 return TRACK_REUSE;
             }
-        } else if (has(&c, TCPSTATE_TH_ACK)) {
+        } else if (fl & TCPSTATE_TH_ACK) {
             run_step(&c, TRACK_ACK, -1);
         }
-        if (has(&c, TCPSTATE_TH_FIN)) {
+        if (fl & TCPSTATE_TH_FIN) {
             apply_fin(&c);
         }
     }
