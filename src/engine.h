@@ -59,7 +59,7 @@ struct tcpstate_engine {
     /* Lazy aging: a flow is refiled (moved to the newest end of its class's
      * list, which touches two other records) only when its class changes or
      * its segments cross a multiple of 2^file_shift[class] ns; see
-     * tcpstate__file_flow(). */
+     * file_flow() in feed.c. */
     uint8_t file_shift[CLS_COUNT];
     uint16_t ev_want; /* 1u << kind for every event kind with a callback */
     uint32_t sweep;        /* next record the Zeek-lifetime expiry sweep looks at */

@@ -31,7 +31,7 @@ static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, str
  * most one period before the head was. Expiry stops at the first head that is
  * not due: a flow behind it ends at most one period late, and is reported at
  * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
- * (1.07 s) and at least 1 ns (docs/state-machine.md, "Expiry"). */
+ * (1.07 s) and at least 1 ns (docs/state-machine.md, "Lazy aging"). */
 static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
 {
     enum flow_class cls = tcpstate__track_class(f);

@@ -243,7 +243,7 @@ static uint8_t key_is_zero(const uint8_t key[16])
     return acc == 0;
 }
 
-/* The aging period of a class (tcpstate__file_flow()): the largest power of
+/* The aging period of a class (file_flow() in feed.c): the largest power of
  * two not above 1/64 of its timeout, capped at 2^30 ns. */
 static uint8_t aging_shift(uint64_t timeout)
 {

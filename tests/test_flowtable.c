@@ -187,7 +187,7 @@ Test(flowtable, only_established_left_evicts_the_longest_idle_one_when_allowed)
     established(3001);
     established(3002);
     /* 3001 is now the most recently active, by more than an aging period
-     * (tcpstate__file_flow(): 1/64 of the timeout, at most 2^30 ns). */
+     * (file_flow() in src/feed.c: 1/64 of the timeout, at most 2^30 ns). */
     rec.frame_ts += 2 * NS;
     feed(3001, A, 1001, 5001, 0);
     feed(3003, S, 1000, 0, 0);
