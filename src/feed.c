@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "engine.h"
-#include "prefetch.h"
+#include "hints.h"
 #include "tcpstate.h"
 #include "track.h"
 #include "zeek.h"
+
 
 static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
@@ -32,7 +33,7 @@ static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, str
  * not due: a flow behind it ends at most one period late, and is reported at
  * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
  * (1.07 s) and at least 1 ns (docs/state-machine.md, "Lazy aging"). */
-static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
+static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
 {
     enum flow_class cls = tcpstate__track_class(f);
     unsigned sh = e->file_shift[cls];
@@ -47,7 +48,7 @@ static void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
 }
 
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
-static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k,
+static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k,
                                        const tcpstate_packet *pkt, uint64_t ts)
 {
     const struct flow_key *key = &k->key;
@@ -97,7 +98,7 @@ static struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k
 /* Find the flow of a segment, or create it. With TCPSTATE_F_ZEEK_LIFETIME a
  * flow Zeek would have ended by now, or that this SYN would replace, ends
  * first and the segment starts a new one. */
-static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k,
+static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k,
                                        struct tcpstate_flow *hint,
                                        const tcpstate_packet *pkt, uint64_t ts,
                                        tcpstate_side *side, uint32_t *evflags,
@@ -151,7 +152,7 @@ static struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k
 
 /* Deliver what the tracker returned for one segment sent by `dir`; nothing is
  * built for an event without a callback. */
-static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
+static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
                     const tcpstate_packet *pkt, tcpstate_side dir, uint64_t ts)
 {
     for (unsigned i = 0; i < out->n; i++) {
@@ -177,7 +178,7 @@ static void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct tr
     }
 }
 
-static tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
+static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
                                    struct tcpstate_flow *hint,
                                    const tcpstate_packet *pkt, uint64_t ts)
 {
@@ -244,7 +245,7 @@ static void bad_checksum_roles(tcpstate_engine *e, struct tcpstate_flow *f,
 
 /* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
  * its flow (created if need be); the segment itself is not tracked. */
-static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
+static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
                               const tcpstate_packet *pkt, uint64_t ts)
 {
     tcpstate_side side;
@@ -263,7 +264,7 @@ static void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
  * frame count, expiry at its time, tracking, the status count. `k` is the
  * frame's key (NULL: computed here when needed), `hint` a guess of its record
  * (NULL: none). */
-static tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
+static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
                                     tcpstate_status st, const struct keyed *k,
                                     struct tcpstate_flow *hint, uint64_t ts)
 {

@@ -25,7 +25,7 @@
 #endif
 
 #include "compact.h"
-#include "prefetch.h"
+#include "hints.h"
 #include "hash.h"
 
 /* Slots per flow = 5/4: see the comment at the top. */

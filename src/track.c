@@ -30,6 +30,7 @@
 
 #include "compact.h"
 #include "divfree.h"
+#include "hints.h"
 #include "seq.h"
 
 /* ------------------------------------------------------------------ segment context */
@@ -59,7 +60,7 @@ static int has(const struct seg *c, unsigned th) { return (c->pkt->tcp_flags & t
  * exactly when the SYN-ACK has it, at an unknown shift. Where w's shift is
  * unknown (its SYN not seen), assume the largest (14) and say so in *known:
  * leniency rather than false out-of-window verdicts. */
-static uint32_t window_of(const struct endpoint *w, const struct endpoint *o, int *known)
+static HOT_INLINE uint32_t window_of(const struct endpoint *w, const struct endpoint *o, int *known)
 {
     unsigned shift = 14;
     *known = 0;
@@ -114,7 +115,7 @@ static uint32_t rcv_window(const struct seg *c)
  * far to the left. x equal to the sender's own next sequence number, as we
  * saw it, is accepted too. A receiver that has not acknowledged anything
  * yet gives no bound, so anything goes. */
-static int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
+static HOT_INLINE int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
 {
     const struct endpoint *r = c->rcv;
     if (!(r->flags & EP_ACKED)) {
@@ -132,7 +133,7 @@ static int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
 }
 
 /* The ACK test above. */
-static int ack_plausible(const struct seg *c)
+static HOT_INLINE int ack_plausible(const struct seg *c)
 {
     const struct endpoint *s = c->snd, *peer = c->rcv;
     if (!has(c, TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
@@ -228,7 +229,7 @@ static int acks_through(const struct seg *c, uint32_t x)
 
 /* ------------------------------------------------------------------ guards */
 
-static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *flags)
+static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *flags)
 {
     const struct endpoint *snd = c->snd, *rcv = c->rcv;
     const tcpstate_packet *p = c->pkt;
@@ -329,7 +330,7 @@ static unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *fla
 
 /* ------------------------------------------------------------------ events */
 
-static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
+static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
                  const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     struct track_out *o = c->out;
@@ -348,7 +349,7 @@ static void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
 
 /* Run one step: look up both cells against the states before the step, apply,
  * then report: the named event (if any), the sender's change, the receiver's. */
-static void run_step(struct seg *c, enum track_step stp, int named)
+static HOT_INLINE void run_step(struct seg *c, enum track_step stp, int named)
 {
     struct endpoint *ep = c->f->ep;
     const struct cell *sc = &tcpstate__sender_next[stp][c->snd->state];
@@ -427,7 +428,7 @@ static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
 /* Advance the sender's highest sequence number, counting the times its
  * distance from the ISN passes 2^32 (for byte counts beyond 4 GiB). A jump
  * beyond the receiver's window is not believed. */
-static void advance_nxt(struct seg *c)
+static HOT_INLINE void advance_nxt(struct seg *c)
 {
     struct endpoint *s = c->snd;
     uint32_t end = c->pkt->seq + c->seglen;
