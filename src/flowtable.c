@@ -233,41 +233,14 @@ static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow
 }
 
 /* Keys are compared a word at a time (the 38 bytes hold no padding). */
-/* 8 bytes of a key (memcpy: keys need no alignment; compilers make it a load). */
-static inline uint64_t key_word(const struct flow_key *k, size_t off)
-{
-    uint64_t w;
-    memcpy(&w, (const uint8_t *)k + off, 8);
-    return w;
-}
-
-static int key_eq(const struct flow_key *a, const struct flow_key *b)
-{
-    /* Five overlapping 8-byte words cover the 38 bytes, without a branch. */
-    return ((key_word(a, 0) ^ key_word(b, 0)) | (key_word(a, 8) ^ key_word(b, 8)) |
-            (key_word(a, 16) ^ key_word(b, 16)) | (key_word(a, 24) ^ key_word(b, 24)) |
-            (key_word(a, 30) ^ key_word(b, 30))) == 0;
-}
 
 /* ------------------------------------------------------------------ index */
 
-/* Map 32 hash bits onto [0, n) without division (multiply-shift). */
-static uint32_t reduce(uint32_t h, uint32_t n) { return (uint32_t)(((uint64_t)h * n) >> 32); }
-
-void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
-{
-    b[0] = reduce((uint32_t)hash, ft->n_buckets);
-    b[1] = reduce((uint32_t)(hash >> 32), ft->n_buckets);
-    if (b[1] == b[0]) {
-        b[1] = b[0] + 1 < ft->n_buckets ? b[0] + 1 : 0;
-    }
-}
-
 /* The tag: hash bits neither bucket choice depends on, never 0, so an empty
- * slot (all zero) never matches one. reduce() takes a bucket from the top
- * bits of each 32-bit half (as many as the bucket count needs: up to 24), so
- * the tag comes from the bottom of the low half (32 - idx_bits bits, at most
- * 28, at least 4). Tag bits that overlapped the bucket bits would be nearly
+ * slot (all zero) never matches one. tcpstate__ft_buckets() takes a bucket
+ * from the top bits of each 32-bit half (as many as the bucket count needs:
+ * up to 24), so the tag comes from the bottom of the low half (32 - idx_bits
+ * bits, at most 28, at least 4). Tag bits that overlapped the bucket bits would be nearly
  * equal for every key of a bucket: in a large table almost every slot would
  * match, and each match costs a key compare in a record not in cache. */
 static uint32_t tag_of(const struct flowtable *ft, uint64_t hash)
@@ -355,7 +328,7 @@ static inline struct tcpstate_flow *find_in_bucket(const struct flowtable *ft, u
          * rest (a record spans two or three lines): ask for it now. */
         PREFETCH((const char *)f + 64);
         PREFETCH((const char *)f + sizeof *f - 1u);
-        if (key_eq(&f->key, key) &&
+        if (tcpstate__ft_key_eq(&f->key, key) &&
             (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
             return f;
         }
@@ -390,13 +363,6 @@ struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint6
         }
     }
     return NULL;
-}
-
-int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
-                       const struct flow_key *key, uint32_t zone)
-{
-    return f->cls != CLS_FREE && key_eq(&f->key, key) &&
-           (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone);
 }
 
 static unsigned bucket_free_slots(const uint32_t *s)

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "compact.h"
 #include "hash.h"
@@ -124,6 +125,24 @@ struct flowtable {
                                    sits in its extension bytes; UINT32_MAX: not keyed */
 };
 
+/* Equal keys: five overlapping 8-byte loads cover the 38 bytes, without a
+ * branch (memcpy: keys need no alignment; compilers make each a load). */
+static inline uint64_t tcpstate__ft_key_word(const struct flow_key *k, size_t off)
+{
+    uint64_t w;
+    memcpy(&w, (const uint8_t *)k + off, 8);
+    return w;
+}
+
+static inline int tcpstate__ft_key_eq(const struct flow_key *a, const struct flow_key *b)
+{
+    return ((tcpstate__ft_key_word(a, 0) ^ tcpstate__ft_key_word(b, 0)) |
+            (tcpstate__ft_key_word(a, 8) ^ tcpstate__ft_key_word(b, 8)) |
+            (tcpstate__ft_key_word(a, 16) ^ tcpstate__ft_key_word(b, 16)) |
+            (tcpstate__ft_key_word(a, 24) ^ tcpstate__ft_key_word(b, 24)) |
+            (tcpstate__ft_key_word(a, 30) ^ tcpstate__ft_key_word(b, 30))) == 0;
+}
+
 /* Sizes of the regions a table of `cap` flows needs (footprint and carving),
  * in 64 bits whatever size_t is: the caller checks the total fits. */
 struct ft_sizes {
@@ -161,8 +180,17 @@ struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
                                                const struct flow_key *key, uint32_t zone,
                                                uint64_t hash);
 
-/* The two candidate buckets of a hash (distinct). */
-void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2]);
+/* The two candidate buckets of a hash (distinct): 32 hash bits each mapped
+ * onto [0, n) without division (multiply-shift). Inline: every frame. */
+static inline void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t hash, uint32_t b[2])
+{
+    uint32_t n = ft->n_buckets;
+    b[0] = (uint32_t)(((uint64_t)(uint32_t)hash * n) >> 32);
+    b[1] = (uint32_t)(((hash >> 32) * n) >> 32);
+    if (b[1] == b[0]) {
+        b[1] = b[0] + 1 < n ? b[0] + 1 : 0;
+    }
+}
 
 struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
                                           uint64_t hash);
@@ -172,8 +200,12 @@ struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const stru
 struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash);
 /* Whether live record `f` is the flow of `key` in `zone`: what a lookup would
  * return, since a key is in the table at most once. */
-int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
-                       const struct flow_key *key, uint32_t zone);
+static inline int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
+                                     const struct flow_key *key, uint32_t zone)
+{
+    return f->cls != CLS_FREE && tcpstate__ft_key_eq(&f->key, key) &&
+           (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone);
+}
 /* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
 struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
                                          enum flow_class cls);
