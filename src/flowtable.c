@@ -20,12 +20,8 @@
 #include "flowtable.h"
 
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "compact.h"
-#include "hints.h"
 #include "hash.h"
 
 /* Slots per flow = 5/4: see the comment at the top. */
@@ -236,133 +232,9 @@ static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow
 
 /* ------------------------------------------------------------------ index */
 
-/* The tag: hash bits neither bucket choice depends on, never 0, so an empty
- * slot (all zero) never matches one. tcpstate__ft_buckets() takes a bucket
- * from the top bits of each 32-bit half (as many as the bucket count needs:
- * up to 24), so the tag comes from the bottom of the low half (32 - idx_bits
- * bits, at most 28, at least 4). Tag bits that overlapped the bucket bits would be nearly
- * equal for every key of a bucket: in a large table almost every slot would
- * match, and each match costs a key compare in a record not in cache. */
-static uint32_t tag_of(const struct flowtable *ft, uint64_t hash)
-{
-    uint32_t tag_bits = 32u - ft->idx_bits;
-    uint32_t tag = (uint32_t)hash & ((1u << tag_bits) - 1u);
-    return tag != 0 ? tag : 1u;
-}
-
-/* Slots of a bucket whose tag matches, as a bit mask: four 4-slot vector
- * compares where SSE2 exists (every x86-64), else a branch-free loop. */
-#if defined(__SSE2__)
-static unsigned bucket_matches(const uint32_t *s, uint32_t tag, uint32_t tag_mask)
-{
-    const __m128i t = _mm_set1_epi32((int)tag), k = _mm_set1_epi32((int)tag_mask);
-    unsigned m = 0;
-    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i += 4) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i eq = _mm_cmpeq_epi32(_mm_and_si128(v, k), t);
-        m |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
-    }
-    return m;
-}
-#else
-static unsigned bucket_matches(const uint32_t *s, uint32_t tag, uint32_t tag_mask)
-{
-    unsigned m = 0;
-    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-        m |= (unsigned)((s[i] & tag_mask) == tag) << i;
-    }
-    return m;
-}
-#endif
-
-/* Index of the lowest set bit of a non-zero mask. */
-static unsigned lowest_bit(unsigned m)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctz(m);
-#else
-    unsigned i = 0;
-    while (!(m & 1u)) {
-        m >>= 1;
-        i++;
-    }
-    return i;
-#endif
-}
-
 static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)
 {
     return (tag << ft->idx_bits) | (idx + 1u);
-}
-
-static uint32_t slot_index(const struct flowtable *ft, uint32_t slot)
-{
-    return (slot & ((1u << ft->idx_bits) - 1u)) - 1u;
-}
-
-/* What a lookup of `hash` probes: its two buckets, and the tag bits (above
- * the index bits) that a slot of its key carries. */
-struct probe {
-    uint32_t b[2];
-    uint32_t tag, tag_mask;
-};
-
-static struct probe probe_of(const struct flowtable *ft, uint64_t hash)
-{
-    struct probe p;
-    tcpstate__ft_buckets(ft, hash, p.b);
-    p.tag = tag_of(ft, hash) << ft->idx_bits;
-    p.tag_mask = ~((1u << ft->idx_bits) - 1u);
-    return p;
-}
-
-/* The flow of `key` in `zone` among the slots of bucket `b`, or NULL. */
-static inline struct tcpstate_flow *find_in_bucket(const struct flowtable *ft, uint32_t b,
-                                                   const struct probe *p,
-                                                   const struct flow_key *key, uint32_t zone)
-{
-    const uint32_t *s = &ft->slots[(size_t)b * FT_BUCKET_SLOTS];
-    for (unsigned m = bucket_matches(s, p->tag, p->tag_mask); m != 0; m &= m - 1u) {
-        struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[lowest_bit(m)])];
-        /* The key is in the record's first line; the tracker will want the
-         * rest (a record spans two or three lines): ask for it now. */
-        PREFETCH((const char *)f + 64);
-        PREFETCH((const char *)f + sizeof *f - 1u);
-        if (tcpstate__ft_key_eq(&f->key, key) &&
-            (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
-            return f;
-        }
-    }
-    return NULL;
-}
-
-struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
-                                               const struct flow_key *key, uint32_t zone,
-                                               uint64_t hash)
-{
-    struct probe p = probe_of(ft, hash);
-    PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
-    struct tcpstate_flow *f = find_in_bucket(ft, p.b[0], &p, key, zone);
-    return f != NULL ? f : find_in_bucket(ft, p.b[1], &p, key, zone);
-}
-
-struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
-                                          uint64_t hash)
-{
-    return tcpstate__ft_lookup_zone(ft, key, 0, hash);
-}
-
-struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash)
-{
-    struct probe p = probe_of(ft, hash);
-    for (unsigned k = 0; k < 2; k++) {
-        const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
-        unsigned m = bucket_matches(s, p.tag, p.tag_mask);
-        if (m != 0) {
-            return &ft->flows[slot_index(ft, s[lowest_bit(m)])];
-        }
-    }
-    return NULL;
 }
 
 static unsigned bucket_free_slots(const uint32_t *s)
@@ -385,7 +257,7 @@ static int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-            const struct tcpstate_flow *g = &ft->flows[slot_index(ft, s[i])];
+            const struct tcpstate_flow *g = &ft->flows[tcpstate__ft_slot_index(ft, s[i])];
             uint32_t gb[2];
             tcpstate__ft_buckets(ft, flow_hash(ft, g), gb);
             uint32_t other = gb[0] == b[k] ? gb[1] : gb[0];
@@ -409,7 +281,7 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
     uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
     uint32_t *s = bucket_free_slots(s0) >= bucket_free_slots(s1) ? s0 : s1;
-    uint32_t mine = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
+    uint32_t mine = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
     for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
         if (s[i] == 0) {
             s[i] = mine;
@@ -423,7 +295,7 @@ static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
 {
     uint32_t b[2];
     uint64_t hash = flow_hash(ft, f);
-    uint32_t want = slot_value(ft, tag_of(ft, hash), tcpstate__ft_index(ft, f));
+    uint32_t want = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
     tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
@@ -597,7 +469,7 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
             if (s[i] == 0) {
                 continue;
             }
-            struct tcpstate_flow *f = &ft->flows[slot_index(ft, s[i])];
+            struct tcpstate_flow *f = &ft->flows[tcpstate__ft_slot_index(ft, s[i])];
             int rank = evict_rank((enum flow_class)f->cls, allow_established);
             if (rank >= 0 && better_victim(f, rank, best, best_rank)) {
                 best = f;

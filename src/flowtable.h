@@ -175,10 +175,6 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
 /* A flow's zone (0 unless the table is zone keyed), and setting it on a new record. */
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f);
 void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone);
-/* Lookup of a key in a zone (zone keyed tables compare the zone too). */
-struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
-                                               const struct flow_key *key, uint32_t zone,
-                                               uint64_t hash);
 
 /* The two candidate buckets of a hash (distinct): 32 hash bits each mapped
  * onto [0, n) without division (multiply-shift). Inline: every frame. */
@@ -192,12 +188,6 @@ static inline void tcpstate__ft_buckets(const struct flowtable *ft, uint64_t has
     }
 }
 
-struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *ft, const struct flow_key *key,
-                                          uint64_t hash);
-/* The record a lookup of `hash` would most likely compare first, or NULL if
- * no slot carries its tag (for prefetching: never dereferenced here, and only
- * a candidate; tcpstate__ft_holds() tells whether it is the flow). */
-struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft, uint64_t hash);
 /* Whether live record `f` is the flow of `key` in `zone`: what a lookup would
  * return, since a key is in the table at most once. */
 static inline int tcpstate__ft_holds(const struct flowtable *ft, const struct tcpstate_flow *f,
@@ -243,5 +233,9 @@ static inline void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t 
 {
     f->age = u32f_encode(ts >= f->first_ts ? ts - f->first_ts : 0);
 }
+
+/* The lookups (tcpstate__ft_lookup_zone(), tcpstate__ft_lookup(),
+ * tcpstate__ft_lookup_hint()), inline. */
+#include "flowtable_probe.h"
 
 #endif
