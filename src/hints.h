@@ -22,7 +22,7 @@
  * Not at -Os, where calls are smaller than copies. */
 #if defined(__GNUC__) && !defined(__OPTIMIZE_SIZE__)
 #define HOT_INLINE __attribute__((always_inline)) inline
-#define RARE       __attribute__((noinline, cold))
+#define RARE       __attribute__((noinline))
 #else
 #define HOT_INLINE inline
 #define RARE
