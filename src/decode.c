@@ -469,11 +469,11 @@ OUT_OF_LINE static tcpstate_status decode_frame(uint32_t linktype, const uint8_t
     if (opt != NULL) {
         o = *opt;
     }
-    o.port_vxlan = o.port_vxlan ? o.port_vxlan : 4789;      /* RFC 7348 §5 */
-    o.port_geneve = o.port_geneve ? o.port_geneve : 6081;   /* RFC 8926 §3.3 */
-    o.port_teredo = o.port_teredo ? o.port_teredo : 3544;   /* RFC 4380 §4 */
-    o.port_ayiya = o.port_ayiya ? o.port_ayiya : 5072;      /* IANA "ayiya" */
-    o.port_gtpu = o.port_gtpu ? o.port_gtpu : 2152;         /* 3GPP TS 29.281 §4.4.2.3 */
+    o.port_vxlan = o.port_vxlan ? o.port_vxlan : 4789;       /* RFC 7348 §5 */
+    o.port_geneve = o.port_geneve ? o.port_geneve : 6081;    /* RFC 8926 §3.3 */
+    o.port_teredo = o.port_teredo ? o.port_teredo : 3544;    /* RFC 4380 §4 */
+    o.port_ayiya = o.port_ayiya ? o.port_ayiya : 5072;       /* IANA "ayiya" */
+    o.port_gtpu = o.port_gtpu ? o.port_gtpu : 2152;          /* 3GPP TS 29.281 §4.4.2.3 */
     o.port_gre_udp = o.port_gre_udp ? o.port_gre_udp : 4754; /* RFC 8086 §3 */
 
     struct dec d;

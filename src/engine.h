@@ -51,17 +51,17 @@ struct tcpstate_engine {
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
     tcpstate_callbacks cb;
     void *user;
-    uint64_t now;          /* newest timestamp seen */
-    uint64_t frame_no;     /* tcpstate_feed() calls */
-    uint8_t in_callback;   /* re-entry guard */
-    uint8_t stop;          /* a callback returned STOP during this call */
-    uint8_t weak_key;      /* the hash key is all zero (tcpstate_stats.weak_hash_key) */
+    uint64_t now;        /* newest timestamp seen */
+    uint64_t frame_no;   /* tcpstate_feed() calls */
+    uint8_t in_callback; /* re-entry guard */
+    uint8_t stop;        /* a callback returned STOP during this call */
+    uint8_t weak_key;    /* the hash key is all zero (tcpstate_stats.weak_hash_key) */
     /* Lazy aging: a flow is refiled (moved to the newest end of its class's
      * list, which touches two other records) only when its class changes or
      * its segments cross a multiple of 2^file_shift[class] ns; see
      * file_flow() in feed.c. */
     uint8_t file_shift[CLS_COUNT];
-    uint16_t ev_want; /* 1u << kind for every event kind with a callback */
+    uint16_t ev_want;      /* 1u << kind for every event kind with a callback */
     uint32_t sweep;        /* next record the Zeek-lifetime expiry sweep looks at */
     uint64_t expiry_floor; /* no flow's idle deadline comes before this */
     tcpstate_stats stats;
@@ -83,13 +83,13 @@ struct tcpstate_engine {
      * TCPSTATE_E_REENTRANT). */
     tcpstate_packet scratch_pkt;
     tcpstate_packet *scratch_whole; /* after the reassembly pool; NULL without reassembly */
-    struct keyed scratch_key; /* the key of the frame being fed, when built here */
+    struct keyed scratch_key;       /* the key of the frame being fed, when built here */
     /* Likely server ports (see SERVER_PORT_LIST_MAX): */
-    const uint16_t *port_list; /* sorted, unique; NULL when port_bits is used */
-    const uint8_t *port_bits;  /* one bit per port, or NULL */
-    uint32_t n_port_list;      /* entries in port_list */
-    uint32_t ports_below_1024; /* the default set: every port below 1024 too */
-    struct reasm *reasm; /* IP fragment pool (reasm.c), NULL when reassembly is off */
+    const uint16_t *port_list;      /* sorted, unique; NULL when port_bits is used */
+    const uint8_t *port_bits;       /* one bit per port, or NULL */
+    uint32_t n_port_list;           /* entries in port_list */
+    uint32_t ports_below_1024;      /* the default set: every port below 1024 too */
+    struct reasm *reasm;            /* IP fragment pool (reasm.c), NULL when reassembly is off */
     tcpstate_decode_options decode; /* issue 8: tunnel ports and kinds, from the config, and
                                        the checksum flag from the engine flags */
 };

@@ -14,7 +14,6 @@
 #include "track.h"
 #include "zeek.h"
 
-
 static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
     k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
@@ -33,7 +32,8 @@ static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, str
  * not due: a flow behind it ends at most one period late, and is reported at
  * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
  * (1.07 s) and at least 1 ns (docs/state-machine.md, "Lazy aging"). */
-static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was, uint64_t ts)
+static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
+                                 uint64_t ts)
 {
     enum flow_class cls = tcpstate__track_class(f);
     unsigned sh = e->file_shift[cls];
@@ -49,7 +49,7 @@ static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, ui
 
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
 static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct keyed *k,
-                                       const tcpstate_packet *pkt, uint64_t ts)
+                                            const tcpstate_packet *pkt, uint64_t ts)
 {
     const struct flow_key *key = &k->key;
     uint64_t hash = k->hash;
@@ -99,10 +99,10 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
  * flow Zeek would have ended by now, or that this SYN would replace, ends
  * first and the segment starts a new one. */
 static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const struct keyed *k,
-                                       struct tcpstate_flow *hint,
-                                       const tcpstate_packet *pkt, uint64_t ts,
-                                       tcpstate_side *side, uint32_t *evflags,
-                                       tcpstate_status *why_none)
+                                                  struct tcpstate_flow *hint,
+                                                  const tcpstate_packet *pkt, uint64_t ts,
+                                                  tcpstate_side *side, uint32_t *evflags,
+                                                  tcpstate_status *why_none)
 {
     int src_is_hi = k->src_is_hi;
     /* A batch's guess (NULL: none) saves the lookup when it holds the key. */
@@ -152,8 +152,9 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
 
 /* Deliver what the tracker returned for one segment sent by `dir`; nothing is
  * built for an event without a callback. */
-static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f, const struct track_out *out,
-                    const tcpstate_packet *pkt, tcpstate_side dir, uint64_t ts)
+static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
+                               const struct track_out *out, const tcpstate_packet *pkt,
+                               tcpstate_side dir, uint64_t ts)
 {
     for (unsigned i = 0; i < out->n; i++) {
         const struct track_event *t = &out->ev[i];
@@ -179,8 +180,8 @@ static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f, cons
 }
 
 static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
-                                   struct tcpstate_flow *hint,
-                                   const tcpstate_packet *pkt, uint64_t ts)
+                                              struct tcpstate_flow *hint,
+                                              const tcpstate_packet *pkt, uint64_t ts)
 {
     tcpstate_side side;
     uint32_t evflags;
@@ -246,7 +247,7 @@ static void bad_checksum_roles(tcpstate_engine *e, struct tcpstate_flow *f,
 /* A segment with a bad TCP checksum: with the history on, Zeek's 'C' goes to
  * its flow (created if need be); the segment itself is not tracked. */
 static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
-                              const tcpstate_packet *pkt, uint64_t ts)
+                                   const tcpstate_packet *pkt, uint64_t ts)
 {
     tcpstate_side side;
     uint32_t evflags;
@@ -265,8 +266,8 @@ static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
  * frame's key (NULL: computed here when needed), `hint` a guess of its record
  * (NULL: none). */
 static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
-                                    tcpstate_status st, const struct keyed *k,
-                                    struct tcpstate_flow *hint, uint64_t ts)
+                                               tcpstate_status st, const struct keyed *k,
+                                               struct tcpstate_flow *hint, uint64_t ts)
 {
     e->frame_no++;
     e->stats.frames++;
@@ -324,8 +325,8 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
         const tcpstate_frame *fr = &frames[i];
-        b->status = tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode,
-                                       &b->pkt);
+        b->status =
+            tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode, &b->pkt);
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
             make_keyed(e, &b->pkt, &b->k);
@@ -364,15 +365,15 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
  * its flow's class (most do, in short connections) moves the flow to another
  * list, which writes both neighbours. A macro, not a function: GCC finds a
  * function of loads and prefetches free of side effects and drops its calls. */
-#define PREFETCH_NEIGHBOURS(e, b)                                                                 \
-    do {                                                                                          \
-        const struct tcpstate_flow *nf_ = (b)->keyed ? (b)->hint : NULL;                          \
-        if (nf_ != NULL && nf_->prev < (e)->ft.cap) {                                             \
-            PREFETCH(&(e)->ft.flows[nf_->prev].next);                                             \
-        }                                                                                         \
-        if (nf_ != NULL && nf_->next < (e)->ft.cap) {                                             \
-            PREFETCH(&(e)->ft.flows[nf_->next].prev);                                             \
-        }                                                                                         \
+#define PREFETCH_NEIGHBOURS(e, b)                                                                  \
+    do {                                                                                           \
+        const struct tcpstate_flow *nf_ = (b)->keyed ? (b)->hint : NULL;                           \
+        if (nf_ != NULL && nf_->prev < (e)->ft.cap) {                                              \
+            PREFETCH(&(e)->ft.flows[nf_->prev].next);                                              \
+        }                                                                                          \
+        if (nf_ != NULL && nf_->next < (e)->ft.cap) {                                              \
+            PREFETCH(&(e)->ft.flows[nf_->next].prev);                                              \
+        }                                                                                          \
     } while (0)
 
 /* How far ahead of the frame being tracked PREFETCH_NEIGHBOURS() looks: far
@@ -419,9 +420,8 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
             if (i + NEIGHBOUR_LEAD < chunk) {
                 PREFETCH_NEIGHBOURS(e, &e->batch[i + NEIGHBOUR_LEAD]);
             }
-            tcpstate_status st =
-                feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
-                             b->keyed ? b->hint : NULL, frames[done + i].ts);
+            tcpstate_status st = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
+                                              b->keyed ? b->hint : NULL, frames[done + i].ts);
             status[done + i] = st;
             if (st == TCPSTATE_E_CALLBACK) {
                 return done + i + 1;

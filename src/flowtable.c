@@ -180,8 +180,7 @@ static uint64_t le32_load(const uint8_t *p)
 }
 
 uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key,
-                               int *src_is_hi)
+                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi)
 {
     if (pkt->ip_version == 6 || zone != 0) {
         tcpstate__ft_make_key(key, pkt, vlan_keyed, src_is_hi);
@@ -479,4 +478,3 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
     }
     return best;
 }
-

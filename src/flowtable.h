@@ -54,12 +54,15 @@ enum flow_class {
 #define EP_FIN     0x04u /* sent a FIN: it sits at nxt - 1 */
 #define EP_SYNACK  0x08u /* sent a SYN-ACK */
 #define EP_WIN_SYN 0x10u /* its last window came in a SYN segment: never scaled (RFC 7323 §2.2) */
-#define EP_BELIEVED 0x20u /* sent a segment the tracker believed: its isn/nxt anchor its sequence
-                             space, and a flow whose two endpoints have it is confirmed */
-#define EP_SYN_IMPLIED 0x80u /* its SYN was not seen but implied by the peer's SYN-ACK: its ISN
-                                is known, its SYN options are not */
-#define EP_RST_PENDING 0x40u /* sent an in-window but inexact RST (RFC 5961 §3.2): not applied;
-                                the flow ages on the embryonic timeout until traffic resumes */
+/* Sent a segment the tracker believed: its isn/nxt anchor its sequence
+ * space, and a flow whose two endpoints have it is confirmed. */
+#define EP_BELIEVED 0x20u
+/* Its SYN was not seen but implied by the peer's SYN-ACK: its ISN is known,
+ * its SYN options are not. */
+#define EP_SYN_IMPLIED 0x80u
+/* Sent an in-window but inexact RST (RFC 5961 §3.2): not applied; the flow
+ * ages on the embryonic timeout until traffic resumes. */
+#define EP_RST_PENDING 0x40u
 
 /* SYN options (low nibble of ep.synopt; the high nibble is wscale + 1, 0 = none). */
 #define EP_OPT_SACK_PERM 0x01u
@@ -167,8 +170,7 @@ uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *ke
  * its hash in `zone` (as tcpstate__ft_hash_zone()), in one call: the
  * per-packet keying. */
 uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key,
-                               int *src_is_hi);
+                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi);
 /* The hash of a key in a zone (zone 0 hashes as tcpstate__ft_hash()). */
 uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
                                 uint32_t zone);

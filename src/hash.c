@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* Little-endian load with no alignment assumption: one memcpy on
  * little-endian hosts (compilers turn it into a single load), byte by byte
  * elsewhere. */
@@ -27,8 +26,6 @@ static inline uint64_t load_le64(const uint8_t *p)
     return v;
 }
 
-
-
 void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
 {
     uint64_t k0 = load_le64(key);
@@ -39,9 +36,6 @@ void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
     k->v[2] = k0 ^ UINT64_C(0x6c7967656e657261);
     k->v[3] = k1 ^ UINT64_C(0x7465646279746573);
 }
-
-
-
 
 uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
 {

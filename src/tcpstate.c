@@ -41,8 +41,8 @@ static const uint16_t default_server_ports[] = {
  * tests/test_sizes.c checks the bound stays within 5%). */
 #define SEG_OUT_OFFSET ((sizeof(struct tcpstate_engine) + 7u) & ~(size_t)7u)
 #define ENGINE_REGION  (SEG_OUT_OFFSET + sizeof(struct track_out))
-_Static_assert(ENGINE_ALIGN - 1u + ((ENGINE_REGION + ENGINE_ALIGN - 1u) &
-                                    ~(size_t)(ENGINE_ALIGN - 1u)) <=
+_Static_assert(ENGINE_ALIGN - 1u +
+                       ((ENGINE_REGION + ENGINE_ALIGN - 1u) & ~(size_t)(ENGINE_ALIGN - 1u)) <=
                    TCPSTATE_STATIC_FIXED_,
                "engine outgrew TCPSTATE_STATIC_FIXED_ (tcpstate.h)");
 _Static_assert(sizeof(struct tcpstate_flow) <= TCPSTATE_STATIC_FLOW_,
@@ -314,8 +314,8 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
         e->reasm = tcpstate__reasm_init(pool + ((8u - at % 8u) % 8u), cfg->reasm_contexts,
                                         cfg->reasm_bytes, cfg->reasm_timeout, cfg->hash_key);
         /* The pool's size is a multiple of 8: the view is aligned. */
-        e->scratch_whole = (tcpstate_packet *)(void *)(pool + ((8u - at % 8u) % 8u) +
-                                                       (size_t)lay.reasm_bytes);
+        e->scratch_whole =
+            (tcpstate_packet *)(void *)(pool + ((8u - at % 8u) % 8u) + (size_t)lay.reasm_bytes);
     }
     *out = e;
     return TCPSTATE_OK;
@@ -381,7 +381,7 @@ tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind
  * after a STOP only flow-end events are delivered, so the application can
  * still release per-flow resources. */
 void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
-                   tcpstate_event_cb fn)
+                    tcpstate_event_cb fn)
 {
     if (e->stop && ev->kind != TCPSTATE_EV_FLOW_END) {
         return;
@@ -458,7 +458,6 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
 
 /* ------------------------------------------------------------------ expiry */
 
-
 /* The flow whose idle deadline comes first, over the heads of all classes. */
 static struct tcpstate_flow *next_due(const tcpstate_engine *e, uint64_t *deadline)
 {
@@ -493,7 +492,8 @@ static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
         }
         uint64_t deadline = tcpstate__zeek_deadline(tcpstate__flow_history_record(e, f));
         if (deadline <= now) {
-            tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL, TCPSTATE_ORIG);
+            tcpstate__end_flow(e, f, tcpstate__track_end_reason(f, 0), deadline, NULL,
+                               TCPSTATE_ORIG);
         }
     }
 }
@@ -560,7 +560,8 @@ tcpstate_status tcpstate_finish(tcpstate_engine *e)
         if (oldest == NULL) {
             break;
         }
-        tcpstate__end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL, TCPSTATE_ORIG);
+        tcpstate__end_flow(e, oldest, tcpstate__track_end_reason(oldest, 1), e->now, NULL,
+                           TCPSTATE_ORIG);
     }
     return tcpstate__call_result(e, TCPSTATE_OK);
 }

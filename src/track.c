@@ -162,10 +162,7 @@ static HOT_INLINE int ack_plausible(const struct seg *c)
 /* The sequence test above, for a segment that is not a SYN: it starts in the
  * receiver's window, or at most a window (at least 64 KiB) to its left, where
  * retransmissions and keep-alives fall. */
-static int seq_plausible(const struct seg *c)
-{
-    return seq_acceptable(c, c->pkt->seq, UINT32_MAX);
-}
+static int seq_plausible(const struct seg *c) { return seq_acceptable(c, c->pkt->seq, UINT32_MAX); }
 
 /* RST acceptability. In SYN-SENT a reset is valid only if it acknowledges
  * our SYN (RFC 9293 §3.10.7.3: "If the ACK bit is set ... if the ACK was
@@ -331,7 +328,7 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
 /* ------------------------------------------------------------------ events */
 
 static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
-                 const uint8_t before[2], const uint8_t after[2], uint32_t flags)
+                            const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     struct track_out *o = c->out;
     if (!((unsigned)o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
@@ -518,8 +515,7 @@ static void note_handshake(struct seg *c, const uint8_t before[2])
         c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN)) {
         i = 0;
     } else if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
-               c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) &&
-               (f->fflags & FF_PREV_SYNACK)) {
+               c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK)) {
         i = 1;
     }
     if (i >= 0 && f->rtt[i] == 0) {

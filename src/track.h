@@ -94,8 +94,7 @@ static inline enum flow_class tcpstate__track_class(const struct tcpstate_flow *
     if (!confirmed || a < TCPSTATE_ESTABLISHED || b < TCPSTATE_ESTABLISHED) {
         return CLS_EMBRYONIC;
     }
-    return (a == TCPSTATE_ESTABLISHED && b == TCPSTATE_ESTABLISHED) ? CLS_ESTABLISHED
-                                                                    : CLS_CLOSING;
+    return (a == TCPSTATE_ESTABLISHED && b == TCPSTATE_ESTABLISHED) ? CLS_ESTABLISHED : CLS_CLOSING;
 }
 
 /* The end reason of a flow that leaves the table on its own (expiry, finish). */

@@ -273,8 +273,7 @@ static struct flow_key key_n(unsigned n)
 
 /* The n-th key (from `from` on) whose real hash picks buckets {b0, b1} in
  * either order, or whose pair contains b0 when `b1` is UINT32_MAX. */
-static struct flow_key key_in(const struct flowtable *ft, uint32_t b0, uint32_t b1,
-                              unsigned *from)
+static struct flow_key key_in(const struct flowtable *ft, uint32_t b0, uint32_t b1, unsigned *from)
 {
     for (;; (*from)++) {
         struct flow_key k = key_n(*from);
@@ -394,8 +393,8 @@ Test(flowtable, a_full_bucket_pair_makes_room_by_moving_a_flow_to_its_other_buck
     for (uint32_t i = 0; i < ft.cap; i++) {
         struct tcpstate_flow *g = &ft.flows[i];
         if (g->cls != CLS_FREE) {
-            cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &g->key, tcpstate__ft_hash(&ft, &g->key)),
-                         g));
+            cr_assert(
+                eq(ptr, tcpstate__ft_lookup(&ft, &g->key, tcpstate__ft_hash(&ft, &g->key)), g));
         }
     }
 }
@@ -487,10 +486,10 @@ Test(flowtable, expiry_does_bounded_work_and_resumes)
  * timeout is reported at the flow's own deadline (its last segment plus the
  * timeout), never before it, and at most one aging period after it. */
 struct late_probe {
-    uint64_t now;            /* time of the tcpstate_expire() call being made */
-    uint64_t last[64];       /* each flow's last segment, by client port - 7300 */
-    uint64_t worst_late;     /* largest now - deadline seen */
-    unsigned ended, wrong;   /* timeouts seen; reported at a time other than the deadline */
+    uint64_t now;          /* time of the tcpstate_expire() call being made */
+    uint64_t last[64];     /* each flow's last segment, by client port - 7300 */
+    uint64_t worst_late;   /* largest now - deadline seen */
+    unsigned ended, wrong; /* timeouts seen; reported at a time other than the deadline */
 };
 
 static int late_on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
@@ -536,9 +535,12 @@ Test(flowtable, idle_flows_end_at_their_deadline_at_most_one_aging_period_late)
         struct seg s1 = seg_make(c, "10.0.0.2:80", S, 1000, 0, 0);
         struct seg s2 = seg_make("10.0.0.2:80", c, S | A, 5000, 1001, 0);
         struct seg s3 = seg_make(c, "10.0.0.2:80", A, 1001, 5001, 0);
-        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s1.bytes, s1.len, s1.len, t), TCPSTATE_OK));
-        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s2.bytes, s2.len, s2.len, t), TCPSTATE_OK));
-        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s3.bytes, s3.len, s3.len, t), TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s1.bytes, s1.len, s1.len, t),
+                     TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s2.bytes, s2.len, s2.len, t),
+                     TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, s3.bytes, s3.len, s3.len, t),
+                     TCPSTATE_OK));
         lp.last[i] = t;
         cseq[i] = 1001;
         t += NS / 1000;
@@ -550,7 +552,8 @@ Test(flowtable, idle_flows_end_at_their_deadline_at_most_one_aging_period_late)
         char c[32];
         client_ep(c, 7300 + i);
         struct seg d = seg_make(c, "10.0.0.2:80", A, cseq[i], 5001, 10);
-        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, d.bytes, d.len, d.len, t), TCPSTATE_OK));
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, d.bytes, d.len, d.len, t),
+                     TCPSTATE_OK));
         cseq[i] += 10;
         lp.last[i] = t;
     }
