@@ -23,6 +23,7 @@
 
 #include "compact.h"
 #include "hash.h"
+#include "hints.h"
 
 /* Slots per flow = 5/4: see the comment at the top. */
 static uint32_t buckets_for(uint32_t cap)
@@ -103,30 +104,37 @@ static int src_is_higher(const tcpstate_packet *pkt, size_t alen)
     return pkt->sport > pkt->dport;
 }
 
-void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
-                           int *src_is_hi)
+/* The key's bytes; returns whether the packet's source is endpoint [1]. */
+static HOT_INLINE int build_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed)
 {
     int swap;
     uint16_t tag = 0;
     if (pkt->ip_version == 6) {
         swap = src_is_higher(pkt, 16);
+        tag = FT_KEY_V6;
         memcpy(key->addr[swap], pkt->src, 16);
         memcpy(key->addr[!swap], pkt->dst, 16);
-        tag = FT_KEY_V6;
     } else {
-        /* Constant-size copies of the common case (no call, no loop). */
+        /* The common case: one compare, constant-size copies, no loop. */
+        uint32_t s = be32(pkt->src), d = be32(pkt->dst);
+        swap = s != d ? s > d : pkt->sport > pkt->dport;
         memset(key->addr, 0, sizeof key->addr);
-        swap = src_is_higher(pkt, 4);
-        memcpy(key->addr[swap], pkt->src, 4);
-        memcpy(key->addr[!swap], pkt->dst, 4);
+        memcpy(key->addr[0], swap ? pkt->dst : pkt->src, 4);
+        memcpy(key->addr[1], swap ? pkt->src : pkt->dst, 4);
     }
-    key->port[swap] = pkt->sport;
-    key->port[!swap] = pkt->dport;
+    key->port[0] = swap ? pkt->dport : pkt->sport;
+    key->port[1] = swap ? pkt->sport : pkt->dport;
     if (vlan_keyed && pkt->vlan_count > 0) {
         tag = (uint16_t)(tag | (pkt->vlan_id[0] & 0x0fffu));
     }
     key->tag = tag;
-    *src_is_hi = swap;
+    return swap;
+}
+
+void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
+                           int *src_is_hi)
+{
+    *src_is_hi = build_key(key, pkt, vlan_keyed);
 }
 
 static uint64_t le32_of(const uint8_t *p)
@@ -143,14 +151,20 @@ static uint64_t le32_of(const uint8_t *p)
  * choices or tags, and cannot learn them from hash values either, since no
  * value leaves the library (only timing could hint at a collision, and each
  * hint is about one pair of tuples under one engine's key). */
+/* The hash of an IPv4 key: its 14 bytes as two little-endian words. */
+static HOT_INLINE uint64_t hash_v4(const struct flowtable *ft, const struct flow_key *key)
+{
+    uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
+    uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
+    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+}
+
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key)
 {
     if (key->tag & FT_KEY_V6) {
         return tcpstate__siphash13_key(&ft->sip, key, sizeof *key);
     }
-    uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
-    uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
-    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+    return hash_v4(ft, key);
 }
 
 uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
@@ -166,43 +180,14 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
     return tcpstate__siphash13_key(&ft->sip, in, sizeof in);
 }
 
-/* Little-endian value of 4 bytes (one load on little-endian hosts). */
-static uint64_t le32_load(const uint8_t *p)
-{
-#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-#else
-    return le32_of(p);
-#endif
-}
-
 uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
                                int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi)
 {
-    if (pkt->ip_version == 6 || zone != 0) {
-        tcpstate__ft_make_key(key, pkt, vlan_keyed, src_is_hi);
+    *src_is_hi = build_key(key, pkt, vlan_keyed);
+    if (zone != 0 || (key->tag & FT_KEY_V6)) {
         return tcpstate__ft_hash_zone(ft, key, zone);
     }
-    /* Every packet's case, fused: the key of tcpstate__ft_make_key() and the
-     * hash of tcpstate__ft_hash(), from values held in registers. */
-    uint32_t s = be32(pkt->src), d = be32(pkt->dst);
-    int swap = s != d ? s > d : pkt->sport > pkt->dport;
-    const uint8_t *lo = swap ? pkt->dst : pkt->src, *hi = swap ? pkt->src : pkt->dst;
-    uint16_t plo = swap ? pkt->dport : pkt->sport, phi = swap ? pkt->sport : pkt->dport;
-    uint16_t tag = (uint16_t)(vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u);
-    memset(key->addr, 0, sizeof key->addr);
-    memcpy(key->addr[0], lo, 4);
-    memcpy(key->addr[1], hi, 4);
-    key->port[0] = plo;
-    key->port[1] = phi;
-    key->tag = tag;
-    *src_is_hi = swap;
-    uint64_t w0 = le32_load(lo) | le32_load(hi) << 32;
-    uint64_t w1 = (uint64_t)plo | (uint64_t)phi << 16 | (uint64_t)tag << 32;
-    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+    return hash_v4(ft, key);
 }
 
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f)
