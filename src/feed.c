@@ -14,6 +14,22 @@
 #include "track.h"
 #include "zeek.h"
 
+/* Ask for the neighbours of flow `f` (NULL: none) on its activity list: a
+ * segment that changes the flow's class (most do, in short connections)
+ * moves it to another list, which writes both. A macro, not a function: GCC
+ * finds a function of loads and prefetches free of side effects and drops
+ * its calls. */
+#define PREFETCH_NEIGHBOURS(e, f)                                                                  \
+    do {                                                                                           \
+        const struct tcpstate_flow *nf_ = (f);                                                     \
+        if (nf_ != NULL && nf_->prev < (e)->ft.cap) {                                              \
+            PREFETCH(&(e)->ft.flows[nf_->prev].next);                                              \
+        }                                                                                          \
+        if (nf_ != NULL && nf_->next < (e)->ft.cap) {                                              \
+            PREFETCH(&(e)->ft.flows[nf_->next].prev);                                              \
+        }                                                                                          \
+    } while (0)
+
 static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
     k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
@@ -109,16 +125,7 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
     struct tcpstate_flow *f = hint;
     if (f == NULL || !tcpstate__ft_holds(&e->ft, f, &k->key, k->zone)) {
         f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
-        if (f != NULL) {
-            /* Its list neighbours, written if the segment changes its class
-             * (the batch asked for them ahead). */
-            if (f->prev < e->ft.cap) {
-                PREFETCH(&e->ft.flows[f->prev].next);
-            }
-            if (f->next < e->ft.cap) {
-                PREFETCH(&e->ft.flows[f->next].prev);
-            }
-        }
+        PREFETCH_NEIGHBOURS(e, f); /* the batch asked for them ahead */
     }
 
     if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
@@ -360,26 +367,12 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     }
 }
 
-/* Ahead of stage 3: ask for the neighbours, on its activity list, of the
- * record a frame was guessed to hold (by now fetched). A segment that changes
- * its flow's class (most do, in short connections) moves the flow to another
- * list, which writes both neighbours. A macro, not a function: GCC finds a
- * function of loads and prefetches free of side effects and drops its calls. */
-#define PREFETCH_NEIGHBOURS(e, b)                                                                  \
-    do {                                                                                           \
-        const struct tcpstate_flow *nf_ = (b)->keyed ? (b)->hint : NULL;                           \
-        if (nf_ != NULL && nf_->prev < (e)->ft.cap) {                                              \
-            PREFETCH(&(e)->ft.flows[nf_->prev].next);                                              \
-        }                                                                                          \
-        if (nf_ != NULL && nf_->next < (e)->ft.cap) {                                              \
-            PREFETCH(&(e)->ft.flows[nf_->next].prev);                                              \
-        }                                                                                          \
-    } while (0)
-
-/* How far ahead of the frame being tracked PREFETCH_NEIGHBOURS() looks: far
- * enough for the record it reads to have arrived (trace L, 1M flows: about
- * 178 ns/packet without these prefetches, 122 with a lead of 4, 120 with 8;
- * asking only for frames likely to change class was slower, 131). */
+/* How far ahead of the frame being tracked the batch asks for the list
+ * neighbours of the record guessed for a frame (PREFETCH_NEIGHBOURS()): far
+ * enough for that record, which it reads, to have arrived (trace L, 1M
+ * flows: about 178 ns/packet without these prefetches, 122 with a lead of
+ * 4, 120 with 8; asking only for frames likely to change class was slower,
+ * 131). */
 #define NEIGHBOUR_LEAD 8u
 
 size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
@@ -413,12 +406,13 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         stage_prefetch_flows(e, chunk);
         /* Stage 3: in order, everything that changes state. */
         for (size_t i = 0; i < chunk && i < NEIGHBOUR_LEAD; i++) {
-            PREFETCH_NEIGHBOURS(e, &e->batch[i]);
+            PREFETCH_NEIGHBOURS(e, e->batch[i].keyed ? e->batch[i].hint : NULL);
         }
         for (size_t i = 0; i < chunk; i++) {
             struct batch_slot *b = &e->batch[i];
             if (i + NEIGHBOUR_LEAD < chunk) {
-                PREFETCH_NEIGHBOURS(e, &e->batch[i + NEIGHBOUR_LEAD]);
+                const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
+                PREFETCH_NEIGHBOURS(e, ahead->keyed ? ahead->hint : NULL);
             }
             tcpstate_status st = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
                                               b->keyed ? b->hint : NULL, frames[done + i].ts);

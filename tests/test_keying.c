@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The per-packet keying (tcpstate__ft_key_hash(): key and hash in one call,
- * fused for IPv4) against the layered one it replaces on the hot path
- * (tcpstate__ft_make_key() then tcpstate__ft_hash_zone()): the same key bytes,
+ * The per-packet keying (tcpstate__ft_key_hash(): key and hash in one call)
+ * against the layered one (tcpstate__ft_make_key() then
+ * tcpstate__ft_hash_zone()): the same key bytes,
  * the same side, the same hash, for IPv4 and IPv6, with and without VLAN
  * keying and zones, equal addresses included (the ports decide the order).
  */
