@@ -77,12 +77,6 @@ static HOT_INLINE uint32_t window_of(const struct endpoint *w, const struct endp
     return win == 0 ? 1u : win;
 }
 
-/* The receiver's window (RCV.WND as last advertised). */
-static uint32_t rcv_window(const struct seg *c)
-{
-    int known;
-    return window_of(c->rcv, c->snd, &known);
-}
 
 /* Plausibility: what an off-path attacker cannot fake (RFC 5961 §1, §5).
  *
@@ -115,16 +109,17 @@ static uint32_t rcv_window(const struct seg *c)
  * far to the left. x equal to the sender's own next sequence number, as we
  * saw it, is accepted too. A receiver that has not acknowledged anything
  * yet gives no bound, so anything goes. */
-static HOT_INLINE int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
+static HOT_INLINE int seq_acceptable_ep(const struct endpoint *s, const struct endpoint *r,
+                                         uint32_t x, uint32_t below)
 {
-    const struct endpoint *r = c->rcv;
     if (!(r->flags & EP_ACKED)) {
         return 1;
     }
-    if ((c->snd->flags & (EP_BELIEVED | EP_SYN)) && x == c->snd->nxt) {
+    if ((s->flags & (EP_BELIEVED | EP_SYN)) && x == s->nxt) {
         return 1;
     }
-    uint32_t w = rcv_window(c);
+    int known;
+    uint32_t w = window_of(r, s, &known); /* RCV.WND as last advertised */
     /* below == UINT32_MAX: a window (at least ACK_BEHIND) to the left. */
     if (below == UINT32_MAX) {
         below = w > ACK_BEHIND ? w : ACK_BEHIND;
@@ -132,16 +127,21 @@ static HOT_INLINE int seq_acceptable(const struct seg *c, uint32_t x, uint32_t b
     return seq_in_window(x, r->ack - below, w + below);
 }
 
-/* The ACK test above. */
-static HOT_INLINE int ack_plausible(const struct seg *c)
+static HOT_INLINE int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
 {
-    const struct endpoint *s = c->snd, *peer = c->rcv;
-    if (!has(c, TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
+    return seq_acceptable_ep(c->snd, c->rcv, x, below);
+}
+
+/* The ACK test above, for segment p from s to peer. */
+static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct endpoint *peer,
+                                       const tcpstate_packet *p)
+{
+    if (!(p->tcp_flags & TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
         return 1;
     }
     uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
     uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
-    if (!seq_gt(lo, hi) && seq_in_window(c->pkt->ack, lo, hi - lo + 1u)) {
+    if (!seq_gt(lo, hi) && seq_in_window(p->ack, lo, hi - lo + 1u)) {
         return 1; /* within what the peer was seen to send: the window below can
                      only widen the range, so it need not be computed */
     }
@@ -156,7 +156,12 @@ static HOT_INLINE int ack_plausible(const struct seg *c)
     if (seq_gt(lo, hi)) {
         lo = hi - ACK_BEHIND;
     }
-    return seq_in_window(c->pkt->ack, lo, hi - lo + 1u);
+    return seq_in_window(p->ack, lo, hi - lo + 1u);
+}
+
+static HOT_INLINE int ack_plausible(const struct seg *c)
+{
+    return ack_plausible_ep(c->snd, c->rcv, c->pkt);
 }
 
 /* The sequence test above, for a segment that is not a SYN: it starts in the
@@ -425,14 +430,14 @@ static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
 /* Advance the sender's highest sequence number, counting the times its
  * distance from the ISN passes 2^32 (for byte counts beyond 4 GiB). A jump
  * beyond the receiver's window is not believed. */
-static HOT_INLINE void advance_nxt(struct seg *c)
+static HOT_INLINE void advance_nxt(struct endpoint *s, const struct endpoint *r,
+                                    const tcpstate_packet *p, uint32_t seglen)
 {
-    struct endpoint *s = c->snd;
-    uint32_t end = c->pkt->seq + c->seglen;
+    uint32_t end = p->seq + seglen;
     if (!seq_gt(end, s->nxt)) {
         return;
     }
-    if (!seq_le(c->pkt->seq, s->nxt) && !seq_acceptable(c, c->pkt->seq, 0)) {
+    if (!seq_le(p->seq, s->nxt) && !seq_acceptable_ep(s, r, p->seq, 0)) {
         return;
     }
     if (end - s->isn < s->nxt - s->isn && s->wraps < UINT8_MAX) {
@@ -441,28 +446,23 @@ static HOT_INLINE void advance_nxt(struct seg *c)
     s->nxt = end;
 }
 
-/* Record what the sender's segment says about it, after the steps (guards
- * compare against the values from before this segment). */
-static void update_sender(struct seg *c)
+/* What a believed segment from s (its flags fl, seglen sequence numbers)
+ * says about s and its peer, after the steps (guards compare against the
+ * values from before this segment). syn_new: the SYN step opened a new
+ * connection; fin_taken: the FIN was acceptable. */
+static HOT_INLINE void note_sender(struct endpoint *s, struct endpoint *peer,
+                                   const tcpstate_packet *p, unsigned fl, uint32_t seglen,
+                                   int syn_new, int fin_taken)
 {
-    struct endpoint *s = c->snd;
-    const tcpstate_packet *p = c->pkt;
-    /* The flags in a local: the byte stores below could alias the packet. */
-    const unsigned fl = p->tcp_flags;
     const int syn = (fl & TCPSTATE_TH_SYN) != 0, ack = (fl & TCPSTATE_TH_ACK) != 0;
     const int rst = (fl & TCPSTATE_TH_RST) != 0;
-
-    s->pkts++;
-    if (!c->believed) {
-        return; /* implausible: counted, believed in nothing */
-    }
     if (!(s->flags & (EP_SYN | EP_BELIEVED))) {
         /* First segment believed from it, no SYN known: sequence space starts here. */
         s->isn = p->seq;
         s->nxt = p->seq;
     }
     s->flags |= EP_BELIEVED;
-    if (c->syn_new || (syn && !(s->flags & EP_SYN) && s->state != sCL)) {
+    if (syn_new || (syn && !(s->flags & EP_SYN) && s->state != sCL)) {
         s->isn = p->seq;
         s->nxt = p->seq;
         s->wraps = 0;
@@ -473,9 +473,9 @@ static void update_sender(struct seg *c)
         s->flags |= EP_SYNACK;
     }
     if (!rst) {
-        advance_nxt(c);
+        advance_nxt(s, peer, p, seglen);
     }
-    if (c->fin_taken) {
+    if (fin_taken) {
         s->flags |= EP_FIN;
     }
     if (ack && !rst) {
@@ -484,7 +484,6 @@ static void update_sender(struct seg *c)
         }
         /* It acknowledged data of the peer that the capture did not show:
          * the peer's sequence space reaches at least that far. */
-        struct endpoint *peer = c->rcv;
         if ((peer->flags & (EP_BELIEVED | EP_SYN)) && seq_gt(s->ack, peer->nxt)) {
             peer->nxt = s->ack;
         }
@@ -498,9 +497,22 @@ static void update_sender(struct seg *c)
     }
     if (!rst) {
         /* Traffic after an unconfirmed RST: the connection lives on. */
-        c->f->ep[0].flags &= (uint8_t)~EP_RST_PENDING;
-        c->f->ep[1].flags &= (uint8_t)~EP_RST_PENDING;
+        s->flags &= (uint8_t)~EP_RST_PENDING;
+        peer->flags &= (uint8_t)~EP_RST_PENDING;
     }
+}
+
+/* Record what the sender's segment says about it: counted always, believed
+ * only if plausible. */
+static HOT_INLINE void update_sender(struct seg *c)
+{
+    /* The flags in a local: the byte stores below could alias the packet. */
+    const unsigned fl = c->pkt->tcp_flags;
+    c->snd->pkts++;
+    if (!c->believed) {
+        return; /* implausible: counted, believed in nothing */
+    }
+    note_sender(c->snd, c->rcv, c->pkt, fl, c->seglen, c->syn_new, c->fin_taken);
 }
 
 /* Handshake round-trip times, measured from the latest SYN to the first
@@ -524,8 +536,24 @@ static void note_handshake(struct seg *c, const uint8_t before[2])
         uint64_t gap = ns_to_us_round(c->ts - tcpstate__flow_last_ts(f));
         f->rtt[i] = u16f_encode(gap == 0 ? 1 : gap);
     }
-    if (f->ep[0].state == sES && f->ep[1].state == sES && !(f->fflags & FF_MIDSTREAM)) {
+}
+
+/* The flow's facts after a segment with flags fl: handshake seen, closed by
+ * FINs, and what the latest segment was. */
+static HOT_INLINE void note_flow(struct tcpstate_flow *f, unsigned fl)
+{
+    unsigned a = f->ep[0].state, b = f->ep[1].state;
+    if (a == sES && b == sES && !(f->fflags & FF_MIDSTREAM)) {
         f->fflags |= FF_HANDSHAKE;
+    }
+    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
+    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
+        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
+        f->fflags |= FF_CLOSED;
+    }
+    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
+    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN) {
+        f->fflags |= (fl & TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
     }
 }
 
@@ -676,27 +704,66 @@ static void report_implausible(struct seg *c, const uint8_t now[2])
 /* After the steps: the facts the segment leaves behind. */
 static void finish_segment(struct seg *c, const uint8_t before[2])
 {
-    struct tcpstate_flow *f = c->f;
     note_handshake(c, before);
     update_sender(c);
+    note_flow(c->f, c->pkt->tcp_flags);
+}
 
-    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
-    unsigned a = f->ep[0].state, b = f->ep[1].state;
-    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
-        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
-        f->fflags |= FF_CLOSED;
+/* The steady-state path below is always built; tests/test_track_steady.c
+ * builds this file a second time without it, to compare the two. */
+#ifndef TCPSTATE_TRACK_STEADY
+#define TCPSTATE_TRACK_STEADY 1
+#endif
+
+/* Is a cell "keep, unguarded": the step can change nothing for that end? */
+static HOT_INLINE int cell_keeps(const struct cell *cell)
+{
+    return cell->next == KEEP && cell->guard == G_NONE;
+}
+
+/* The steady state: a plausible ACK segment without SYN, FIN or RST, where
+ * the ACK step can move neither end (the ACK row of both tables keeps their
+ * states: established, or any state but the few an ACK completes). Such a
+ * segment raises no event and only updates the sender's facts: what the
+ * general path below does for it, without building its context. Returns 0
+ * (nothing done) for any other segment. tests/test_track_steady.c holds the
+ * two paths to the same result. */
+static HOT_INLINE int track_steady(const tcpstate_engine *e, struct tcpstate_flow *f,
+                                   const tcpstate_packet *pkt, tcpstate_side sender,
+                                   struct track_out *out)
+{
+    const unsigned fl = pkt->tcp_flags;
+    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST)) !=
+        TCPSTATE_TH_ACK) {
+        return 0;
     }
-    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
-    unsigned fl = c->pkt->tcp_flags;
-    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN) {
-        f->fflags |= (fl & TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
+    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    if (!cell_keeps(&tcpstate__sender_next[TRACK_ACK][s->state]) ||
+        !cell_keeps(&tcpstate__receiver_next[TRACK_ACK][r->state])) {
+        return 0;
     }
+    if (!(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) &&
+        !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+        return 0; /* implausible: the general path reports it */
+    }
+    out->n = 0;
+    s->pkts++;
+    /* Its flags as far as the two below look: ACK alone (constants let the
+     * compiler drop the SYN, FIN and RST branches). */
+    note_sender(s, r, pkt, TCPSTATE_TH_ACK, pkt->payload_len, 0, 0);
+    note_flow(f, TCPSTATE_TH_ACK);
+    return 1;
 }
 
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out)
 {
+#if TCPSTATE_TRACK_STEADY
+    if (track_steady(e, f, pkt, sender, out)) {
+        return TRACK_DONE;
+    }
+#endif
     struct seg c;
     memset(&c, 0, sizeof c);
     out->n = 0;

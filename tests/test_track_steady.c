@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The tracker's steady-state path (track_steady() in src/track.c: a
+ * plausible ACK segment the ACK step cannot act on) against the general path
+ * it short-cuts. This file compiles src/track.c a second time with the
+ * steady path left out (TCPSTATE_TRACK_STEADY 0) and its external names
+ * renamed, then feeds both the same random segments on the same random flow
+ * records: the records, the events, the verdicts and the statistics must be
+ * identical, byte for byte.
+ */
+#define TCPSTATE_TRACK_STEADY          0
+#define tcpstate__track_segment        general_track_segment
+#define tcpstate__track_open           general_track_open
+#define tcpstate__track_restart        general_track_restart
+#define tcpstate__track_may_open       general_track_may_open
+#define tcpstate__track_end_reason     general_track_end_reason
+#include "../src/track.c"
+#undef tcpstate__track_segment
+#undef tcpstate__track_open
+#undef tcpstate__track_restart
+#undef tcpstate__track_may_open
+#undef tcpstate__track_end_reason
+
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+/* The library's tracker, steady path included (the header above declared
+ * only the renamed one). */
+enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
+                                           const tcpstate_packet *pkt, tcpstate_side sender,
+                                           uint64_t ts, uint32_t evflags, struct track_out *out);
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint32_t next32(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+/* A number near `base`: most often equal, else a little or a lot away. */
+static uint32_t near(uint32_t base)
+{
+    switch (next32() & 7) {
+    case 0:
+    case 1:
+    case 2:
+        return base;
+    case 3:
+        return base + (next32() & 0xff);
+    case 4:
+        return base - (next32() & 0xff);
+    case 5:
+        return base + (next32() & 0xfffff);
+    case 6:
+        return base - (next32() & 0xfffff);
+    default:
+        return next32();
+    }
+}
+
+static void random_endpoint(struct endpoint *ep, uint32_t base)
+{
+    /* Mostly established, else any state; mostly the common flag sets. */
+    ep->state = (uint8_t)((next32() & 3) ? TCPSTATE_ESTABLISHED : next32() % TCPSTATE_STATE_COUNT);
+    ep->flags = (uint8_t)((next32() & 3) ? (EP_ACKED | EP_SYN | EP_BELIEVED) : next32());
+    ep->isn = base - (next32() & 0xffff);
+    ep->nxt = base;
+    ep->ack = next32();
+    ep->win = (uint16_t)next32();
+    ep->synopt = (uint8_t)next32();
+    ep->wraps = (uint8_t)(next32() & 1);
+    ep->mss = (uint16_t)next32();
+    ep->pkts = next32() & 0xff;
+}
+
+Test(track_steady, equals_the_general_path_on_random_segments)
+{
+    static tcpstate_engine ea, eb;
+    static struct track_out oa, ob;
+    unsigned steady = 0, other = 0;
+    for (unsigned n = 0; n < 400000; n++) {
+        struct tcpstate_flow fa;
+        memset(&fa, 0, sizeof fa);
+        uint32_t b0 = next32(), b1 = next32();
+        random_endpoint(&fa.ep[0], b0);
+        random_endpoint(&fa.ep[1], b1);
+        fa.ep[0].ack = near(b1); /* what each acknowledged: near the other's next */
+        fa.ep[1].ack = near(b0);
+        fa.fflags = (uint8_t)(next32() & ~FF_DROP);
+        fa.first_ts = 1000;
+        struct tcpstate_flow fb = fa;
+
+        tcpstate_side sender = (tcpstate_side)(next32() & 1);
+        const struct endpoint *snd = &fa.ep[sender], *rcv = &fa.ep[sender ^ 1];
+        tcpstate_packet pkt;
+        memset(&pkt, 0, sizeof pkt);
+        /* Mostly bare ACKs (with PSH or not), else any flags. */
+        pkt.tcp_flags = (uint16_t)((next32() & 3) ? TCPSTATE_TH_ACK | (next32() & TCPSTATE_TH_PSH)
+                                                  : next32() & 0xff);
+        pkt.seq = near(snd->nxt);
+        pkt.ack = near(rcv->nxt);
+        pkt.payload_len = (next32() & 1) ? next32() % 1461 : 0;
+        pkt.window = (uint16_t)next32();
+        pkt.opts = (uint8_t)next32();
+        pkt.mss = (uint16_t)next32();
+        pkt.wscale = (uint8_t)(next32() & 15);
+
+        memset(&ea, 0, sizeof ea);
+        ea.flags = (n % 11) == 0 ? TCPSTATE_F_NO_WINDOW_CHECK : 0u;
+        eb = ea;
+        memset(&oa, 0, sizeof oa);
+        memset(&ob, 0, sizeof ob);
+        oa.want = ob.want = 0xffffu;
+        uint32_t evflags = (n & 8) ? TCPSTATE_EVF_NEW_FLOW : 0u;
+        enum track_verdict va = tcpstate__track_segment(&ea, &fa, &pkt, sender, 5000, evflags, &oa);
+        enum track_verdict vb = general_track_segment(&eb, &fb, &pkt, sender, 5000, evflags, &ob);
+
+        cr_assert(eq(int, va, vb), "verdict differs at segment %u", n);
+        cr_assert(eq(int, memcmp(&fa, &fb, sizeof fa), 0), "flow record differs at segment %u", n);
+        cr_assert(eq(int, memcmp(&ea.stats, &eb.stats, sizeof ea.stats), 0),
+                  "statistics differ at segment %u", n);
+        cr_assert(eq(u16, oa.n, ob.n), "event count differs at segment %u", n);
+        cr_assert(eq(int, memcmp(oa.ev, ob.ev, oa.n * sizeof oa.ev[0]), 0),
+                  "events differ at segment %u", n);
+
+        /* A segment the steady path takes: ACK alone, neither cell of the
+         * ACK step can act, and it was believed (no counter moved, the
+         * sender's facts did). */
+        unsigned nexts, nextr;
+        int gs, gr;
+        tcpstate__track_cell(0, TRACK_ACK, (tcpstate_tcp_state)snd->state, &nexts, &gs);
+        tcpstate__track_cell(1, TRACK_ACK, (tcpstate_tcp_state)rcv->state, &nextr, &gr);
+        int eligible = (pkt.tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
+                                         TCPSTATE_TH_RST)) == TCPSTATE_TH_ACK &&
+                       nexts == TRACK_KEEP && !gs && nextr == TRACK_KEEP && !gr;
+        tcpstate_stats zero;
+        memset(&zero, 0, sizeof zero);
+        if (eligible && memcmp(&eb.stats, &zero, sizeof zero) == 0) {
+            steady++;
+        } else {
+            other++;
+        }
+    }
+    /* Both paths were exercised, each many times. */
+    cr_assert(gt(u32, steady, 40000), "only %u steady segments", steady);
+    cr_assert(gt(u32, other, 40000), "only %u other segments", other);
+}
