@@ -74,27 +74,27 @@ enum track_step { TRACK_SYN, TRACK_SYNACK, TRACK_ACK, TRACK_FIN, TRACK_RST, TRAC
 void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state state,
                           unsigned *next, int *guarded);
 
-/* The activity class the flow's two states put it in (inline: every packet). */
+/* The activity class two states put a flow in, before the confirmation
+ * test below: CLS_CLOSED (both CLOSED), CLS_TIME_WAIT (both CLOSED or
+ * TIME_WAIT), CLS_EMBRYONIC (either end short of ESTABLISHED), else
+ * CLS_ESTABLISHED (both ESTABLISHED) or CLS_CLOSING (src/track_table.c: one
+ * load instead of a chain of compares on every packet). */
+extern const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT];
+
+/* The activity class of a flow (inline: every packet). */
 static inline enum flow_class tcpstate__track_class(const struct tcpstate_flow *f)
 {
-    unsigned a = f->ep[0].state, b = f->ep[1].state;
-    if (a == TCPSTATE_CLOSED && b == TCPSTATE_CLOSED) {
-        return CLS_CLOSED;
+    unsigned cls = tcpstate__pair_class[f->ep[0].state][f->ep[1].state];
+    if (cls <= CLS_CLOSING && cls != CLS_EMBRYONIC) {
+        /* Live: confirmed only when both ends sent believed segments (a
+         * one-way flow, such as a flood of bare ACKs from spoofed tuples,
+         * never is) and no unconfirmed RST is pending. */
+        unsigned fl0 = f->ep[0].flags, fl1 = f->ep[1].flags;
+        if (!(fl0 & fl1 & EP_BELIEVED) || ((fl0 | fl1) & EP_RST_PENDING)) {
+            return CLS_EMBRYONIC;
+        }
     }
-    int a_done = a == TCPSTATE_CLOSED || a == TCPSTATE_TIME_WAIT;
-    int b_done = b == TCPSTATE_CLOSED || b == TCPSTATE_TIME_WAIT;
-    if (a_done && b_done) {
-        return CLS_TIME_WAIT;
-    }
-    /* Live: confirmed only when both ends sent believed segments (a one-way
-     * flow, such as a flood of bare ACKs from spoofed tuples, never is) and no
-     * unconfirmed RST is pending. */
-    unsigned fl0 = f->ep[0].flags, fl1 = f->ep[1].flags;
-    int confirmed = (fl0 & fl1 & EP_BELIEVED) && !((fl0 | fl1) & EP_RST_PENDING);
-    if (!confirmed || a < TCPSTATE_ESTABLISHED || b < TCPSTATE_ESTABLISHED) {
-        return CLS_EMBRYONIC;
-    }
-    return (a == TCPSTATE_ESTABLISHED && b == TCPSTATE_ESTABLISHED) ? CLS_ESTABLISHED : CLS_CLOSING;
+    return (enum flow_class)cls;
 }
 
 /* The end reason of a flow that leaves the table on its own (expiry, finish). */

@@ -83,6 +83,26 @@ const struct cell tcpstate__receiver_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
  *  SYN_RECEIVED + RST     -> CLOSED        (LISTEN if passive: not observable) RFC 9293 §3.10.7.4 "second"
  *  other states + RST     -> CLOSED                                            RFC 9293 §3.10.7.4 "second" */
 };
+
+/*
+ * The activity class of a pair of states (tcpstate__track_class() adds the
+ * confirmation test). Eviction and idle timeouts go by class (flowtable.h).
+ */
+#define DONE(a) ((a) == sCL || (a) == sTW)
+#define PAIR(a, b)                                                                   \
+    ((a) == sCL && (b) == sCL       ? CLS_CLOSED                                     \
+     : DONE(a) && DONE(b)           ? CLS_TIME_WAIT                                  \
+     : (a) < sES || (b) < sES       ? CLS_EMBRYONIC                                  \
+     : (a) == sES && (b) == sES     ? CLS_ESTABLISHED                                \
+                                    : CLS_CLOSING)
+#define ROW(a) {PAIR(a, sCL), PAIR(a, sLI), PAIR(a, sSS), PAIR(a, sSR), PAIR(a, sES), PAIR(a, sF1), \
+                PAIR(a, sF2), PAIR(a, sCW), PAIR(a, sCG), PAIR(a, sLA), PAIR(a, sTW)}
+const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT] = {
+    ROW(sCL), ROW(sLI), ROW(sSS), ROW(sSR), ROW(sES), ROW(sF1),
+    ROW(sF2), ROW(sCW), ROW(sCG), ROW(sLA), ROW(sTW)};
+#undef ROW
+#undef PAIR
+#undef DONE
 /* clang-format on */
 
 

@@ -102,3 +102,52 @@ static void check_table(int receiver, const char *const want[TRACK_STEPS][TCPSTA
 Test(transitions, every_sender_cell_matches_the_rfc) { check_table(0, rfc_sender); }
 
 Test(transitions, every_receiver_cell_matches_the_rfc) { check_table(1, rfc_receiver); }
+
+/* The activity class (eviction rank and idle timeout) of every pair of
+ * states, with every combination of the two confirmation facts on each end,
+ * against the rule written out here: both CLOSED is closed; both CLOSED or
+ * TIME_WAIT is TIME_WAIT; a live flow is established or closing only when
+ * both ends reached ESTABLISHED, both sent believed segments and no
+ * unconfirmed RST is pending; anything else live is embryonic. */
+Test(transitions, the_class_of_every_pair_of_states)
+{
+    static const char *const cls_names[CLS_COUNT] = {"EMBRYONIC", "ESTABLISHED", "CLOSING",
+                                                     "TIME_WAIT", "CLOSED"};
+    const uint8_t facts[4] = {0, EP_BELIEVED, EP_RST_PENDING, EP_BELIEVED | EP_RST_PENDING};
+    for (unsigned a = 0; a < TCPSTATE_STATE_COUNT; a++) {
+        for (unsigned b = 0; b < TCPSTATE_STATE_COUNT; b++) {
+            for (unsigned fa = 0; fa < 4; fa++) {
+                for (unsigned fb = 0; fb < 4; fb++) {
+                    struct tcpstate_flow f;
+                    memset(&f, 0, sizeof f);
+                    f.ep[0].state = (uint8_t)a;
+                    f.ep[1].state = (uint8_t)b;
+                    f.ep[0].flags = facts[fa];
+                    f.ep[1].flags = facts[fb];
+                    int done_a = a == TCPSTATE_CLOSED || a == TCPSTATE_TIME_WAIT;
+                    int done_b = b == TCPSTATE_CLOSED || b == TCPSTATE_TIME_WAIT;
+                    int confirmed = (facts[fa] & facts[fb] & EP_BELIEVED) &&
+                                    !((facts[fa] | facts[fb]) & EP_RST_PENDING);
+                    enum flow_class want;
+                    if (a == TCPSTATE_CLOSED && b == TCPSTATE_CLOSED) {
+                        want = CLS_CLOSED;
+                    } else if (done_a && done_b) {
+                        want = CLS_TIME_WAIT;
+                    } else if (!confirmed || a < TCPSTATE_ESTABLISHED ||
+                               b < TCPSTATE_ESTABLISHED) {
+                        want = CLS_EMBRYONIC;
+                    } else if (a == TCPSTATE_ESTABLISHED && b == TCPSTATE_ESTABLISHED) {
+                        want = CLS_ESTABLISHED;
+                    } else {
+                        want = CLS_CLOSING;
+                    }
+                    enum flow_class got = tcpstate__track_class(&f);
+                    cr_expect(eq(int, got, want), "%s/%s facts %u/%u: %s, want %s",
+                              tcpstate_state_name((tcpstate_tcp_state)a),
+                              tcpstate_state_name((tcpstate_tcp_state)b), fa, fb,
+                              got < CLS_COUNT ? cls_names[got] : "?", cls_names[want]);
+                }
+            }
+        }
+    }
+}
