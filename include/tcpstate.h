@@ -836,7 +836,7 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
 /** Part of TCPSTATE_STATIC_BYTES(): one flow record (internal). */
 #define TCPSTATE_STATIC_FLOW_ 120u
 /** Part of TCPSTATE_STATIC_BYTES(): one slot of the batch workspace (internal). */
-#define TCPSTATE_STATIC_SLOT_ (336u + 12u * (uint64_t)sizeof(void *))
+#define TCPSTATE_STATIC_SLOT_ (352u + 12u * (uint64_t)sizeof(void *))
 /**
  * @brief Part of TCPSTATE_STATIC_BYTES(): the sum in 64 bits (internal). The
  *        index is 1.25 four-byte slots per flow in 64-byte buckets.

@@ -37,7 +37,8 @@ struct batch_slot {
      * taken instead of a lookup when tcpstate__ft_holds() confirms it, which
      * reads only the record just fetched. */
     struct tcpstate_flow *hint;
-    uint8_t keyed; /* k is set */
+    struct ft_probe probe; /* stage 1's buckets and tag for k.hash, for stage 2 */
+    uint8_t keyed;         /* k and probe are set */
     tcpstate_status status;
 };
 

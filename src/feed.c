@@ -337,10 +337,9 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
             make_keyed(e, &b->pkt, &b->k);
-            uint32_t bk[2];
-            tcpstate__ft_buckets(&e->ft, b->k.hash, bk);
-            PREFETCH(&e->ft.slots[(size_t)bk[0] * FT_BUCKET_SLOTS]);
-            PREFETCH(&e->ft.slots[(size_t)bk[1] * FT_BUCKET_SLOTS]);
+            b->probe = tcpstate__ft_probe_of(&e->ft, b->k.hash);
+            PREFETCH(&e->ft.slots[(size_t)b->probe.b[0] * FT_BUCKET_SLOTS]);
+            PREFETCH(&e->ft.slots[(size_t)b->probe.b[1] * FT_BUCKET_SLOTS]);
         }
     }
 }
@@ -355,7 +354,7 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
         if (b->keyed) {
-            b->hint = tcpstate__ft_lookup_hint(&e->ft, b->k.hash);
+            b->hint = tcpstate__ft_lookup_hint(&e->ft, &b->probe);
             if (b->hint != NULL) {
                 /* A record is 120 bytes at any offset from a line: up to three lines. */
                 const char *rec = (const char *)b->hint;

@@ -130,16 +130,15 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *
     return tcpstate__ft_lookup_zone(ft, key, 0, hash);
 }
 
-/* The record a lookup of `hash` would most likely compare first, or NULL if
+/* The record a lookup of probe `p` would most likely compare first, or NULL if
  * no slot carries its tag (for prefetching: never dereferenced here, and only
  * a candidate; tcpstate__ft_holds() tells whether it is the flow). */
 static inline struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft,
-                                                             uint64_t hash)
+                                                             const struct ft_probe *p)
 {
-    struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
     for (unsigned k = 0; k < 2; k++) {
-        const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
-        unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask);
+        const uint32_t *s = &ft->slots[(size_t)p->b[k] * FT_BUCKET_SLOTS];
+        unsigned m = tcpstate__ft_bucket_matches(s, p->tag, p->tag_mask);
         if (m != 0) {
             return &ft->flows[tcpstate__ft_slot_index(ft, s[tcpstate__ft_lowest_bit(m)])];
         }

@@ -125,8 +125,8 @@ Test(keying, a_slot_tag_names_its_flow_in_a_large_table)
         if (f->cls == CLS_FREE) {
             continue;
         }
-        uint64_t h = tcpstate__ft_hash(&ft, &f->key);
-        const struct tcpstate_flow *guess = tcpstate__ft_lookup_hint(&ft, h);
+        struct ft_probe probe = tcpstate__ft_probe_of(&ft, tcpstate__ft_hash(&ft, &f->key));
+        const struct tcpstate_flow *guess = tcpstate__ft_lookup_hint(&ft, &probe);
         wrong_first += guess != f;
     }
     cr_assert(wrong_first * 100u < inserted, "the first tag match was another flow for %u of %u",
