@@ -496,22 +496,14 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
 {
 #if !defined(__OPTIMIZE_SIZE__)
     /* decode_fast.c's one-pass path first, where it may answer (no checksum
-     * to verify). Built for size (-Os) it is left out: it is only a speed
-     * copy of the layered decoder (test_decode_fast holds them
+     * to verify); it hands the rest to the layered decoder itself, so that
+     * this stays a jump. Built for size (-Os) it is left out: it is only a
+     * speed copy of the layered decoder (test_decode_fast holds them
      * byte-identical), and the linker then drops decode_fast.c. */
-    if (opt == NULL || (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) == 0) {
-        size_t wl = wirelen;
-        tcpstate_status st = start_packet(linktype, frame, caplen, &wl, pkt);
-        if (st != TCPSTATE_OK) {
-            return st;
-        }
-        if (tcpstate__decode_fast(linktype, frame, caplen, wl, pkt)) {
-            return TCPSTATE_OK;
-        }
-        /* declined: start over, the long way */
-    }
-#endif
+    return tcpstate__decode_fast_or_layered(linktype, frame, caplen, wirelen, opt, pkt);
+#else
     return decode_frame(linktype, frame, caplen, wirelen, opt, pkt);
+#endif
 }
 
 tcpstate_status tcpstate__decode_layered(uint32_t linktype, const uint8_t *frame, size_t caplen,

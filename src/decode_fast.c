@@ -11,120 +11,362 @@
  * layered decoder: anything unusual (a length that disagrees with the frame,
  * a zero IPv4 length, options cut by the snap length, checksum verification,
  * other link types and encapsulations) goes the long way.
+ *
+ * Every frame of a capture runs this, so it is written for few instructions:
+ * all checks come before the first write to the view; the view's head (every
+ * field up to the TCP options) is written field by field and only the rest is
+ * zeroed; the usual option layouts of SYNs and timestamped segments are
+ * matched whole instead of walked.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode.h"
+#include "hints.h"
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)((unsigned)p[0] << 8 | p[1]); }
+static HOT_INLINE uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
 
-static uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) << 16 | rd16(p + 2); }
+static HOT_INLINE uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)rd16(p) << 16 | rd16(p + 2);
+}
+
+/* Bytes as the machine loads them, for comparing with a pattern that is
+ * loaded the same way: equal bytes give equal words in either byte order. */
+static HOT_INLINE uint64_t ld64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static HOT_INLINE uint32_t ld32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
 
 enum { ETH_HDR = 14, VLAN_TAG = 4, IPV4_HDR = 20, IPV6_HDR = 40, TCP_HDR = 20 };
 
-/* The link layer: where the IP header starts and its version, or 0. */
-static size_t fast_link(uint32_t linktype, const uint8_t *p, size_t caplen, tcpstate_packet *pkt,
-                        unsigned *version)
+/* Where the view's head ends: the fields up to and including tcp_hlen, which
+ * the fast path writes one by one. The sum below proves the head has no
+ * padding, so those writes cover every byte of it and zeroing the rest
+ * leaves the view as the layered decoder's memset() and writes leave it. */
+#define PKT_FIELD(f) sizeof(((tcpstate_packet *)0)->f)
+enum { HEAD = offsetof(tcpstate_packet, opts) };
+_Static_assert(PKT_FIELD(frame) + PKT_FIELD(caplen) + PKT_FIELD(wirelen) + PKT_FIELD(linktype) +
+                       PKT_FIELD(l3_offset) + PKT_FIELD(l4_offset) + PKT_FIELD(payload_offset) +
+                       PKT_FIELD(payload_len) + PKT_FIELD(payload_caplen) + PKT_FIELD(ip_len) +
+                       PKT_FIELD(ip_version) + PKT_FIELD(ttl) + PKT_FIELD(ip_id) + PKT_FIELD(src) +
+                       PKT_FIELD(dst) + PKT_FIELD(sport) + PKT_FIELD(dport) + PKT_FIELD(seq) +
+                       PKT_FIELD(ack) + PKT_FIELD(window) + PKT_FIELD(urgent) +
+                       PKT_FIELD(tcp_flags) + PKT_FIELD(tcp_hlen) ==
+                   HEAD,
+               "the head of tcpstate_packet is written field by field: no padding, no other field");
+
+/* Zero the view from the options on. One memset of that size becomes `rep
+ * stos` or a call on x86-64; constant 64-byte pieces become a few vector
+ * stores each. */
+static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
 {
-    if (linktype == TCPSTATE_LINKTYPE_RAW || linktype == TCPSTATE_LINKTYPE_DLT_RAW) {
-        *version = caplen > 0 ? p[0] >> 4 : 0;
-        return 0;
+    unsigned char *b = (unsigned char *)pkt + HEAD;
+    enum { N = sizeof(tcpstate_packet) - HEAD };
+#if defined(__OPTIMIZE_SIZE__)
+    memset(b, 0, N);
+#else
+    size_t off = 0;
+#if defined(__GNUC__)
+#pragma GCC unroll 8
+#endif
+    for (; off + 64u <= N; off += 64u) {
+        memset(b + off, 0, 64u);
     }
-    if (linktype != TCPSTATE_LINKTYPE_ETHERNET || caplen < ETH_HDR + VLAN_TAG) {
-        *version = 0;
-        return 0;
-    }
-    size_t off = ETH_HDR;
-    uint16_t type = rd16(p + 12);
-    if (type == 0x8100) { /* IEEE 802.1Q */
-        pkt->vlan_id[0] = (uint16_t)(rd16(p + 14) & 0x0FFFu);
-        pkt->vlan_count = 1;
-        pkt->encap = TCPSTATE_ENCAP_VLAN;
-        type = rd16(p + 16);
-        off += VLAN_TAG;
-    }
-    *version = type == 0x0800 ? 4u : type == 0x86DD ? 6u : 0u;
-    return off;
+    memset(b + off, 0, N - off);
+#endif
 }
 
-int tcpstate__decode_fast(uint32_t linktype, const uint8_t *p, size_t caplen, size_t wirelen,
-                          tcpstate_packet *pkt)
+/*
+ * TCP option lists that senders use on nearly every segment that has options,
+ * recognized whole: `pat` with the value bytes masked out by `mask`. The
+ * option walker (tcpstate__tcp_options) would reach the same result: each is
+ * a complete, well-formed list of options of their own lengths, all captured.
+ *   SYN_BSD:   MSS, NOP, WS, NOP, NOP, SACK_PERM (12 bytes: BSDs, generators)
+ *   SYN_LINUX: MSS, SACK_PERM, TS, NOP, WS (20 bytes: Linux)
+ *   TS_ONLY:   NOP, NOP, TS (12 bytes: every segment of a timestamped flow)
+ */
+static const uint8_t syn_bsd_pat[12] = {2, 4, 0, 0, 1, 3, 3, 0, 1, 1, 4, 2};
+static const uint8_t syn_bsd_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0};
+static const uint8_t syn_linux_pat[8] = {2, 4, 0, 0, 4, 2, 8, 10};
+static const uint8_t syn_linux_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF};
+static const uint8_t syn_linux_tail[4] = {1, 3, 3, 0};
+static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
+static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
+
+/* The options of a header whose options [o, o + n) were all captured; a list
+ * of another layout is walked. Returns nothing: options never decline. */
+RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t off,
+                           size_t end)
 {
-    unsigned version;
-    size_t l3 = fast_link(linktype, p, caplen, pkt, &version);
-    size_t l4, ip_end;
-    if (version == 4) {
-        if (caplen < l3 + IPV4_HDR + TCP_HDR) {
-            return 0;
+    struct cur c = {p, caplen};
+    tcpstate__tcp_options(pkt, &c, off, end);
+}
+
+static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                    size_t off, size_t n)
+{
+    const uint8_t *o = p + off;
+    if (n == 12) {
+        uint64_t head = ld64(o);
+        if ((head & ld64(syn_bsd_mask)) == ld64(syn_bsd_pat) &&
+            ld32(o + 8) == ld32(syn_bsd_pat + 8)) {
+            pkt->opts = TCPSTATE_OPT_MSS | TCPSTATE_OPT_WSCALE | TCPSTATE_OPT_SACK_PERM;
+            pkt->mss = rd16(o + 2);
+            pkt->wscale = o[7];
+            return;
         }
-        const uint8_t *ip = p + l3;
-        size_t total = rd16(ip + 2);
-        /* No options, TCP, not a fragment, a length inside the frame. */
-        if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3FFFu) != 0 ||
-            total < IPV4_HDR + TCP_HDR || total > wirelen - l3) {
-            return 0;
+        if (ld32(o) == ld32(ts_only_pat)) {
+            pkt->opts = TCPSTATE_OPT_TIMESTAMP;
+            pkt->ts_val = rd32(o + 4);
+            pkt->ts_ecr = rd32(o + 8);
+            return;
         }
-        pkt->ip_len = (uint32_t)total;
-        pkt->ip_id = rd16(ip + 4);
-        pkt->ttl = ip[8];
-        pkt->src = ip + 12;
-        pkt->dst = ip + 16;
-        l4 = l3 + IPV4_HDR;
-        ip_end = l3 + total;
-#if !defined(TCPSTATE_NO_IPV6)
-    } else if (version == 6) {
-        if (caplen < l3 + IPV6_HDR + TCP_HDR) {
-            return 0;
+    } else if (n == 20) {
+        if ((ld64(o) & ld64(syn_linux_mask)) == ld64(syn_linux_pat) &&
+            (ld32(o + 16) & ld32(syn_linux_tail_mask)) == ld32(syn_linux_tail)) {
+            pkt->opts = TCPSTATE_OPT_MSS | TCPSTATE_OPT_SACK_PERM | TCPSTATE_OPT_TIMESTAMP |
+                        TCPSTATE_OPT_WSCALE;
+            pkt->mss = rd16(o + 2);
+            pkt->ts_val = rd32(o + 8);
+            pkt->ts_ecr = rd32(o + 12);
+            pkt->wscale = o[19];
+            return;
         }
-        const uint8_t *ip = p + l3;
-        size_t plen = rd16(ip + 4);
-        /* TCP right after the fixed header, a length inside the frame. */
-        if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen < TCP_HDR ||
-            plen > wirelen - l3 - IPV6_HDR) {
-            return 0;
-        }
-        pkt->ip_len = (uint32_t)(IPV6_HDR + plen);
-        pkt->ttl = ip[7];
-        pkt->src = ip + 8;
-        pkt->dst = ip + 24;
-        l4 = l3 + IPV6_HDR;
-        ip_end = l3 + IPV6_HDR + plen;
-#endif
-    } else {
-        return 0;
     }
-    const uint8_t *t = p + l4;
-    size_t hlen = (size_t)(t[12] >> 4) * 4;
-    if (hlen < TCP_HDR || hlen > ip_end - l4 || l4 + hlen > caplen) {
-        return 0;
-    }
-    pkt->ip_version = (uint8_t)version;
-    pkt->l3_offset = (uint32_t)l3;
-    pkt->l4_offset = (uint32_t)l4;
+    fast_walk(pkt, p, caplen, off, off + n);
+}
+
+/* Ports, sequence and acknowledgment numbers: the first 12 bytes of the TCP
+ * header, laid out in the view in the header's order (sport, dport, seq,
+ * ack). On a little-endian machine, two loads, byte swaps and rotations give
+ * them as the view holds them (two 16-bit and two 32-bit numbers in host
+ * order); elsewhere, field by field. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+_Static_assert(offsetof(tcpstate_packet, dport) == offsetof(tcpstate_packet, sport) + 2 &&
+                   offsetof(tcpstate_packet, ack) == offsetof(tcpstate_packet, seq) + 4,
+               "sport, dport and seq, ack are adjacent");
+static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t)
+{
+    unsigned char *b = (unsigned char *)pkt;
+    uint32_t ports = __builtin_bswap32(ld32(t));
+    uint64_t nums = __builtin_bswap64(ld64(t + 4));
+    ports = ports << 16 | ports >> 16;
+    nums = nums << 32 | nums >> 32;
+    memcpy(b + offsetof(tcpstate_packet, sport), &ports, sizeof ports);
+    memcpy(b + offsetof(tcpstate_packet, seq), &nums, sizeof nums);
+}
+#else
+static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t)
+{
     pkt->sport = rd16(t);
     pkt->dport = rd16(t + 2);
     pkt->seq = rd32(t + 4);
     pkt->ack = rd32(t + 8);
-    pkt->tcp_flags = (uint16_t)((t[12] & 0x01u) << 8 | t[13]);
+}
+#endif
+
+/* The TCP header at l4 of the IP packet at l3 that ends at ip_end; the
+ * view's frame, IP and link fields are written. */
+static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t l3,
+                               size_t l4, size_t ip_end)
+{
+    /* The header and its options inside the IP packet and the capture. */
+    const uint8_t *t = p + l4;
+    size_t hlen = (size_t)(t[12] & 0xF0u) >> 2; /* data offset, in 32-bit words */
+    size_t data = l4 + hlen;
+    if (hlen < TCP_HDR || hlen > ip_end - l4 || data > caplen) {
+        return 0;
+    }
+    size_t cap_end = ip_end < caplen ? ip_end : caplen;
+    pkt->l3_offset = (uint32_t)l3; /* next to l4_offset: one store for the two */
+    pkt->l4_offset = (uint32_t)l4;
+    pkt->payload_offset = (uint32_t)data;
+    pkt->payload_len = (uint32_t)(ip_end - data);
+    pkt->payload_caplen = (uint32_t)(cap_end - data);
+    fast_ports_seq_ack(pkt, t);
     pkt->window = rd16(t + 14);
     pkt->urgent = rd16(t + 18);
+    pkt->tcp_flags = (uint16_t)(rd16(t + 12) & 0x01FFu); /* NS and the 8 classic flags */
     pkt->tcp_hlen = (uint8_t)hlen;
+    if (cap_end < ip_end) {
+        pkt->flags = TCPSTATE_PKT_PAYLOAD_TRUNCATED;
+    }
     if (hlen > TCP_HDR) {
-        struct cur c = {p, caplen};
-        tcpstate__tcp_options(pkt, &c, l4 + TCP_HDR, l4 + hlen);
-    }
-    size_t data = l4 + hlen;
-    size_t cap_end = ip_end < caplen ? ip_end : caplen;
-    pkt->payload_len = (uint32_t)(ip_end - data);
-    pkt->payload_offset = (uint32_t)data;
-    pkt->payload_caplen = (uint32_t)(cap_end - data);
-    if (pkt->payload_caplen < pkt->payload_len) {
-        pkt->flags |= TCPSTATE_PKT_PAYLOAD_TRUNCATED;
-    }
-    pkt->encap_all = pkt->encap;
-    if (pkt->vlan_count > 0) {
-        pkt->zone = pkt->vlan_id[0];
-        pkt->zone_encap = TCPSTATE_ENCAP_VLAN;
+        fast_options(pkt, p, caplen, l4 + TCP_HDR, hlen - TCP_HDR);
     }
     return 1;
+}
+
+/* An IPv4 header at l3, caplen >= l3. */
+static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                size_t wirelen, size_t l3)
+{
+    const uint8_t *ip = p + l3;
+    if (caplen - l3 < IPV4_HDR + TCP_HDR) {
+        return 0;
+    }
+    size_t total = rd16(ip + 2);
+    /* No options, TCP, not a fragment, a length inside the frame. */
+    if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3FFFu) != 0 ||
+        total < IPV4_HDR + TCP_HDR || total > wirelen - l3) {
+        return 0;
+    }
+    pkt->ip_len = (uint32_t)total;
+    pkt->ip_version = 4;
+    pkt->ttl = ip[8];
+    pkt->ip_id = rd16(ip + 4);
+    pkt->src = ip + 12;
+    pkt->dst = ip + 16;
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total);
+}
+
+#if !defined(TCPSTATE_NO_IPV6)
+/* An IPv6 header at l3, caplen >= l3. */
+static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                size_t wirelen, size_t l3)
+{
+    const uint8_t *ip = p + l3;
+    if (caplen - l3 < IPV6_HDR + TCP_HDR) {
+        return 0;
+    }
+    size_t plen = rd16(ip + 4);
+    /* TCP right after the fixed header, a length inside the frame. */
+    if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen < TCP_HDR || plen > wirelen - l3 - IPV6_HDR) {
+        return 0;
+    }
+    pkt->ip_len = (uint32_t)(IPV6_HDR + plen);
+    pkt->ip_version = 6;
+    pkt->ttl = ip[7];
+    pkt->ip_id = 0;
+    pkt->src = ip + 8;
+    pkt->dst = ip + 24;
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV6_HDR, l3 + IPV6_HDR + plen);
+}
+#endif
+
+/* The one pass over a frame whose view holds frame, caplen, wirelen and
+ * linktype, the rest zeroed: 1 with the view filled, 0 (the view possibly
+ * written) to leave the frame to the layered decoder. Fields are written as
+ * soon as they are read, so that few values stay live; a frame declined
+ * half-way is decoded again from scratch. */
+static HOT_INLINE int fast_decode(uint32_t linktype, const uint8_t *p, size_t caplen,
+                                  size_t wirelen, tcpstate_packet *pkt)
+{
+    /* The link layer: where the IP header starts, and its ethertype. Every
+     * IPv4 or IPv6 TCP segment is at least 40 bytes after it. */
+    size_t l3;
+    unsigned type;
+    if (linktype == TCPSTATE_LINKTYPE_ETHERNET) {
+        if (caplen < ETH_HDR + IPV4_HDR + TCP_HDR) {
+            return 0;
+        }
+        l3 = ETH_HDR;
+        type = rd16(p + 12);
+        if (type == 0x8100) { /* IEEE 802.1Q */
+            unsigned vid = rd16(p + 14) & 0x0FFFu;
+            pkt->vlan_id[0] = (uint16_t)vid;
+            pkt->vlan_count = 1;
+            pkt->encap = TCPSTATE_ENCAP_VLAN;
+            pkt->encap_all = TCPSTATE_ENCAP_VLAN;
+            pkt->zone = vid;
+            pkt->zone_encap = TCPSTATE_ENCAP_VLAN;
+            type = rd16(p + 16);
+            l3 += VLAN_TAG;
+        }
+    } else if (linktype == TCPSTATE_LINKTYPE_RAW || linktype == TCPSTATE_LINKTYPE_DLT_RAW) {
+        if (caplen < IPV4_HDR + TCP_HDR) {
+            return 0;
+        }
+        l3 = 0;
+        type = (p[0] >> 4) == 4 ? 0x0800u : (p[0] >> 4) == 6 ? 0x86DDu : 0u;
+    } else {
+        return 0;
+    }
+    if (type == 0x0800) {
+        return fast_ipv4(pkt, p, caplen, wirelen, l3);
+    }
+#if !defined(TCPSTATE_NO_IPV6)
+    if (type == 0x86DD) {
+        return fast_ipv6(pkt, p, caplen, wirelen, l3);
+    }
+#endif
+    return 0;
+}
+
+/* What start_packet() does for the frames the fast path may take: 0 for
+ * those it rejects or clamps (the layered decoder answers them). */
+static HOT_INLINE int fast_start(uint32_t linktype, const uint8_t *p, size_t caplen,
+                                 size_t *wirelen, tcpstate_packet *pkt)
+{
+    if (pkt == NULL || p == NULL || (caplen >> 16 >> 16) != 0 || (*wirelen >> 16 >> 16) != 0) {
+        return 0;
+    }
+    if (*wirelen < caplen) {
+        *wirelen = caplen;
+    }
+    pkt->frame = p;
+    pkt->caplen = (uint32_t)caplen;
+    pkt->wirelen = (uint32_t)*wirelen;
+    pkt->linktype = linktype;
+    zero_tail(pkt);
+    return 1;
+}
+
+int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen, size_t wirelen,
+                          tcpstate_packet *pkt)
+{
+    return fast_start(linktype, frame, caplen, &wirelen, pkt) &&
+           fast_decode(linktype, frame, caplen, wirelen, pkt);
+}
+
+/* A frame the fast path declined after fast_start(): the layered decoder,
+ * from the arguments kept in the view (wirelen as normalized, which the
+ * layered decoder leaves as it is). Out of line, so that the fast path need
+ * not keep them in registers. */
+RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_decode_options *opt)
+{
+    return tcpstate__decode_layered(pkt->linktype, pkt->frame, pkt->caplen, pkt->wirelen, opt,
+                                    pkt);
+}
+
+/* The frames fast_or_layered() does not take inline: VLAN-tagged, raw IP,
+ * IPv6, and those the fast path declines. */
+RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size_t caplen,
+                                       size_t wirelen, const tcpstate_decode_options *opt,
+                                       tcpstate_packet *pkt)
+{
+    return fast_decode(linktype, p, caplen, wirelen, pkt) ? TCPSTATE_OK : fast_declined(pkt, opt);
+}
+
+tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_t *frame,
+                                                 size_t caplen, size_t wirelen,
+                                                 const tcpstate_decode_options *opt,
+                                                 tcpstate_packet *pkt)
+{
+    /* Checksums are verified by the layered decoder only. */
+    if ((opt != NULL && (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) != 0) ||
+        !fast_start(linktype, frame, caplen, &wirelen, pkt)) {
+        return tcpstate__decode_layered(linktype, frame, caplen, wirelen, opt, pkt);
+    }
+    /* Untagged Ethernet and IPv4, the commonest frame, with the offsets as
+     * constants and no other case's values in registers. */
+    if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
+        rd16(frame + 12) == 0x0800) {
+        return fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK
+                                                                : fast_declined(pkt, opt);
+    }
+    return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }

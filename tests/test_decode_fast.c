@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +52,19 @@ static uint64_t rnd(uint64_t *s)
     return *s;
 }
 
+/* kind: bit 0 raw IP, 1 IPv6, 2 a VLAN tag, 3 SYN, 4 no payload; bits 5-6
+ * the options: none, NOP NOP TS (SYN: MSS SACK_PERM NOP WS), and the two
+ * SYN layouts decode_fast.c matches whole (BSD and Linux), mutated into their
+ * near misses by the rounds below. */
+enum { KINDS = 128 };
+
 static size_t base_frame(unsigned kind, uint8_t *out, size_t cap)
 {
     static const uint8_t ts_opt[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
     static const uint8_t syn_opt[] = {2, 4, 5, 0xb4, 4, 2, 1, 3, 3, 7};
+    static const uint8_t bsd_opt[] = {2, 4, 5, 0xb4, 1, 3, 3, 7, 1, 1, 4, 2};
+    static const uint8_t linux_opt[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 1, 2, 3,
+                                        4, 5, 6, 7, 1, 3, 3, 9};
     struct frame_spec s;
     memset(&s, 0, sizeof s);
     s.linktype = (kind & 1u) ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
@@ -70,9 +80,21 @@ static size_t base_frame(unsigned kind, uint8_t *out, size_t cap)
         s.n_vlan = 1;
         s.vlan[0] = 42;
     }
-    if (kind & 32u) {
+    switch ((kind >> 5) & 3u) {
+    case 1:
         s.tcp_opts = (kind & 8u) ? syn_opt : ts_opt;
         s.tcp_opts_len = (kind & 8u) ? sizeof syn_opt : sizeof ts_opt;
+        break;
+    case 2:
+        s.tcp_opts = bsd_opt;
+        s.tcp_opts_len = sizeof bsd_opt;
+        break;
+    case 3:
+        s.tcp_opts = linux_opt;
+        s.tcp_opts_len = sizeof linux_opt;
+        break;
+    default:
+        break;
     }
     return frame_build(&s, out, cap, NULL);
 }
@@ -82,14 +104,14 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
     static uint8_t f[256];
     uint64_t seed = 12345;
     char what[64];
-    for (unsigned kind = 0; kind < 64; kind++) {
+    for (unsigned kind = 0; kind < KINDS; kind++) {
         size_t n = base_frame(kind, f, sizeof f);
         cr_assert(ge(sz, n, 1));
         snprintf(what, sizeof what, "base frame %u", kind);
         same(kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET, f, n, n, what);
     }
     for (unsigned round = 0; round < 1000000; round++) {
-        unsigned kind = (unsigned)rnd(&seed) % 64;
+        unsigned kind = (unsigned)rnd(&seed) % KINDS;
         uint32_t lt = kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
         size_t n = base_frame(kind, f, sizeof f);
         unsigned flips = 1 + (unsigned)(rnd(&seed) % 3);
@@ -99,13 +121,36 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
         }
         uint64_t v = rnd(&seed);
         size_t cap = v % 4 == 0 ? (size_t)((v >> 8) % (n + 1)) : n;
-        size_t wire = v % 8 == 1 ? n + (size_t)((v >> 16) % 64) : n;
+        /* wirelen above, equal to or below caplen (the decoder raises it) */
+        size_t wire = v % 8 == 1 ? n + (size_t)((v >> 16) % 64)
+                      : v % 8 == 2 ? (size_t)((v >> 16) % (n + 1))
+                                   : n;
         snprintf(what, sizeof what, "mutation %u", round);
         same(lt, f, cap, wire, what);
     }
     cr_log_info("%llu frames compared, %llu took the fast path", (unsigned long long)compared,
                 (unsigned long long)fast_taken);
     cr_assert(ge(u64, fast_taken, (compared / 4) + 1), "the fast path is exercised");
+}
+
+/* A wire length beyond 32 bits is held at UINT32_MAX in the view: the fast
+ * path must not cut it to its low 32 bits. */
+Test(decode_fast, wire_lengths_beyond_32_bits_decode_the_same_either_way)
+{
+#if SIZE_MAX > UINT32_MAX
+    static uint8_t f[256];
+    char what[64];
+    for (unsigned kind = 0; kind < KINDS; kind++) {
+        size_t n = base_frame(kind, f, sizeof f);
+        uint32_t lt = kind & 1u ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
+        snprintf(what, sizeof what, "frame %u, wirelen 2^32 + caplen", kind);
+        same(lt, f, n, (size_t)UINT32_MAX + 1 + n, what);
+        snprintf(what, sizeof what, "frame %u, wirelen UINT32_MAX", kind);
+        same(lt, f, n, (size_t)UINT32_MAX, what);
+    }
+#else
+    cr_skip_test("size_t has 32 bits: no wire length beyond them");
+#endif
 }
 
 /* ------------------------------------------------------------ corpora */
