@@ -210,14 +210,11 @@ static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t ca
     return 1;
 }
 
-/* An IPv4 header at l3, caplen >= l3. */
+/* An IPv4 header at l3, and caplen >= l3 + IPV4_HDR + TCP_HDR (the caller checks). */
 static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                 size_t wirelen, size_t l3)
 {
     const uint8_t *ip = p + l3;
-    if (caplen - l3 < IPV4_HDR + TCP_HDR) {
-        return 0;
-    }
     size_t total = rd16(ip + 2);
     /* No options, TCP, not a fragment, a length inside the frame. */
     if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3FFFu) != 0 ||
@@ -234,14 +231,11 @@ static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t c
 }
 
 #if !defined(TCPSTATE_NO_IPV6)
-/* An IPv6 header at l3, caplen >= l3. */
+/* An IPv6 header at l3, and caplen >= l3 + IPV6_HDR + TCP_HDR (the caller checks). */
 static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                 size_t wirelen, size_t l3)
 {
     const uint8_t *ip = p + l3;
-    if (caplen - l3 < IPV6_HDR + TCP_HDR) {
-        return 0;
-    }
     size_t plen = rd16(ip + 4);
     /* TCP right after the fixed header, a length inside the frame. */
     if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen < TCP_HDR || plen > wirelen - l3 - IPV6_HDR) {
@@ -295,11 +289,11 @@ static HOT_INLINE int fast_decode(uint32_t linktype, const uint8_t *p, size_t ca
     } else {
         return 0;
     }
-    if (type == 0x0800) {
+    if (type == 0x0800 && caplen - l3 >= IPV4_HDR + TCP_HDR) {
         return fast_ipv4(pkt, p, caplen, wirelen, l3);
     }
 #if !defined(TCPSTATE_NO_IPV6)
-    if (type == 0x86DD) {
+    if (type == 0x86DD && caplen - l3 >= IPV6_HDR + TCP_HDR) {
         return fast_ipv6(pkt, p, caplen, wirelen, l3);
     }
 #endif
