@@ -29,10 +29,20 @@ static HOT_INLINE uint16_t rd16(const uint8_t *p)
     return (uint16_t)((unsigned)p[0] << 8 | p[1]);
 }
 
+/* A little-endian machine and a compiler with byte-swap built-ins: some
+ * fields are then loaded several at once (fast_ports_seq_ack). */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FAST_LE 1
+#else
+#define FAST_LE 0
+#endif
+
+#if !FAST_LE || !defined(__OPTIMIZE_SIZE__) /* else unused */
 static HOT_INLINE uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)rd16(p) << 16 | rd16(p + 2);
 }
+#endif
 
 /* Bytes as the machine loads them, for comparing with a pattern that is
  * loaded the same way: equal bytes give equal words in either byte order. */
@@ -89,6 +99,7 @@ static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
 #endif
 }
 
+#if !defined(__OPTIMIZE_SIZE__)
 /*
  * TCP option lists that senders use on nearly every segment that has options,
  * recognized whole: `pat` with the value bytes masked out by `mask`. The
@@ -105,6 +116,7 @@ static const uint8_t syn_linux_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0x
 static const uint8_t syn_linux_tail[4] = {1, 3, 3, 0};
 static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
 static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
+#endif
 
 /* The options of a header whose options [o, o + n) were all captured; a list
  * of another layout is walked. Returns nothing: options never decline. */
@@ -115,9 +127,12 @@ RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen
     tcpstate__tcp_options(pkt, &c, off, end);
 }
 
+/* Built for size (-Os), where nothing but test_decode_fast calls this file,
+ * every list is walked. */
 static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                     size_t off, size_t n)
 {
+#if !defined(__OPTIMIZE_SIZE__)
     const uint8_t *o = p + off;
     if (n == 12) {
         uint64_t head = ld64(o);
@@ -146,6 +161,7 @@ static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size
             return;
         }
     }
+#endif
     fast_walk(pkt, p, caplen, off, off + n);
 }
 
@@ -154,7 +170,7 @@ static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size
  * ack). On a little-endian machine, two loads, byte swaps and rotations give
  * them as the view holds them (two 16-bit and two 32-bit numbers in host
  * order); elsewhere, field by field. */
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if FAST_LE
 _Static_assert(offsetof(tcpstate_packet, dport) == offsetof(tcpstate_packet, sport) + 2 &&
                    offsetof(tcpstate_packet, ack) == offsetof(tcpstate_packet, seq) + 4,
                "sport, dport and seq, ack are adjacent");
@@ -326,6 +342,9 @@ int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen
            fast_decode(linktype, frame, caplen, wirelen, pkt);
 }
 
+/* The rest serves tcpstate_decode_ex(), which built for size (-Os) calls
+ * the layered decoder alone. */
+#if !defined(__OPTIMIZE_SIZE__)
 /* A frame the fast path declined after fast_start(): the layered decoder,
  * from the arguments kept in the view (wirelen as normalized, which the
  * layered decoder leaves as it is). Out of line, so that the fast path need
@@ -364,3 +383,4 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
+#endif
