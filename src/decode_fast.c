@@ -199,11 +199,14 @@ static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t
 static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t l3,
                                size_t l4, size_t ip_end)
 {
-    /* The header and its options inside the IP packet and the capture. */
+    /* The header and its options inside the IP packet and the capture. The
+     * callers checked that the IP packet holds at least TCP_HDR bytes after
+     * l4, so one unsigned comparison checks TCP_HDR <= hlen <= ip_end - l4
+     * (below TCP_HDR, hlen - TCP_HDR wraps to a huge number). */
     const uint8_t *t = p + l4;
     size_t hlen = (size_t)(t[12] & 0xF0u) >> 2; /* data offset, in 32-bit words */
     size_t data = l4 + hlen;
-    if (hlen < TCP_HDR || hlen > ip_end - l4 || data > caplen) {
+    if (hlen - TCP_HDR > ip_end - l4 - TCP_HDR || data > caplen) {
         return 0;
     }
     size_t cap_end = ip_end < caplen ? ip_end : caplen;
@@ -232,9 +235,11 @@ static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t c
 {
     const uint8_t *ip = p + l3;
     size_t total = rd16(ip + 2);
-    /* No options, TCP, not a fragment, a length inside the frame. */
+    /* No options, TCP, not a fragment, IPV4_HDR + TCP_HDR <= total <=
+     * wirelen - l3 (in one unsigned comparison, as in fast_tcp(): the frame
+     * holds at least IPV4_HDR + TCP_HDR bytes after l3). */
     if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3FFFu) != 0 ||
-        total < IPV4_HDR + TCP_HDR || total > wirelen - l3) {
+        total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
         return 0;
     }
     pkt->ip_len = (uint32_t)total;
@@ -253,8 +258,10 @@ static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t c
 {
     const uint8_t *ip = p + l3;
     size_t plen = rd16(ip + 4);
-    /* TCP right after the fixed header, a length inside the frame. */
-    if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen < TCP_HDR || plen > wirelen - l3 - IPV6_HDR) {
+    /* TCP right after the fixed header, TCP_HDR <= plen <= wirelen - l3 -
+     * IPV6_HDR (one unsigned comparison, as for IPv4). */
+    if ((ip[0] >> 4) != 6 || ip[6] != 6 ||
+        plen - TCP_HDR > wirelen - l3 - (IPV6_HDR + TCP_HDR)) {
         return 0;
     }
     pkt->ip_len = (uint32_t)(IPV6_HDR + plen);
