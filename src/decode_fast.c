@@ -13,10 +13,12 @@
  * other link types and encapsulations) goes the long way.
  *
  * Every frame of a capture runs this, so it is written for few instructions:
- * all checks come before the first write to the view; the view's head (every
- * field up to the TCP options) is written field by field and only the rest is
- * zeroed; the usual option layouts of SYNs and timestamped segments are
- * matched whole instead of walked.
+ * tcpstate_decode_ex() is a jump to it, and it calls the layered decoder
+ * itself when it declines; the view's head (every field up to the TCP
+ * options) is written field by field and only the rest is zeroed; untagged
+ * Ethernet and IPv4 is decoded with constant offsets; the usual option
+ * layouts of SYNs and timestamped segments are matched whole instead of
+ * walked. A frame declined half-way is decoded again from scratch.
  */
 #include <stddef.h>
 #include <string.h>
@@ -67,7 +69,7 @@ enum { ETH_HDR = 14, VLAN_TAG = 4, IPV4_HDR = 20, IPV6_HDR = 40, TCP_HDR = 20 };
  * padding, so those writes cover every byte of it and zeroing the rest
  * leaves the view as the layered decoder's memset() and writes leave it. */
 #define PKT_FIELD(f) sizeof(((tcpstate_packet *)0)->f)
-enum { HEAD = offsetof(tcpstate_packet, opts) };
+enum { PKT_HEAD = offsetof(tcpstate_packet, opts) };
 _Static_assert(PKT_FIELD(frame) + PKT_FIELD(caplen) + PKT_FIELD(wirelen) + PKT_FIELD(linktype) +
                        PKT_FIELD(l3_offset) + PKT_FIELD(l4_offset) + PKT_FIELD(payload_offset) +
                        PKT_FIELD(payload_len) + PKT_FIELD(payload_caplen) + PKT_FIELD(ip_len) +
@@ -75,7 +77,7 @@ _Static_assert(PKT_FIELD(frame) + PKT_FIELD(caplen) + PKT_FIELD(wirelen) + PKT_F
                        PKT_FIELD(dst) + PKT_FIELD(sport) + PKT_FIELD(dport) + PKT_FIELD(seq) +
                        PKT_FIELD(ack) + PKT_FIELD(window) + PKT_FIELD(urgent) +
                        PKT_FIELD(tcp_flags) + PKT_FIELD(tcp_hlen) ==
-                   HEAD,
+                   PKT_HEAD,
                "the head of tcpstate_packet is written field by field: no padding, no other field");
 
 /* Zero the view from the options on. One memset of that size becomes `rep
@@ -83,8 +85,8 @@ _Static_assert(PKT_FIELD(frame) + PKT_FIELD(caplen) + PKT_FIELD(wirelen) + PKT_F
  * stores each. */
 static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
 {
-    unsigned char *b = (unsigned char *)pkt + HEAD;
-    enum { N = sizeof(tcpstate_packet) - HEAD };
+    unsigned char *b = (unsigned char *)pkt + PKT_HEAD;
+    enum { N = sizeof(tcpstate_packet) - PKT_HEAD };
 #if defined(__OPTIMIZE_SIZE__)
     memset(b, 0, N);
 #else
@@ -108,6 +110,9 @@ static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
  *   SYN_BSD:   MSS, NOP, WS, NOP, NOP, SACK_PERM (12 bytes: BSDs, generators)
  *   SYN_LINUX: MSS, SACK_PERM, TS, NOP, WS (20 bytes: Linux)
  *   TS_ONLY:   NOP, NOP, TS (12 bytes: every segment of a timestamped flow)
+ * MSS: kind 2, length 4 (RFC 9293 §3.2); WS: kind 3, length 3 (RFC 7323
+ * §2.2); SACK_PERM: kind 4, length 2 (RFC 2018 §2); TS: kind 8, length 10
+ * (RFC 7323 §3.2); NOP: kind 1, one byte.
  */
 static const uint8_t syn_bsd_pat[12] = {2, 4, 0, 0, 1, 3, 3, 0, 1, 1, 4, 2};
 static const uint8_t syn_bsd_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0};
@@ -118,8 +123,8 @@ static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
 static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
 #endif
 
-/* The options of a header whose options [o, o + n) were all captured; a list
- * of another layout is walked. Returns nothing: options never decline. */
+/* Options of another layout, all captured in [off, end): walked (RFC 9293
+ * §3.1) as the layered decoder walks them. */
 RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t off,
                            size_t end)
 {
@@ -127,8 +132,9 @@ RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen
     tcpstate__tcp_options(pkt, &c, off, end);
 }
 
-/* Built for size (-Os), where nothing but test_decode_fast calls this file,
- * every list is walked. */
+/* The n bytes of options at off, all captured; options never decline. Built
+ * for size (-Os), where nothing but test_decode_fast calls this file, every
+ * list is walked. */
 static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                     size_t off, size_t n)
 {
@@ -194,8 +200,8 @@ static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t
 }
 #endif
 
-/* The TCP header at l4 of the IP packet at l3 that ends at ip_end; the
- * view's frame, IP and link fields are written. */
+/* The TCP header (RFC 9293 §3.1) at l4 of the IP packet at l3 that ends at
+ * ip_end; the callers wrote the view's frame, link and IP fields. */
 static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t l3,
                                size_t l4, size_t ip_end)
 {
@@ -229,7 +235,8 @@ static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t ca
     return 1;
 }
 
-/* An IPv4 header at l3, and caplen >= l3 + IPV4_HDR + TCP_HDR (the caller checks). */
+/* An IPv4 header (RFC 791 §3.1) at l3, and caplen >= l3 + IPV4_HDR +
+ * TCP_HDR (the caller checks). */
 static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                 size_t wirelen, size_t l3)
 {
@@ -252,7 +259,8 @@ static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t c
 }
 
 #if !defined(TCPSTATE_NO_IPV6)
-/* An IPv6 header at l3, and caplen >= l3 + IPV6_HDR + TCP_HDR (the caller checks). */
+/* An IPv6 header (RFC 8200 §3) at l3, and caplen >= l3 + IPV6_HDR +
+ * TCP_HDR (the caller checks). */
 static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                 size_t wirelen, size_t l3)
 {
@@ -275,10 +283,8 @@ static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t c
 #endif
 
 /* The one pass over a frame whose view holds frame, caplen, wirelen and
- * linktype, the rest zeroed: 1 with the view filled, 0 (the view possibly
- * written) to leave the frame to the layered decoder. Fields are written as
- * soon as they are read, so that few values stay live; a frame declined
- * half-way is decoded again from scratch. */
+ * linktype, the rest zeroed (fast_start()): 1 with the view filled, 0 (the
+ * view possibly written) to leave the frame to the layered decoder. */
 static HOT_INLINE int fast_decode(uint32_t linktype, const uint8_t *p, size_t caplen,
                                   size_t wirelen, tcpstate_packet *pkt)
 {
