@@ -369,11 +369,18 @@ RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_d
 }
 
 /* The frames fast_or_layered() does not take inline: VLAN-tagged, raw IP,
- * IPv6, and those the fast path declines. */
+ * IPv6 (untagged Ethernet with constant offsets, as IPv4 is there). */
 RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size_t caplen,
                                        size_t wirelen, const tcpstate_decode_options *opt,
                                        tcpstate_packet *pkt)
 {
+#if !defined(TCPSTATE_NO_IPV6)
+    if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV6_HDR + TCP_HDR &&
+        rd16(p + 12) == 0x86DD) {
+        return fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK
+                                                            : fast_declined(pkt, opt);
+    }
+#endif
     return fast_decode(linktype, p, caplen, wirelen, pkt) ? TCPSTATE_OK : fast_declined(pkt, opt);
 }
 
