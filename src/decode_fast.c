@@ -26,10 +26,7 @@
 #include "decode.h"
 #include "hints.h"
 
-static HOT_INLINE uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
+static HOT_INLINE uint16_t rd16(const uint8_t *p) { return (uint16_t)((unsigned)p[0] << 8 | p[1]); }
 
 /* A little-endian machine and a compiler with byte-swap built-ins: some
  * fields are then loaded several at once (fast_ports_seq_ack). */
@@ -40,10 +37,7 @@ static HOT_INLINE uint16_t rd16(const uint8_t *p)
 #endif
 
 #if !FAST_LE || !defined(__OPTIMIZE_SIZE__) /* else unused */
-static HOT_INLINE uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)rd16(p) << 16 | rd16(p + 2);
-}
+static HOT_INLINE uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) << 16 | rd16(p + 2); }
 #endif
 
 /* Bytes as the machine loads them, for comparing with a pattern that is
@@ -268,8 +262,7 @@ static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t c
     size_t plen = rd16(ip + 4);
     /* TCP right after the fixed header, TCP_HDR <= plen <= wirelen - l3 -
      * IPV6_HDR (one unsigned comparison, as for IPv4). */
-    if ((ip[0] >> 4) != 6 || ip[6] != 6 ||
-        plen - TCP_HDR > wirelen - l3 - (IPV6_HDR + TCP_HDR)) {
+    if ((ip[0] >> 4) != 6 || ip[6] != 6 || plen - TCP_HDR > wirelen - l3 - (IPV6_HDR + TCP_HDR)) {
         return 0;
     }
     pkt->ip_len = (uint32_t)(IPV6_HDR + plen);
@@ -364,8 +357,7 @@ int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen
  * not keep them in registers. */
 RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_decode_options *opt)
 {
-    return tcpstate__decode_layered(pkt->linktype, pkt->frame, pkt->caplen, pkt->wirelen, opt,
-                                    pkt);
+    return tcpstate__decode_layered(pkt->linktype, pkt->frame, pkt->caplen, pkt->wirelen, opt, pkt);
 }
 
 /* The frames fast_or_layered() does not take inline: VLAN-tagged, raw IP,
@@ -377,8 +369,7 @@ RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size
 #if !defined(TCPSTATE_NO_IPV6)
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV6_HDR + TCP_HDR &&
         rd16(p + 12) == 0x86DD) {
-        return fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK
-                                                            : fast_declined(pkt, opt);
+        return fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK : fast_declined(pkt, opt);
     }
 #endif
     return fast_decode(linktype, p, caplen, wirelen, pkt) ? TCPSTATE_OK : fast_declined(pkt, opt);
@@ -399,7 +390,7 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
         rd16(frame + 12) == 0x0800) {
         return fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK
-                                                                : fast_declined(pkt, opt);
+                                                               : fast_declined(pkt, opt);
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }

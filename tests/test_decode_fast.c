@@ -63,8 +63,8 @@ static size_t base_frame(unsigned kind, uint8_t *out, size_t cap)
     static const uint8_t ts_opt[] = {1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2};
     static const uint8_t syn_opt[] = {2, 4, 5, 0xb4, 4, 2, 1, 3, 3, 7};
     static const uint8_t bsd_opt[] = {2, 4, 5, 0xb4, 1, 3, 3, 7, 1, 1, 4, 2};
-    static const uint8_t linux_opt[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 1, 2, 3,
-                                        4, 5, 6, 7, 1, 3, 3, 9};
+    static const uint8_t linux_opt[] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 1,
+                                        2, 3, 4, 5,    6, 7, 1, 3,  3, 9};
     struct frame_spec s;
     memset(&s, 0, sizeof s);
     s.linktype = (kind & 1u) ? TCPSTATE_LINKTYPE_RAW : TCPSTATE_LINKTYPE_ETHERNET;
@@ -122,7 +122,7 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
         uint64_t v = rnd(&seed);
         size_t cap = v % 4 == 0 ? (size_t)((v >> 8) % (n + 1)) : n;
         /* wirelen above, equal to or below caplen (the decoder raises it) */
-        size_t wire = v % 8 == 1 ? n + (size_t)((v >> 16) % 64)
+        size_t wire = v % 8 == 1   ? n + (size_t)((v >> 16) % 64)
                       : v % 8 == 2 ? (size_t)((v >> 16) % (n + 1))
                                    : n;
         snprintf(what, sizeof what, "mutation %u", round);
