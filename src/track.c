@@ -223,10 +223,17 @@ static int fin_repeats(const struct seg *c)
     return (c->snd->flags & EP_FIN) && c->pkt->seq + c->pkt->payload_len + 1u == c->snd->nxt;
 }
 
-/* Does this segment acknowledge everything up to and including x - 1? */
-static int acks_through(const struct seg *c, uint32_t x)
+/* The ACK step's guards on the receiver (RFC 9293 §3.10.7.4 "fifth"): does
+ * segment p acknowledge r's SYN (SND.UNA < SEG.ACK =< SND.NXT, the SYN
+ * being SND.UNA), or cover r's FIN? */
+static HOT_INLINE int acks_syn_of(const struct endpoint *r, const tcpstate_packet *p)
 {
-    return has(c, TCPSTATE_TH_ACK) && seq_ge(c->pkt->ack, x);
+    return seq_ge(p->ack, r->isn + 1u) && seq_le(p->ack, r->nxt);
+}
+
+static HOT_INLINE int acks_fin_of(const struct endpoint *r, const tcpstate_packet *p)
+{
+    return (r->flags & EP_FIN) && (p->tcp_flags & TCPSTATE_TH_ACK) && seq_ge(p->ack, r->nxt);
 }
 
 /* ------------------------------------------------------------------ guards */
@@ -318,24 +325,23 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
         st->bad_acks++;
         return KEEP;
     case G_RCV_ACK_SYN:
-        if (seq_ge(p->ack, rcv->isn + 1u) && seq_le(p->ack, rcv->nxt)) {
+        if (acks_syn_of(rcv, p)) {
             return cell->next;
         }
         *flags |= TCPSTATE_EVF_BAD_ACK;
         st->bad_acks++;
         return KEEP;
     case G_RCV_ACK_FIN:
-        return (rcv->flags & EP_FIN) && acks_through(c, rcv->nxt) ? cell->next : KEEP;
+        return acks_fin_of(rcv, p) ? cell->next : KEEP;
     }
     return KEEP;
 }
 
 /* ------------------------------------------------------------------ events */
 
-static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
-                            const uint8_t before[2], const uint8_t after[2], uint32_t flags)
+static HOT_INLINE void emit_to(struct track_out *o, tcpstate_event_kind kind, tcpstate_side side,
+                               const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
-    struct track_out *o = c->out;
     if (!((unsigned)o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
         return; /* nobody listens; (the second cannot happen: see TRACK_MAX_EVENTS) */
     }
@@ -347,6 +353,12 @@ static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_si
     ev->after[0] = after[0];
     ev->after[1] = after[1];
     ev->flags = flags;
+}
+
+static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
+                            const uint8_t before[2], const uint8_t after[2], uint32_t flags)
+{
+    emit_to(c->out, kind, side, before, after, flags);
 }
 
 /* Run one step: look up both cells against the states before the step, apply,
@@ -519,23 +531,29 @@ static HOT_INLINE void update_sender(struct seg *c)
  * SYN-ACK answering it and from that SYN-ACK to the ACK completing the
  * handshake (the "previous segment" bits say the latest segment was that SYN
  * or SYN-ACK, so retransmissions do not inflate the sample). */
-static void note_handshake(struct seg *c, const uint8_t before[2])
+static HOT_INLINE void note_rtt(struct tcpstate_flow *f, const uint8_t before[2],
+                                 unsigned sender, unsigned fl, uint64_t ts)
 {
-    struct tcpstate_flow *f = c->f;
+    int syn = (fl & TCPSTATE_TH_SYN) != 0;
     int i = -1;
     if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES &&
-        c->s == TCPSTATE_RESP && has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYN)) {
+        sender == TCPSTATE_RESP && syn && (f->fflags & FF_PREV_SYN)) {
         i = 0;
     } else if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
-               c->s == TCPSTATE_ORIG && !has(c, TCPSTATE_TH_SYN) && (f->fflags & FF_PREV_SYNACK)) {
+               sender == TCPSTATE_ORIG && !syn && (f->fflags & FF_PREV_SYNACK)) {
         i = 1;
     }
     if (i >= 0 && f->rtt[i] == 0) {
         /* In microseconds, rounded: what the record keeps (compact.h); no
          * 64-bit division (divfree.h). */
-        uint64_t gap = ns_to_us_round(c->ts - tcpstate__flow_last_ts(f));
+        uint64_t gap = ns_to_us_round(ts - tcpstate__flow_last_ts(f));
         f->rtt[i] = u16f_encode(gap == 0 ? 1 : gap);
     }
+}
+
+static void note_handshake(struct seg *c, const uint8_t before[2])
+{
+    note_rtt(c->f, before, c->s, c->pkt->tcp_flags, c->ts);
 }
 
 /* The flow's facts after a segment with flags fl: handshake seen, closed by
@@ -709,10 +727,10 @@ static void finish_segment(struct seg *c, const uint8_t before[2])
     note_flow(c->f, c->pkt->tcp_flags);
 }
 
-/* The steady-state path below is always built; tests/test_track_steady.c
- * builds this file a second time without it, to compare the two. */
-#ifndef TCPSTATE_TRACK_STEADY
-#define TCPSTATE_TRACK_STEADY 1
+/* The ACK path below is always built; tests/test_track_ack_only.c builds
+ * this file a second time without it, to compare the two. */
+#ifndef TCPSTATE_TRACK_ACK_ONLY
+#define TCPSTATE_TRACK_ACK_ONLY 1
 #endif
 
 /* Is a cell "keep, unguarded": the step can change nothing for that end? */
@@ -721,16 +739,18 @@ static HOT_INLINE int cell_keeps(const struct cell *cell)
     return cell->next == KEEP && cell->guard == G_NONE;
 }
 
-/* The steady state: a plausible ACK segment without SYN, FIN or RST, where
- * the ACK step can move neither end (the ACK row of both tables keeps their
- * states: established, or any state but the few an ACK completes). Such a
- * segment raises no event and only updates the sender's facts: what the
- * general path below does for it, without building its context. Returns 0
- * (nothing done) for any other segment. tests/test_track_steady.c holds the
- * two paths to the same result. */
-static HOT_INLINE int track_steady(const tcpstate_engine *e, struct tcpstate_flow *f,
-                                   const tcpstate_packet *pkt, tcpstate_side sender,
-                                   struct track_out *out)
+/* A plausible ACK segment without SYN, FIN or RST (RFC 9293 §3.10.7.4
+ * "fifth": only the ACK field to process), whose ACK step the sender's cell
+ * keeps and the receiver's cell keeps too or guards with "acknowledges our
+ * SYN" / "covers our FIN". That is the steady state (both established, or a
+ * half-closed flow's data), where the segment only updates the sender's
+ * facts, and the ACKs that complete a handshake or a close. Handled here
+ * without the general path's per-segment context, with the same guards,
+ * events and bookkeeping functions. Returns 0 (nothing done) for any other
+ * segment. tests/test_track_ack_only.c holds the two paths to the same result. */
+static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f,
+                                     const tcpstate_packet *pkt, tcpstate_side sender,
+                                     uint64_t ts, uint32_t evflags, struct track_out *out)
 {
     const unsigned fl = pkt->tcp_flags;
     if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST)) !=
@@ -738,8 +758,10 @@ static HOT_INLINE int track_steady(const tcpstate_engine *e, struct tcpstate_flo
         return 0;
     }
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    const struct cell *rc = &tcpstate__receiver_next[TRACK_ACK][r->state];
     if (!cell_keeps(&tcpstate__sender_next[TRACK_ACK][s->state]) ||
-        !cell_keeps(&tcpstate__receiver_next[TRACK_ACK][r->state])) {
+        (rc->guard != G_NONE && rc->guard != G_RCV_ACK_SYN && rc->guard != G_RCV_ACK_FIN) ||
+        (rc->guard == G_NONE && rc->next != KEEP)) {
         return 0;
     }
     if (!(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) &&
@@ -747,6 +769,22 @@ static HOT_INLINE int track_steady(const tcpstate_engine *e, struct tcpstate_flo
         return 0; /* implausible: the general path reports it */
     }
     out->n = 0;
+    if (rc->guard != G_NONE) {
+        /* The ACK step: the receiver moves if the guard holds (run_step()). */
+        const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+        uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                         ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+        if (rc->guard == G_RCV_ACK_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
+            r->state = rc->next;
+            const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+            emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags);
+            emit_to(out, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)(sender ^ 1), before, after,
+                    flags);
+        } else if (rc->guard == G_RCV_ACK_SYN) {
+            e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
+        }
+        note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+    }
     s->pkts++;
     /* Its flags as far as the two below look: ACK alone (constants let the
      * compiler drop the SYN, FIN and RST branches). */
@@ -759,8 +797,8 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out)
 {
-#if TCPSTATE_TRACK_STEADY
-    if (track_steady(e, f, pkt, sender, out)) {
+#if TCPSTATE_TRACK_ACK_ONLY
+    if (track_ack_only(e, f, pkt, sender, ts, evflags, out)) {
         return TRACK_DONE;
     }
 #endif
