@@ -236,6 +236,19 @@ static HOT_INLINE int acks_fin_of(const struct endpoint *r, const tcpstate_packe
     return (r->flags & EP_FIN) && (p->tcp_flags & TCPSTATE_TH_ACK) && seq_ge(p->ack, r->nxt);
 }
 
+/* Where the sender of a FIN goes from CLOSE_WAIT (G_FIN_CROSS): the ACK step
+ * already ran, so if this segment acknowledged the peer's FIN the peer left
+ * FIN_WAIT_1; if it is still there, our FIN was sent before theirs arrived. */
+static HOT_INLINE unsigned fin_from_close_wait(const struct endpoint *rcv, const struct cell *cell,
+                                               uint32_t *flags)
+{
+    if (rcv->state == TCPSTATE_FIN_WAIT_1) {
+        *flags |= TCPSTATE_EVF_SIMULTANEOUS;
+        return TCPSTATE_CLOSING;
+    }
+    return cell->next;
+}
+
 /* ------------------------------------------------------------------ guards */
 
 static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, uint32_t *flags)
@@ -307,13 +320,7 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
         }
         return KEEP;
     case G_FIN_CROSS:
-        /* The ACK step already ran: if this segment acknowledged the peer's FIN the peer
-         * left FIN_WAIT_1; if it is still there, our FIN was sent before theirs arrived. */
-        if (rcv->state == TCPSTATE_FIN_WAIT_1) {
-            *flags |= TCPSTATE_EVF_SIMULTANEOUS;
-            return TCPSTATE_CLOSING;
-        }
-        return cell->next;
+        return fin_from_close_wait(rcv, cell, flags);
     case G_RCV_SYNACK:
         /* "If SND.UNA < SEG.ACK =< SND.NXT then the ACK is acceptable" (RFC 9293
          * §3.10.7.3): exactly ISN + 1, unless the SYN carried data (TFO, RFC 7413). */
@@ -361,6 +368,26 @@ static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_si
     emit_to(c->out, kind, side, before, after, flags);
 }
 
+/* The state changes of one step, sender (side s) first, each from the states
+ * just before it. */
+static HOT_INLINE void emit_changes(struct track_out *o, unsigned s, const uint8_t before[2],
+                                    const uint8_t after[2], uint32_t flags)
+{
+    if (!(o->want & (1u << TCPSTATE_EV_STATE_CHANGE))) {
+        return;
+    }
+    uint8_t cur[2] = {before[0], before[1]};
+    const uint8_t order[2] = {(uint8_t)s, (uint8_t)(s ^ 1u)};
+    for (unsigned i = 0; i < 2; i++) {
+        unsigned side = order[i];
+        if (cur[side] != after[side]) {
+            uint8_t pre[2] = {cur[0], cur[1]};
+            cur[side] = after[side];
+            emit_to(o, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)side, pre, cur, flags);
+        }
+    }
+}
+
 /* Run one step: look up both cells against the states before the step, apply,
  * then report: the named event (if any), the sender's change, the receiver's. */
 static HOT_INLINE void run_step(struct seg *c, enum track_step stp, int named)
@@ -401,19 +428,7 @@ static HOT_INLINE void run_step(struct seg *c, enum track_step stp, int named)
         emit(c, (tcpstate_event_kind)named, (tcpstate_side)c->s, before, after, flags);
     }
     /* Then each change, sender first, from the states just before it. */
-    if (!(c->out->want & (1u << TCPSTATE_EV_STATE_CHANGE))) {
-        return;
-    }
-    uint8_t cur[2] = {before[0], before[1]};
-    const uint8_t order[2] = {c->s, c->r};
-    for (unsigned i = 0; i < 2; i++) {
-        unsigned side = order[i];
-        if (cur[side] != after[side]) {
-            uint8_t pre[2] = {cur[0], cur[1]};
-            cur[side] = after[side];
-            emit(c, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)side, pre, cur, flags);
-        }
-    }
+    emit_changes(c->out, c->s, before, after, flags);
 }
 
 /* ------------------------------------------------------------------ endpoint facts */
@@ -739,24 +754,24 @@ static HOT_INLINE int cell_keeps(const struct cell *cell)
     return cell->next == KEEP && cell->guard == G_NONE;
 }
 
-/* A plausible ACK segment without SYN, FIN or RST (RFC 9293 §3.10.7.4
- * "fifth": only the ACK field to process), whose ACK step the sender's cell
- * keeps and the receiver's cell keeps too or guards with "acknowledges our
- * SYN" / "covers our FIN". That is the steady state (both established, or a
- * half-closed flow's data), where the segment only updates the sender's
- * facts, and the ACKs that complete a handshake or a close. Handled here
- * without the general path's per-segment context, with the same guards,
- * events and bookkeeping functions. Returns 0 (nothing done) for any other
- * segment. tests/test_track_ack_only.c holds the two paths to the same result. */
-static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f,
-                                     const tcpstate_packet *pkt, tcpstate_side sender,
-                                     uint64_t ts, uint32_t evflags, struct track_out *out)
+/* The common segments: a plausible segment with ACK and no SYN or RST, and
+ * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
+ *  - the ACK step: the sender's cell keeps, and the receiver's keeps or is
+ *    guarded by "acknowledges our SYN" / "covers our FIN" (the steady state,
+ *    a half-closed flow's data, the ACKs that complete a handshake or a
+ *    close);
+ *  - the FIN step (with FIN): the FIN is acceptable and the sender's cell is
+ *    unguarded or CLOSE_WAIT's (the first FIN of a close, the second).
+ * Handled here without the general path's per-segment context, with the
+ * same guards, events and bookkeeping functions, in run_step()'s order.
+ * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
+ * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED.
+ * tests/test_track_ack_only.c holds the two paths to the same result. */
+static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
+                                   const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                   uint32_t evflags, struct track_out *out, const int fin)
 {
-    const unsigned fl = pkt->tcp_flags;
-    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST)) !=
-        TCPSTATE_TH_ACK) {
-        return 0;
-    }
+    const unsigned fl = fin ? TCPSTATE_TH_ACK | TCPSTATE_TH_FIN : TCPSTATE_TH_ACK;
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
     const struct cell *rc = &tcpstate__receiver_next[TRACK_ACK][r->state];
     if (!cell_keeps(&tcpstate__sender_next[TRACK_ACK][s->state]) ||
@@ -764,33 +779,75 @@ static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f
         (rc->guard == G_NONE && rc->next != KEEP)) {
         return 0;
     }
-    if (!(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) &&
+    const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
+    if (checks &&
         !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
         return 0; /* implausible: the general path reports it */
     }
+    if (fin) {
+        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
+        const struct cell *fc = &tcpstate__sender_next[TRACK_FIN][s->state];
+        if ((fc->guard != G_NONE && fc->guard != G_FIN_CROSS) ||
+            (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
+            return 0;
+        }
+    }
     out->n = 0;
+    const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                            ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
     if (rc->guard != G_NONE) {
-        /* The ACK step: the receiver moves if the guard holds (run_step()). */
-        const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
-        uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
-                         ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+        /* The ACK step: the receiver moves if the guard holds. */
         if (rc->guard == G_RCV_ACK_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
             r->state = rc->next;
             const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
-            emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags);
-            emit_to(out, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)(sender ^ 1), before, after,
-                    flags);
+            emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
+            emit_changes(out, sender, before, after, flags0);
         } else if (rc->guard == G_RCV_ACK_SYN) {
             e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
         }
-        note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
     }
+    if (fin) {
+        /* The FIN step (the receiver's FIN cells have no guards). */
+        const uint8_t pre[2] = {f->ep[0].state, f->ep[1].state};
+        const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
+        const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][r->state];
+        uint32_t flags = flags0;
+        unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &flags) : sc->next;
+        if (ns != KEEP) {
+            s->state = (uint8_t)ns;
+        }
+        if (fr->next != KEEP) {
+            r->state = fr->next;
+        }
+        const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+        emit_to(out, TCPSTATE_EV_FIN, sender, pre, after, flags);
+        emit_changes(out, sender, pre, after, flags);
+    }
+    note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
     s->pkts++;
-    /* Its flags as far as the two below look: ACK alone (constants let the
-     * compiler drop the SYN, FIN and RST branches). */
-    note_sender(s, r, pkt, TCPSTATE_TH_ACK, pkt->payload_len, 0, 0);
+    /* The flags as far as the two below look, as constants where they can be
+     * (the compiler then drops the SYN and RST branches). */
+    note_sender(s, r, pkt, fl, pkt->payload_len + (fin ? 1u : 0u), 0, fin);
     note_flow(f, TCPSTATE_TH_ACK);
     return 1;
+}
+
+/* track_common() for a segment with ACK, or ACK and FIN (a copy for each,
+ * where the compiler makes copies, with the FIN branches known). */
+static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f,
+                                     const tcpstate_packet *pkt, tcpstate_side sender,
+                                     uint64_t ts, uint32_t evflags, struct track_out *out)
+{
+    const unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
+                                          TCPSTATE_TH_RST);
+    if (fl == TCPSTATE_TH_ACK) {
+        return track_common(e, f, pkt, sender, ts, evflags, out, 0);
+    }
+    if (fl == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN)) {
+        return track_common(e, f, pkt, sender, ts, evflags, out, 1);
+    }
+    return 0;
 }
 
 enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,

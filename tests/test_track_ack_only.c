@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The tracker's path for ACK segments (track_ack_only() in src/track.c: a
- * plausible segment with ACK and no SYN, FIN or RST, in the steady state or
- * completing a handshake or a close) against the general path it
- * short-cuts. This file compiles src/track.c a second time with that path
+ * The tracker's path for the common segments (track_ack_only() in
+ * src/track.c: a plausible segment with ACK and no SYN or RST, in the steady
+ * state, completing a handshake or a close, or carrying the first or second
+ * FIN of a close) against the general path it short-cuts. This file compiles src/track.c a second time with that path
  * left out (TCPSTATE_TRACK_ACK_ONLY 0) and its external names renamed, then
  * feeds both the same random segments on the same random flow records: the
  * records, the events, the verdicts and the statistics must be identical,
@@ -95,7 +95,7 @@ Test(track_ack_only, equals_the_general_path_on_random_segments)
 {
     static tcpstate_engine ea, eb;
     static struct track_out oa, ob;
-    unsigned steady = 0, completing = 0, other = 0;
+    unsigned steady = 0, completing = 0, closing = 0, other = 0;
     for (unsigned n = 0; n < 400000; n++) {
         struct tcpstate_flow fa;
         memset(&fa, 0, sizeof fa);
@@ -113,9 +113,12 @@ Test(track_ack_only, equals_the_general_path_on_random_segments)
         const unsigned snd_was = snd->state, rcv_was = rcv->state;
         tcpstate_packet pkt;
         memset(&pkt, 0, sizeof pkt);
-        /* Mostly bare ACKs (with PSH or not), else any flags. */
-        pkt.tcp_flags = (uint16_t)((next32() & 3) ? TCPSTATE_TH_ACK | (next32() & TCPSTATE_TH_PSH)
-                                                  : next32() & 0xff);
+        /* Mostly ACKs, often with FIN (with PSH or not), else any flags. */
+        unsigned pick = next32() % 10;
+        pkt.tcp_flags = (uint16_t)(pick < 5   ? TCPSTATE_TH_ACK | (next32() & TCPSTATE_TH_PSH)
+                                   : pick < 8 ? TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
+                                                    (next32() & TCPSTATE_TH_PSH)
+                                              : next32() & 0xff);
         pkt.seq = near(snd->nxt);
         pkt.ack = near(rcv->nxt);
         pkt.payload_len = (next32() & 1) ? next32() % 1461 : 0;
@@ -152,15 +155,18 @@ Test(track_ack_only, equals_the_general_path_on_random_segments)
         int gs, gr;
         tcpstate__track_cell(0, TRACK_ACK, (tcpstate_tcp_state)snd_was, &nexts, &gs);
         tcpstate__track_cell(1, TRACK_ACK, (tcpstate_tcp_state)rcv_was, &nextr, &gr);
-        int ack_only = (pkt.tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
-                                         TCPSTATE_TH_RST)) == TCPSTATE_TH_ACK &&
-                       nexts == TRACK_KEEP && !gs;
+        unsigned kind = pkt.tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
+                                         TCPSTATE_TH_RST);
+        int ack_only = kind == TCPSTATE_TH_ACK && nexts == TRACK_KEEP && !gs;
         tcpstate_stats zero;
         memset(&zero, 0, sizeof zero);
         if (ack_only && nextr == TRACK_KEEP && !gr && memcmp(&eb.stats, &zero, sizeof zero) == 0) {
             steady++;
         } else if (ack_only && gr && rcv->state != rcv_was) {
             completing++;
+        } else if (kind == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN) && snd->state != snd_was &&
+                   (snd_was == TCPSTATE_ESTABLISHED || snd_was == TCPSTATE_CLOSE_WAIT)) {
+            closing++; /* a first or second FIN taken */
         } else {
             other++;
         }
@@ -168,5 +174,6 @@ Test(track_ack_only, equals_the_general_path_on_random_segments)
     /* Every path was exercised, each many times. */
     cr_assert(gt(u32, steady, 20000), "only %u steady segments", steady);
     cr_assert(gt(u32, completing, 5000), "only %u segments completing a transition", completing);
+    cr_assert(gt(u32, closing, 5000), "only %u FINs closing a connection", closing);
     cr_assert(gt(u32, other, 20000), "only %u other segments", other);
 }
