@@ -22,16 +22,22 @@
  *
  * LISTEN is never inferred: an observer cannot see a passive OPEN, so the
  * responder stays CLOSED until its SYN-ACK shows it accepted the SYN.
+ *
+ * The tests of a segment's numbers are in track_checks.h, what it leaves
+ * behind (events, endpoint and flow facts) in track_facts.h. This file has
+ * the general path, which takes any segment through the tables with a
+ * per-segment context, and at its end the fast paths for the segments that
+ * make up nearly all traffic (docs/state-machine.md, "The common segments").
  */
 #include "track.h"
 #include "track_table.h"
 
 #include <string.h>
 
-#include "compact.h"
-#include "divfree.h"
 #include "hints.h"
 #include "seq.h"
+#include "track_checks.h"
+#include "track_facts.h"
 
 /* ------------------------------------------------------------------ segment context */
 
@@ -53,110 +59,9 @@ struct seg {
 
 static int has(const struct seg *c, unsigned th) { return (c->pkt->tcp_flags & th) != 0; }
 
-/* The window endpoint w last advertised, in bytes (o is its peer). Scaling
- * applies only when both SYNs carried the option, and never to a window sent
- * in a SYN (RFC 7323 §2.2, §2.3). A SYN-ACK carries the option only if the
- * SYN it answers did (RFC 7323 §1.3), so a SYN implied by its SYN-ACK had it
- * exactly when the SYN-ACK has it, at an unknown shift. Where w's shift is
- * unknown (its SYN not seen), assume the largest (14) and say so in *known:
- * leniency rather than false out-of-window verdicts. */
-static HOT_INLINE uint32_t window_of(const struct endpoint *w, const struct endpoint *o, int *known)
-{
-    unsigned shift = 14;
-    *known = 0;
-    if (w->flags & EP_WIN_SYN) {
-        shift = 0;
-        *known = 1;
-    } else if ((w->flags & EP_SYN) && !(w->flags & EP_SYN_IMPLIED) && (o->flags & EP_SYN)) {
-        unsigned ws = w->synopt >> 4;
-        int o_ws = (o->flags & EP_SYN_IMPLIED) ? ws != 0 : (o->synopt >> 4) != 0;
-        shift = (ws != 0 && o_ws) ? ws - 1u : 0u;
-        *known = 1;
-    }
-    uint32_t win = (uint32_t)w->win << shift;
-    return win == 0 ? 1u : win;
-}
-
-
-/* Plausibility: what an off-path attacker cannot fake (RFC 5961 §1, §5).
- *
- * A segment's ACK and window are believed only when the segment fits what
- * the two endpoints have actually sent, as Linux conntrack's tcp_in_window()
- * and Suricata's stream ACK validation require:
- *  - its ACK acknowledges nothing the peer never sent: SEG.ACK =< the peer's
- *    highest sequence number seen (RFC 9293 §3.10.7.4 "fifth": "If the ACK
- *    acks something not yet sent (SEG.ACK > SND.NXT) then send an ACK, drop
- *    the segment"), and lies at most ACK_BEHIND below the sender's last
- *    acknowledgment (reordering; conntrack's MAXACKWINDOW default is 66000);
- *  - its sequence number lies in the receiver's window (below).
- * The capture may have missed some of the peer's data (one-sided or lossy
- * capture, midstream pickup), so an ACK may also run up to the sender's own
- * last ACK plus its advertised window: no peer can have sent more than that
- * (capped at ACK_UNSEEN where the window's scale is unknown); a peer picked up
- * midstream may also have sent ACK_UNSEEN before we saw it. A peer we know
- * nothing of yet gives no bound. A segment failing either test is
- * reported and counted and changes no state, so forged segments can neither
- * move the tracker's picture of a connection nor pass for its real ones.
- * A blind attacker must guess both numbers: the odds are (window / 2^32) *
- * (ACK_BEHIND / 2^32) per try, about 1e-8 for a 3 MB window. */
-#define ACK_BEHIND UINT32_C(65536)
-#define ACK_UNSEEN UINT32_C(1048576)
-
-/* Is sequence number x in the receiver's window? RCV.NXT is taken from the
- * receiver's last ACK (a lower bound: ACKs lag what arrived) and RCV.WND from
- * its last advertisement; the right edge is exclusive (RFC 9293 §3.10.7.4:
- * "RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND"). `below` extends the window that
- * far to the left. x equal to the sender's own next sequence number, as we
- * saw it, is accepted too. A receiver that has not acknowledged anything
- * yet gives no bound, so anything goes. */
-static HOT_INLINE int seq_acceptable_ep(const struct endpoint *s, const struct endpoint *r,
-                                         uint32_t x, uint32_t below)
-{
-    if (!(r->flags & EP_ACKED)) {
-        return 1;
-    }
-    if ((s->flags & (EP_BELIEVED | EP_SYN)) && x == s->nxt) {
-        return 1;
-    }
-    int known;
-    uint32_t w = window_of(r, s, &known); /* RCV.WND as last advertised */
-    /* below == UINT32_MAX: a window (at least ACK_BEHIND) to the left. */
-    if (below == UINT32_MAX) {
-        below = w > ACK_BEHIND ? w : ACK_BEHIND;
-    }
-    return seq_in_window(x, r->ack - below, w + below);
-}
-
 static HOT_INLINE int seq_acceptable(const struct seg *c, uint32_t x, uint32_t below)
 {
     return seq_acceptable_ep(c->snd, c->rcv, x, below);
-}
-
-/* The ACK test above, for segment p from s to peer. */
-static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct endpoint *peer,
-                                       const tcpstate_packet *p)
-{
-    if (!(p->tcp_flags & TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
-        return 1;
-    }
-    uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
-    uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
-    if (!seq_gt(lo, hi) && seq_in_window(p->ack, lo, hi - lo + 1u)) {
-        return 1; /* within what the peer was seen to send: the window below can
-                     only widen the range, so it need not be computed */
-    }
-    if (s->flags & EP_ACKED) {
-        int known;
-        uint32_t w = window_of(s, peer, &known);
-        uint32_t edge = s->ack + (!known && w > ACK_UNSEEN ? ACK_UNSEEN : w);
-        if (seq_gt(edge, hi)) {
-            hi = edge;
-        }
-    }
-    if (seq_gt(lo, hi)) {
-        lo = hi - ACK_BEHIND;
-    }
-    return seq_in_window(p->ack, lo, hi - lo + 1u);
 }
 
 static HOT_INLINE int ack_plausible(const struct seg *c)
@@ -221,32 +126,6 @@ static int fin_acceptable(const struct seg *c)
 static int fin_repeats(const struct seg *c)
 {
     return (c->snd->flags & EP_FIN) && c->pkt->seq + c->pkt->payload_len + 1u == c->snd->nxt;
-}
-
-/* The ACK step's guards on the receiver (RFC 9293 §3.10.7.4 "fifth"): does
- * segment p acknowledge r's SYN (SND.UNA < SEG.ACK =< SND.NXT, the SYN
- * being SND.UNA), or cover r's FIN? */
-static HOT_INLINE int acks_syn_of(const struct endpoint *r, const tcpstate_packet *p)
-{
-    return seq_ge(p->ack, r->isn + 1u) && seq_le(p->ack, r->nxt);
-}
-
-static HOT_INLINE int acks_fin_of(const struct endpoint *r, const tcpstate_packet *p)
-{
-    return (r->flags & EP_FIN) && (p->tcp_flags & TCPSTATE_TH_ACK) && seq_ge(p->ack, r->nxt);
-}
-
-/* Where the sender of a FIN goes from CLOSE_WAIT (G_FIN_CROSS): the ACK step
- * already ran, so if this segment acknowledged the peer's FIN the peer left
- * FIN_WAIT_1; if it is still there, our FIN was sent before theirs arrived. */
-static HOT_INLINE unsigned fin_from_close_wait(const struct endpoint *rcv, const struct cell *cell,
-                                               uint32_t *flags)
-{
-    if (rcv->state == TCPSTATE_FIN_WAIT_1) {
-        *flags |= TCPSTATE_EVF_SIMULTANEOUS;
-        return TCPSTATE_CLOSING;
-    }
-    return cell->next;
 }
 
 /* ------------------------------------------------------------------ guards */
@@ -322,10 +201,7 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
     case G_FIN_CROSS:
         return fin_from_close_wait(rcv, cell, flags);
     case G_RCV_SYNACK:
-        /* "If SND.UNA < SEG.ACK =< SND.NXT then the ACK is acceptable" (RFC 9293
-         * §3.10.7.3): exactly ISN + 1, unless the SYN carried data (TFO, RFC 7413). */
-        if ((rcv->flags & EP_SYN) && has(c, TCPSTATE_TH_ACK) && seq_gt(p->ack, rcv->isn) &&
-            seq_le(p->ack, rcv->nxt)) {
+        if (synack_acks_syn_of(rcv, p)) {
             return cell->next;
         }
         *flags |= TCPSTATE_EVF_BAD_ACK;
@@ -346,46 +222,10 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
 
 /* ------------------------------------------------------------------ events */
 
-static HOT_INLINE void emit_to(struct track_out *o, tcpstate_event_kind kind, tcpstate_side side,
-                               const uint8_t before[2], const uint8_t after[2], uint32_t flags)
-{
-    if (!((unsigned)o->want & (1u << kind)) || o->n == TRACK_MAX_EVENTS) {
-        return; /* nobody listens; (the second cannot happen: see TRACK_MAX_EVENTS) */
-    }
-    struct track_event *ev = &o->ev[o->n++];
-    ev->kind = (uint8_t)kind;
-    ev->side = (uint8_t)side;
-    ev->before[0] = before[0];
-    ev->before[1] = before[1];
-    ev->after[0] = after[0];
-    ev->after[1] = after[1];
-    ev->flags = flags;
-}
-
 static HOT_INLINE void emit(struct seg *c, tcpstate_event_kind kind, tcpstate_side side,
                             const uint8_t before[2], const uint8_t after[2], uint32_t flags)
 {
     emit_to(c->out, kind, side, before, after, flags);
-}
-
-/* The state changes of one step, sender (side s) first, each from the states
- * just before it. */
-static HOT_INLINE void emit_changes(struct track_out *o, unsigned s, const uint8_t before[2],
-                                    const uint8_t after[2], uint32_t flags)
-{
-    if (!(o->want & (1u << TCPSTATE_EV_STATE_CHANGE))) {
-        return;
-    }
-    uint8_t cur[2] = {before[0], before[1]};
-    const uint8_t order[2] = {(uint8_t)s, (uint8_t)(s ^ 1u)};
-    for (unsigned i = 0; i < 2; i++) {
-        unsigned side = order[i];
-        if (cur[side] != after[side]) {
-            uint8_t pre[2] = {cur[0], cur[1]};
-            cur[side] = after[side];
-            emit_to(o, TCPSTATE_EV_STATE_CHANGE, (tcpstate_side)side, pre, cur, flags);
-        }
-    }
 }
 
 /* Run one step: look up both cells against the states before the step, apply,
@@ -433,102 +273,6 @@ static HOT_INLINE void run_step(struct seg *c, enum track_step stp, int named)
 
 /* ------------------------------------------------------------------ endpoint facts */
 
-static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
-{
-    ep->mss = (p->opts & TCPSTATE_OPT_MSS) ? p->mss : 0;
-    uint8_t opt = 0;
-    if (p->opts & TCPSTATE_OPT_SACK_PERM) {
-        opt |= EP_OPT_SACK_PERM;
-    }
-    if (p->opts & TCPSTATE_OPT_TIMESTAMP) {
-        opt |= EP_OPT_TIMESTAMP;
-    }
-    if (p->opts & TCPSTATE_OPT_TFO) {
-        opt |= EP_OPT_TFO;
-    }
-    if (p->opts & TCPSTATE_OPT_WSCALE) {
-        /* RFC 7323 §2.3: a shift above 14 is used as 14. */
-        unsigned ws = p->wscale > 14 ? 14u : p->wscale;
-        opt = (uint8_t)(opt | ((ws + 1u) << 4));
-    }
-    ep->synopt = opt;
-}
-
-/* Advance the sender's highest sequence number, counting the times its
- * distance from the ISN passes 2^32 (for byte counts beyond 4 GiB). A jump
- * beyond the receiver's window is not believed. */
-static HOT_INLINE void advance_nxt(struct endpoint *s, const struct endpoint *r,
-                                    const tcpstate_packet *p, uint32_t seglen)
-{
-    uint32_t end = p->seq + seglen;
-    if (!seq_gt(end, s->nxt)) {
-        return;
-    }
-    if (!seq_le(p->seq, s->nxt) && !seq_acceptable_ep(s, r, p->seq, 0)) {
-        return;
-    }
-    if (end - s->isn < s->nxt - s->isn && s->wraps < UINT8_MAX) {
-        s->wraps++;
-    }
-    s->nxt = end;
-}
-
-/* What a believed segment from s (its flags fl, seglen sequence numbers)
- * says about s and its peer, after the steps (guards compare against the
- * values from before this segment). syn_new: the SYN step opened a new
- * connection; fin_taken: the FIN was acceptable. */
-static HOT_INLINE void note_sender(struct endpoint *s, struct endpoint *peer,
-                                   const tcpstate_packet *p, unsigned fl, uint32_t seglen,
-                                   int syn_new, int fin_taken)
-{
-    const int syn = (fl & TCPSTATE_TH_SYN) != 0, ack = (fl & TCPSTATE_TH_ACK) != 0;
-    const int rst = (fl & TCPSTATE_TH_RST) != 0;
-    if (!(s->flags & (EP_SYN | EP_BELIEVED))) {
-        /* First segment believed from it, no SYN known: sequence space starts here. */
-        s->isn = p->seq;
-        s->nxt = p->seq;
-    }
-    s->flags |= EP_BELIEVED;
-    if (syn_new || (syn && !(s->flags & EP_SYN) && s->state != sCL)) {
-        s->isn = p->seq;
-        s->nxt = p->seq;
-        s->wraps = 0;
-        s->flags |= EP_SYN;
-        note_syn_options(s, p);
-    }
-    if (syn && ack && (s->flags & EP_SYN)) {
-        s->flags |= EP_SYNACK;
-    }
-    if (!rst) {
-        advance_nxt(s, peer, p, seglen);
-    }
-    if (fin_taken) {
-        s->flags |= EP_FIN;
-    }
-    if (ack && !rst) {
-        if (!(s->flags & EP_ACKED) || seq_ge(p->ack, s->ack)) {
-            s->ack = p->ack;
-        }
-        /* It acknowledged data of the peer that the capture did not show:
-         * the peer's sequence space reaches at least that far. */
-        if ((peer->flags & (EP_BELIEVED | EP_SYN)) && seq_gt(s->ack, peer->nxt)) {
-            peer->nxt = s->ack;
-        }
-        s->win = p->window;
-        s->flags |= EP_ACKED;
-        if (syn) {
-            s->flags |= EP_WIN_SYN;
-        } else {
-            s->flags &= (uint8_t)~EP_WIN_SYN;
-        }
-    }
-    if (!rst) {
-        /* Traffic after an unconfirmed RST: the connection lives on. */
-        s->flags &= (uint8_t)~EP_RST_PENDING;
-        peer->flags &= (uint8_t)~EP_RST_PENDING;
-    }
-}
-
 /* Record what the sender's segment says about it: counted always, believed
  * only if plausible. */
 static HOT_INLINE void update_sender(struct seg *c)
@@ -542,52 +286,9 @@ static HOT_INLINE void update_sender(struct seg *c)
     note_sender(c->snd, c->rcv, c->pkt, fl, c->seglen, c->syn_new, c->fin_taken);
 }
 
-/* Handshake round-trip times, measured from the latest SYN to the first
- * SYN-ACK answering it and from that SYN-ACK to the ACK completing the
- * handshake (the "previous segment" bits say the latest segment was that SYN
- * or SYN-ACK, so retransmissions do not inflate the sample). */
-static HOT_INLINE void note_rtt(struct tcpstate_flow *f, const uint8_t before[2],
-                                 unsigned sender, unsigned fl, uint64_t ts)
-{
-    int syn = (fl & TCPSTATE_TH_SYN) != 0;
-    int i = -1;
-    if (before[TCPSTATE_ORIG] == sSS && f->ep[TCPSTATE_ORIG].state == sES &&
-        sender == TCPSTATE_RESP && syn && (f->fflags & FF_PREV_SYN)) {
-        i = 0;
-    } else if (before[TCPSTATE_RESP] == sSR && f->ep[TCPSTATE_RESP].state == sES &&
-               sender == TCPSTATE_ORIG && !syn && (f->fflags & FF_PREV_SYNACK)) {
-        i = 1;
-    }
-    if (i >= 0 && f->rtt[i] == 0) {
-        /* In microseconds, rounded: what the record keeps (compact.h); no
-         * 64-bit division (divfree.h). */
-        uint64_t gap = ns_to_us_round(ts - tcpstate__flow_last_ts(f));
-        f->rtt[i] = u16f_encode(gap == 0 ? 1 : gap);
-    }
-}
-
 static void note_handshake(struct seg *c, const uint8_t before[2])
 {
     note_rtt(c->f, before, c->s, c->pkt->tcp_flags, c->ts);
-}
-
-/* The flow's facts after a segment with flags fl: handshake seen, closed by
- * FINs, and what the latest segment was. */
-static HOT_INLINE void note_flow(struct tcpstate_flow *f, unsigned fl)
-{
-    unsigned a = f->ep[0].state, b = f->ep[1].state;
-    if (a == sES && b == sES && !(f->fflags & FF_MIDSTREAM)) {
-        f->fflags |= FF_HANDSHAKE;
-    }
-    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
-    if (!(f->fflags & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
-        (f->ep[0].flags & EP_FIN) && (f->ep[1].flags & EP_FIN)) {
-        f->fflags |= FF_CLOSED;
-    }
-    f->fflags = (uint8_t)(f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK));
-    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN) {
-        f->fflags |= (fl & TCPSTATE_TH_ACK) ? FF_PREV_SYNACK : FF_PREV_SYN;
-    }
 }
 
 /* ------------------------------------------------------------------ public to the engine */
@@ -742,10 +443,10 @@ static void finish_segment(struct seg *c, const uint8_t before[2])
     note_flow(c->f, c->pkt->tcp_flags);
 }
 
-/* The ACK path below is always built; tests/test_track_ack_only.c builds
- * this file a second time without it, to compare the two. */
-#ifndef TCPSTATE_TRACK_ACK_ONLY
-#define TCPSTATE_TRACK_ACK_ONLY 1
+/* The fast paths below are always built; tests/test_track_fast.c builds
+ * this file a second time without them, to compare the two. */
+#ifndef TCPSTATE_TRACK_FAST
+#define TCPSTATE_TRACK_FAST 1
 #endif
 
 /* Is a cell "keep, unguarded": the step can change nothing for that end? */
@@ -765,8 +466,7 @@ static HOT_INLINE int cell_keeps(const struct cell *cell)
  * Handled here without the general path's per-segment context, with the
  * same guards, events and bookkeeping functions, in run_step()'s order.
  * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
- * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED.
- * tests/test_track_ack_only.c holds the two paths to the same result. */
+ * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
 static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
                                    uint32_t evflags, struct track_out *out, const int fin)
@@ -833,9 +533,57 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     return 1;
 }
 
-/* track_common() for a segment with ACK, or ACK and FIN (a copy for each,
- * where the compiler makes copies, with the FIN branches known). */
-static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f,
+/* The opening of a connection: a SYN between two CLOSED ends (RFC 9293
+ * §3.10.1: SYN_SENT; the receiver stays CLOSED, LISTEN not being
+ * observable), or the plausible SYN-ACK answering it (the sender to
+ * SYN_RECEIVED, and the receiver to ESTABLISHED if it acknowledges the SYN,
+ * §3.10.7.3; else nothing moves, TCPSTATE_EVF_BAD_ACK), in a flow not
+ * already reset or closed. What run_step() does for them (G_SYN_OPEN,
+ * G_SYNACK_OPEN, G_RCV_SYNACK), without the per-segment context. Returns 0
+ * for any other SYN. */
+static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
+                                    const tcpstate_packet *pkt, tcpstate_side sender,
+                                    uint64_t ts, uint32_t evflags, struct track_out *out,
+                                    const int synack)
+{
+    const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
+    const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
+    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    if (s->state != sCL || r->state != (synack ? sSS : sCL) || (f->fflags & (FF_RESET | FF_CLOSED))) {
+        return 0;
+    }
+    if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_ep(s, r, pkt)) {
+        return 0;
+    }
+    out->n = 0;
+    uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                     ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+    if (!synack || synack_acks_syn_of(r, pkt)) {
+        s->state = tcpstate__sender_next[step][sCL].next;
+        if (synack) {
+            r->state = tcpstate__receiver_next[step][sSS].next;
+        }
+    } else {
+        flags |= TCPSTATE_EVF_BAD_ACK; /* a wrong acknowledgment moves neither end */
+        e->stats.bad_acks++;
+    }
+    const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+    emit_to(out, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN, sender, before, after, flags);
+    emit_changes(out, sender, before, after, flags);
+    note_rtt(f, before, sender, fl, ts);
+    s->pkts++;
+    note_sender(s, r, pkt, fl, pkt->payload_len + 1u, !synack, 0);
+    note_flow(f, fl);
+    return 1;
+}
+
+/* The fast paths: track_common() for a segment with ACK, or ACK and FIN,
+ * and track_opening() for a SYN or SYN-ACK (a copy for each, where the
+ * compiler makes copies, with the flags known). Returns 0 when the segment
+ * needs the general path. tests/test_track_fast.c holds the two to the same
+ * results. */
+static HOT_INLINE int track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
                                      const tcpstate_packet *pkt, tcpstate_side sender,
                                      uint64_t ts, uint32_t evflags, struct track_out *out)
 {
@@ -847,6 +595,12 @@ static HOT_INLINE int track_ack_only(tcpstate_engine *e, struct tcpstate_flow *f
     if (fl == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN)) {
         return track_common(e, f, pkt, sender, ts, evflags, out, 1);
     }
+    if (fl == TCPSTATE_TH_SYN) {
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 0);
+    }
+    if (fl == (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK)) {
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 1);
+    }
     return 0;
 }
 
@@ -854,8 +608,8 @@ enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_f
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out)
 {
-#if TCPSTATE_TRACK_ACK_ONLY
-    if (track_ack_only(e, f, pkt, sender, ts, evflags, out)) {
+#if TCPSTATE_TRACK_FAST
+    if (track_fast(e, f, pkt, sender, ts, evflags, out)) {
         return TRACK_DONE;
     }
 #endif
