@@ -195,9 +195,9 @@ Test(track_fast, equals_the_general_path_on_random_segments)
     /* Every path was exercised, each many times. */
     cr_log_info("steady %u, completing %u, closing %u, opening %u, other %u", steady, completing,
                 closing, opening, other);
-    cr_assert(gt(u32, steady, 20000), "only %u steady segments", steady);
-    cr_assert(gt(u32, completing, 2000), "only %u segments completing a transition", completing);
-    cr_assert(gt(u32, closing, 5000), "only %u FINs closing a connection", closing);
-    cr_assert(gt(u32, opening, 2000), "only %u SYNs and SYN-ACKs opening one", opening);
-    cr_assert(gt(u32, other, 20000), "only %u other segments", other);
+    cr_assert(ge(u32, steady, 20000), "only %u steady segments", steady);
+    cr_assert(ge(u32, completing, 2000), "only %u segments completing a transition", completing);
+    cr_assert(ge(u32, closing, 5000), "only %u FINs closing a connection", closing);
+    cr_assert(ge(u32, opening, 2000), "only %u SYNs and SYN-ACKs opening one", opening);
+    cr_assert(ge(u32, other, 20000), "only %u other segments", other);
 }
