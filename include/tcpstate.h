@@ -1305,42 +1305,48 @@ TCPSTATE_API tcpstate_status tcpstate_get_stats(const tcpstate_engine *e, tcpsta
 /**
  * @brief A one-line description of a status.
  * @param[in] s Any value.
- * @return A static string, never NULL ("unknown tcpstate status" outside the enum).
+ * @return A static string, never NULL ("unknown tcpstate status" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_strerror(tcpstate_status s);
 
 /**
  * @brief The identifier of a status, such as "TCPSTATE_E_TRUNCATED".
  * @param[in] s Any value.
- * @return A static string, never NULL ("TCPSTATE_UNKNOWN" outside the enum).
+ * @return A static string, never NULL ("TCPSTATE_UNKNOWN" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_status_name(tcpstate_status s);
 
 /**
  * @brief RFC name of a state, such as "SYN_SENT".
  * @param[in] s Any value.
- * @return A static string, never NULL ("UNKNOWN" outside the enum).
+ * @return A static string, never NULL ("UNKNOWN" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_state_name(tcpstate_tcp_state s);
 
 /**
  * @brief Name of an event kind, such as "SYN-ACK" or "STATE".
  * @param[in] k Any value.
- * @return A static string, never NULL ("UNKNOWN" outside the enum).
+ * @return A static string, never NULL ("UNKNOWN" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_event_name(tcpstate_event_kind k);
 
 /**
  * @brief Name of a flow-end reason, such as "reset".
  * @param[in] r Any value.
- * @return A static string, never NULL ("unknown" outside the enum).
+ * @return A static string, never NULL ("unknown" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_end_reason_name(tcpstate_end_reason r);
 
 /**
  * @brief Zeek's spelling of a conn_state code, such as "RSTOS0".
  * @param[in] c Any value.
- * @return A static string, never NULL ("-" outside the enum).
+ * @return A static string, never NULL ("-" outside the enum;
+ *         "TCPSTATE_NO_STRINGS" for every value in a build with that option).
  */
 TCPSTATE_API const char *tcpstate_conn_state_name(tcpstate_conn_state c);
 
@@ -1431,6 +1437,8 @@ TCPSTATE_API const char *tcpstate_version_string(void);
  *         TCPSTATE_SKIP_NOT_TCP, TCPSTATE_SKIP_FRAGMENT, TCPSTATE_E_LINKTYPE,
  *         TCPSTATE_E_TRUNCATED, a malformation error): the frame has no
  *         connection to place, and any engine counts it the same.
+ *         TCPSTATE_E_DISABLED, always, in a library built with
+ *         TCPSTATE_NO_SHARDING (docs/embedding.md).
  */
 TCPSTATE_API tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame,
                                                 size_t caplen, size_t wirelen,

@@ -10,6 +10,7 @@
 
 #include "decode.h"
 #include "tcpstate.h"
+#ifndef TCPSTATE_NO_LINK_TYPES /* size option (docs/embedding.md): this file left out */
 
 enum {
     PPP_ADDRESS = 0xFF,
@@ -358,3 +359,35 @@ tcpstate_status tcpstate__decode_link_other(struct dec *d, uint32_t linktype)
 }
 
 int tcpstate__linktype_other(uint32_t linktype) { return other_index(linktype) < OTHER_COUNT; }
+
+#else
+/* Built with TCPSTATE_NO_LINK_TYPES: only the link types decode.c handles
+ * itself remain; these are unsupported, as any unknown link type is. */
+tcpstate_status tcpstate__decode_link_other(struct dec *d, uint32_t linktype)
+{
+    (void)d, (void)linktype;
+    return TCPSTATE_E_LINKTYPE;
+}
+
+int tcpstate__linktype_other(uint32_t linktype)
+{
+    (void)linktype;
+    return 0;
+}
+
+#ifndef TCPSTATE_NO_TUNNELS
+/* PPP inside PPTP's GRE and 802.11 inside Aruba's GRE: payloads this build
+ * does not decode, so not TCP, as a tunnel turned off at run time. */
+tcpstate_status tcpstate__decode_ppp(struct dec *d, size_t off)
+{
+    (void)d, (void)off;
+    return TCPSTATE_SKIP_NOT_TCP;
+}
+
+tcpstate_status tcpstate__decode_80211(struct dec *d, size_t off)
+{
+    (void)d, (void)off;
+    return TCPSTATE_SKIP_NOT_TCP;
+}
+#endif
+#endif

@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "tcpstate.h"
+#ifndef TCPSTATE_NO_SHARDING /* size option (docs/embedding.md): this file left out */
 
 #define SHARD_DOMAIN 0x53u /* first input byte; 'S' */
 #define SHARD_INPUT  40u   /* not a length the flow table hashes, see above */
@@ -88,3 +89,14 @@ tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame, size
     *out = tcpstate__siphash13(key, in, sizeof in);
     return TCPSTATE_OK;
 }
+
+#else
+/* Built with TCPSTATE_NO_SHARDING: one engine per target, nothing to split. */
+tcpstate_status tcpstate_flow_hash(uint32_t linktype, const uint8_t *frame, size_t caplen,
+                                   size_t wirelen, const uint8_t key[16], uint32_t flags,
+                                   uint64_t *out)
+{
+    (void)linktype, (void)frame, (void)caplen, (void)wirelen, (void)key, (void)flags, (void)out;
+    return TCPSTATE_E_DISABLED;
+}
+#endif

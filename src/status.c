@@ -11,6 +11,8 @@
  * walk is short (at most 28 strings, for a status) and these are cold paths:
  * printing and logging, never the packet path.
  *
+ * TCPSTATE_NO_STRINGS leaves the tables out (below).
+ *
  * Each list is checked at compile time to name every value of its enum
  * exactly once and in order, so the i-th string belongs to value i.
  */
@@ -104,6 +106,7 @@ _Static_assert((int)EVENTS_LISTED == (int)TCPSTATE_EV_COUNT, "every event kind n
 _Static_assert((int)ENDS_LISTED == (int)TCPSTATE_END_COUNT, "every end reason needs a name");
 _Static_assert((int)CONNS_LISTED == (int)TCPSTATE_CONN_COUNT, "every conn_state needs a name");
 
+#ifndef TCPSTATE_NO_STRINGS
 /* The tables: each string and its NUL, the "unknown" answer last. */
 #define NAME_STR(v, text) #v "\0"
 #define TEXT_STR(v, text) text "\0"
@@ -133,6 +136,21 @@ static const char *text_at(const char *table, unsigned n, unsigned i)
     }
     return table;
 }
+#define TABLE(name) texts.name
+
+#else
+/* TCPSTATE_NO_STRINGS (docs/embedding.md): no table; every lookup gives one
+ * fixed string that says why, never NULL (tcpstate.h promises a string). */
+#define TABLE(name) NULL
+
+static const char *text_at(const char *table, unsigned n, unsigned i)
+{
+    (void)table;
+    (void)n;
+    (void)i;
+    return "TCPSTATE_NO_STRINGS";
+}
+#endif
 
 static unsigned status_index(tcpstate_status s)
 {
@@ -141,32 +159,32 @@ static unsigned status_index(tcpstate_status s)
 
 const char *tcpstate_strerror(tcpstate_status s)
 {
-    return text_at(texts.status_texts, STATUS_SPAN, status_index(s));
+    return text_at(TABLE(status_texts), STATUS_SPAN, status_index(s));
 }
 
 const char *tcpstate_status_name(tcpstate_status s)
 {
-    return text_at(texts.status_names, STATUS_SPAN, status_index(s));
+    return text_at(TABLE(status_names), STATUS_SPAN, status_index(s));
 }
 
 const char *tcpstate_state_name(tcpstate_tcp_state s)
 {
-    return text_at(texts.state_names, TCPSTATE_STATE_COUNT, (unsigned)s);
+    return text_at(TABLE(state_names), TCPSTATE_STATE_COUNT, (unsigned)s);
 }
 
 const char *tcpstate_event_name(tcpstate_event_kind k)
 {
-    return text_at(texts.event_names, TCPSTATE_EV_COUNT, (unsigned)k);
+    return text_at(TABLE(event_names), TCPSTATE_EV_COUNT, (unsigned)k);
 }
 
 const char *tcpstate_end_reason_name(tcpstate_end_reason r)
 {
-    return text_at(texts.end_names, TCPSTATE_END_COUNT, (unsigned)r);
+    return text_at(TABLE(end_names), TCPSTATE_END_COUNT, (unsigned)r);
 }
 
 const char *tcpstate_conn_state_name(tcpstate_conn_state c)
 {
-    return text_at(texts.conn_names, TCPSTATE_CONN_COUNT, (unsigned)c);
+    return text_at(TABLE(conn_names), TCPSTATE_CONN_COUNT, (unsigned)c);
 }
 
 uint32_t tcpstate_version(void) { return TCPSTATE_VERSION_NUMBER; }

@@ -247,9 +247,12 @@ static uint8_t key_is_zero(const uint8_t key[16])
  * two not above 1/64 of its timeout, capped at 2^30 ns. */
 static uint8_t aging_shift(uint64_t timeout)
 {
-    uint64_t limit = timeout >> 6;
+    /* Capped below 2^31 the answer is the same (30 either way) and the loop
+     * runs in 32 bits: no 64-bit shifts on a 32-bit core (issue 9). */
+    uint64_t limit64 = timeout >> 6;
+    uint32_t limit = limit64 > 0x7FFFFFFFu ? 0x7FFFFFFFu : (uint32_t)limit64;
     uint8_t s = 0;
-    while (s < 30 && (UINT64_C(2) << s) <= limit) {
+    while ((2u << s) <= limit) { /* stops at s = 30 at the latest: 2^31 > limit */
         s++;
     }
     return s;
