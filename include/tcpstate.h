@@ -919,7 +919,9 @@ typedef struct tcpstate_allocator {
  * @param[out] out  The engine; release it with tcpstate_destroy().
  * @return TCPSTATE_OK; TCPSTATE_E_INVAL for an invalid argument (or a NULL
  *         allocator without TCPSTATE_WITH_MALLOC, or a configuration larger
- *         than SIZE_MAX bytes); TCPSTATE_E_NOMEM if the allocation failed.
+ *         than SIZE_MAX bytes); TCPSTATE_E_NOMEM if the allocation failed;
+ *         TCPSTATE_E_DISABLED, always (and @p out set to NULL), in a library
+ *         built with TCPSTATE_NO_CREATE (docs/embedding.md).
  */
 TCPSTATE_API tcpstate_status tcpstate_create(const tcpstate_config *cfg,
                                              const tcpstate_callbacks *cb, void *user,

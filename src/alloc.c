@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "tcpstate.h"
+#ifndef TCPSTATE_NO_CREATE /* size option (docs/embedding.md): this pair left out */
 
 #ifdef TCPSTATE_WITH_MALLOC
 #include <stdlib.h>
@@ -78,3 +79,22 @@ void tcpstate_destroy(tcpstate_engine *e)
     tcpstate_allocator a = e->alloc;
     a.free(a.ctx, e->alloc_base, e->alloc_size);
 }
+
+#else
+#ifdef TCPSTATE_WITH_MALLOC
+#error "TCPSTATE_NO_CREATE leaves out tcpstate_create(): TCPSTATE_WITH_MALLOC has nothing to do"
+#endif
+/* Built with TCPSTATE_NO_CREATE: engines live only in memory handed to
+ * tcpstate_init(), which tcpstate_destroy() leaves alone anyway. */
+tcpstate_status tcpstate_create(const tcpstate_config *cfg, const tcpstate_callbacks *cb,
+                                void *user, const tcpstate_allocator *a, tcpstate_engine **out)
+{
+    (void)cfg, (void)cb, (void)user, (void)a;
+    if (out != NULL) {
+        *out = NULL;
+    }
+    return TCPSTATE_E_DISABLED;
+}
+
+void tcpstate_destroy(tcpstate_engine *e) { (void)e; }
+#endif

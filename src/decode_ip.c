@@ -102,8 +102,12 @@ tcpstate_status tcpstate__decode_ipv4(struct dec *d, size_t l3)
     /* Kept here: a tunnelled packet's own IPv4 header overwrites the view's. */
     int csum_bad = pkt->ip_csum == TCPSTATE_CSUM_BAD;
     uint8_t proto = cur_u8(c, l3 + 9);
+#ifdef TCPSTATE_NO_TUNNELS /* as decode_tunnel.c would answer, without the call */
+    st = proto == NH_TCP ? tcpstate__decode_tcp(d, l3 + hlen) : TCPSTATE_SKIP_NOT_TCP;
+#else
     st = proto == NH_TCP ? tcpstate__decode_tcp(d, l3 + hlen)
                          : tcpstate__decode_tunnel(d, proto, l3 + hlen);
+#endif
     /* Checked last so a bad header checksum still comes with the whole view,
      * which lets the engine count it against its flow. */
     if (csum_bad && (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_TCP_CHECKSUM)) {

@@ -38,10 +38,15 @@ void *tcpstate_flow_user_bytes(const tcpstate_engine *e, tcpstate_flow *flow)
 
 uint8_t *tcpstate__flow_history_record(const tcpstate_engine *e, const struct tcpstate_flow *f)
 {
+#ifdef TCPSTATE_NO_ZEEK /* TCPSTATE_F_HISTORY is refused: never a record */
+    (void)e, (void)f;
+    return NULL;
+#else
     if (e->history_offset == UINT32_MAX) {
         return NULL;
     }
     return tcpstate__ft_ext(&e->ft, f) + e->history_offset;
+#endif
 }
 
 /* Payload bytes an endpoint sent: the sequence space it consumed, less its
@@ -136,11 +141,13 @@ tcpstate_status tcpstate_flow_conn_state(const tcpstate_engine *e, const tcpstat
     if (e == NULL || flow == NULL || out == NULL) {
         return TCPSTATE_E_INVAL;
     }
-    if (e->history_offset == UINT32_MAX) {
-        return TCPSTATE_E_DISABLED;
+#ifndef TCPSTATE_NO_ZEEK /* else TCPSTATE_F_HISTORY is refused: never a record */
+    if (e->history_offset != UINT32_MAX) {
+        *out = tcpstate__zeek_conn_state(tcpstate__flow_history_record(e, flow));
+        return TCPSTATE_OK;
     }
-    *out = tcpstate__zeek_conn_state(tcpstate__flow_history_record(e, flow));
-    return TCPSTATE_OK;
+#endif
+    return TCPSTATE_E_DISABLED;
 }
 
 tcpstate_status tcpstate_flow_history(const tcpstate_engine *e, const tcpstate_flow *flow,
@@ -149,10 +156,12 @@ tcpstate_status tcpstate_flow_history(const tcpstate_engine *e, const tcpstate_f
     if (e == NULL || flow == NULL || buf == NULL || len == 0) {
         return TCPSTATE_E_INVAL;
     }
-    if (e->history_offset == UINT32_MAX) {
-        buf[0] = '\0';
-        return TCPSTATE_E_DISABLED;
+#ifndef TCPSTATE_NO_ZEEK /* else TCPSTATE_F_HISTORY is refused: never a record */
+    if (e->history_offset != UINT32_MAX) {
+        (void)tcpstate__zeek_history(tcpstate__flow_history_record(e, flow), buf, len);
+        return TCPSTATE_OK;
     }
-    (void)tcpstate__zeek_history(tcpstate__flow_history_record(e, flow), buf, len);
-    return TCPSTATE_OK;
+#endif
+    buf[0] = '\0';
+    return TCPSTATE_E_DISABLED;
 }

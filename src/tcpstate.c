@@ -128,6 +128,10 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     if (!config_valid(cfg)) {
         return -1;
     }
+    /* Before the call below, which the compiler must assume changes *cfg:
+     * here it still knows what config_valid() checked (built without
+     * reassembly: that there is no pool), and leaves the code out. */
+    lay->reasm_bytes = tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes);
     lay->user_bytes = (uint32_t)round_up(cfg->flow_user_bytes, 8);
     lay->ext_stride = lay->user_bytes +
                       ((cfg->flags & TCPSTATE_F_HISTORY) ? (uint32_t)TCPSTATE_HISTORY_BYTES : 0u);
@@ -141,7 +145,6 @@ static int plan(const tcpstate_config *cfg, struct layout *lay)
     lay->engine_bytes = round_up(ENGINE_REGION, ENGINE_ALIGN);
     lay->port_bytes = server_port_bytes(cfg);
     lay->batch_bytes = (size_t)cfg->batch_max * sizeof(struct batch_slot); /* <= 256 slots */
-    lay->reasm_bytes = tcpstate__reasm_footprint(cfg->reasm_contexts, cfg->reasm_bytes);
     /* Sum in 64 bits (each term is below 2^61) and check, so that a 32-bit
      * target refuses what its size_t cannot count instead of wrapping. */
     uint64_t total = (uint64_t)ENGINE_ALIGN - 1u + lay->engine_bytes + lay->ft.slots_bytes +
@@ -311,6 +314,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     tcpstate__ft_init(&e->ft, cfg->max_flows, lay.ext_stride, slots, flows,
                       lay.ext_stride ? ext : NULL, cfg->hash_key);
     e->ft.zone_offset = lay.zone_offset;
+#ifndef TCPSTATE_NO_REASSEMBLY /* else plan() let no pool through */
     if (lay.reasm_bytes != 0) {
         uint8_t *pool = ports + (size_t)lay.port_bytes;
         uintptr_t at = (uintptr_t)pool;
@@ -320,6 +324,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
         e->scratch_whole =
             (tcpstate_packet *)(void *)(pool + ((8u - at % 8u) % 8u) + (size_t)lay.reasm_bytes);
     }
+#endif
     *out = e;
     return TCPSTATE_OK;
 }
@@ -582,6 +587,10 @@ tcpstate_status tcpstate_finish(tcpstate_engine *e)
 tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet **pkt,
                                       tcpstate_packet *whole, tcpstate_status st, uint64_t ts)
 {
+#ifdef TCPSTATE_NO_REASSEMBLY /* no pool ever (plan()): every fragment goes on as decoded */
+    (void)e, (void)pkt, (void)whole, (void)ts;
+    return st;
+#else
     const tcpstate_packet *p = *pkt;
     if (e->reasm == NULL || !(p->frag_flags & TCPSTATE_FRAG_IS)) {
         return st;
@@ -614,4 +623,5 @@ tcpstate_status tcpstate__reasm_stage(tcpstate_engine *e, const tcpstate_packet 
     st = tcpstate__decode_outer_tunnels(whole, p, st); /* issue 8: tunnels around the fragments */
     *pkt = whole;
     return st;
+#endif
 }
