@@ -9,7 +9,10 @@
  * What Zeek keeps per endpoint (a coarse state, where its sequence space
  * starts and ends, what the peer acknowledged, what it already wrote into the
  * history) and per connection (the history, the time of its last packet, a
- * few timers) lives in a fixed record inside the flow (struct zeek_rec).
+ * few timers) lives in a fixed record inside the flow (struct zeek_rec,
+ * zeek_rec.h). This file writes it as packets arrive and works out from it
+ * when Zeek would remove the connection; zeek_report.c reads from it the
+ * conn_state and history Zeek would log.
  *
  * Deliberate differences from Zeek:
  *  - Roles are the flow's, decided by the engine when the flow is created
@@ -37,7 +40,7 @@
 
 #include "divfree.h"
 #include "seq.h"
-#include "zeek.h"
+#include "zeek_rec.h"
 
 #define NS_PER_S UINT64_C(1000000000)
 
@@ -72,99 +75,6 @@
  * restarts and the letter comes back every 10^9 occurrences. */
 #define ZK_SCALE_TOP UINT32_C(1000000000)
 
-#define ZEEK_HISTORY_CAP 38 /* letters the record holds; see the layout below */
-
-/* Zeek's endpoint states. PARTIAL: seen only midstream. */
-enum zk_state {
-    ZK_INACTIVE = 0,
-    ZK_SYN_SENT,
-    ZK_SYN_ACK_SENT,
-    ZK_PARTIAL,
-    ZK_ESTABLISHED,
-    ZK_CLOSED,
-    ZK_RESET
-};
-
-/* Letters Zeek writes only once per direction (the first SYN or SYN-ACK, FIN
- * and RST also only once unless their position changes). */
-enum zk_once {
-    ONCE_SYN = 0x01, /* S and H share it */
-    ONCE_FIN = 0x02,
-    ONCE_RST = 0x04,
-    ONCE_FINRST = 0x08, /* I */
-    ONCE_DATA = 0x10,   /* D */
-    ONCE_ACK = 0x20,    /* A */
-    ONCE_MULTI = 0x40   /* Q */
-};
-
-/* Letters written on a logarithmic scale, one counter each per endpoint. */
-enum zk_scaled { SC_C = 0, SC_T, SC_W, SC_COUNT };
-
-/* Endpoint flags. */
-#define EPF_DID_CLOSE 0x01u /* its close was reported (connection_closed ran for it) */
-#define EPF_FIN_SEEN  0x02u /* it sent a FIN (endpoint size excludes the FIN octet) */
-#define EPF_START_NEG 0x04u /* start_seq is -1: a midstream start at seq 0, or ack 0 */
-#define EPF_SCALE_TOP 0x08u /* + zk_scaled: that counter passed ZK_SCALE_TOP once */
-
-/* Connection flags. */
-#define CF_ACTIVE   0x01u /* Zeek's "still interesting": ATTEMPT / EXPIRE may remove it */
-#define CF_IDLE_TCP 0x02u /* past the handshake: the 300 s idle limit applies */
-#define CF_CLOSING  0x04u /* a complete close happened: only DELETE is armed */
-
-/*
- * Sequence values. Zeek tracks each endpoint's positions as 32-bit values
- * plus wrap counters, and the repeat tests of S/H, F and R compare 64-bit
- * positions relative to the endpoint's start. We keep those relative
- * positions as their low 32 bits: two positions that differ only in their
- * upper 32 bits are a multiple of 4 GiB apart (or one lies before the
- * start), which a retransmitted SYN, FIN or RST never is; storing 32 bits
- * leaves room for the history. Wrap counters are 16 bits, saturating; they are only ever tested
- * for zero or added above the 32-bit position, so they are exact for the
- * first 256 TiB of a direction.
- */
-struct zeek_ep {
-    uint32_t start_seq;        /* where its sequence space starts (EPF_START_NEG: -1) */
-    uint32_t last_seq;         /* one past the highest sequence number it sent */
-    uint32_t ack_seq;          /* highest ack the peer sent for its data */
-    uint32_t last_syn;         /* relative position of its last SYN / SYN-ACK */
-    uint32_t last_fin;         /* ... of its last FIN (after the FIN's payload) */
-    uint32_t last_rst;         /* ... of its last RST */
-    uint32_t scaled[SC_COUNT]; /* occurrences of C, T, W so far */
-    uint16_t seq_wraps;
-    uint16_t ack_wraps;
-    uint8_t state;      /* enum zk_state */
-    uint8_t prev_state; /* the state before the last change */
-    uint8_t flags;      /* EPF_* */
-    uint8_t once;       /* enum zk_once bits already written */
-};
-
-/*
- * Record layout (160 bytes): 4 timestamps (32), two endpoints (2 x 44), two
- * flag bytes, and the history in the remaining 38 bytes (no terminator is
- * stored). Times are nanoseconds on the caller's clock; a timer time of 0
- * means "not armed" (every armed time is at least 5 s after a timestamp).
- */
-struct zeek_rec {
-    uint64_t last_time;    /* Zeek's last_time: the last packet that counted */
-    uint64_t expire_at[2]; /* next firing of the EXPIRE timer armed at creation, and of the
-                              one armed by a half close */
-    union {
-        uint64_t attempt_at; /* before a complete close: the ATTEMPT timer */
-        uint64_t delete_at;  /* after it (CF_CLOSING): the DELETE timer, which is then the
-                                only analyzer timer left */
-    } once_timer;
-    struct zeek_ep ep[2]; /* [0] the flow's originator, [1] its responder */
-    uint8_t cflags;       /* CF_* */
-    uint8_t hist_len;
-    char hist[ZEEK_HISTORY_CAP];
-};
-
-_Static_assert(sizeof(struct zeek_rec) <= TCPSTATE_HISTORY_BYTES,
-               "the Zeek record must fit the per-flow history bytes");
-_Static_assert(sizeof(struct zeek_rec) == TCPSTATE_HISTORY_BYTES,
-               "no byte wasted: grow ZEEK_HISTORY_CAP with TCPSTATE_HISTORY_BYTES");
-_Static_assert(ZEEK_HISTORY_CAP >= 32, "at least 32 history letters");
-_Static_assert(ZEEK_HISTORY_CAP < 256, "hist_len is a byte");
 
 /* What one packet says, in the terms the analysis uses. */
 struct zk_pkt {
@@ -180,13 +90,6 @@ struct zk_pkt {
 #define P_FIN(p) (((p)->fl & TCPSTATE_TH_FIN) != 0)
 #define P_RST(p) (((p)->fl & TCPSTATE_TH_RST) != 0)
 #define P_ACK(p) (((p)->fl & TCPSTATE_TH_ACK) != 0)
-
-static struct zeek_rec *rec_of(uint8_t *rec) { return (struct zeek_rec *)(void *)rec; }
-
-static const struct zeek_rec *crec_of(const uint8_t *rec)
-{
-    return (const struct zeek_rec *)(const void *)rec;
-}
 
 ZK_OUT_OF_LINE
 static uint64_t add_sat(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
@@ -813,111 +716,6 @@ uint64_t tcpstate__zeek_deadline(const uint8_t *rec)
         }
     }
     return d;
-}
-
-/* Sequence space an endpoint used, as Zeek sizes it (only "is it zero"
- * matters here, for telling a rejection from a reset). */
-static uint64_t ep_size(const struct zeek_ep *x, const struct zeek_ep *peer)
-{
-    uint64_t start = (x->flags & EPF_START_NEG) ? UINT64_MAX : x->start_seq;
-    uint64_t last = ((uint64_t)x->seq_wraps << 32) + x->last_seq;
-    uint64_t acked = ((uint64_t)x->ack_wraps << 32) + x->ack_seq;
-    /* 64-bit arithmetic as Zeek does it: with a start of -1, start + 1 is 0. */
-    int no_data_acked = acked == start || acked == start + 1u;
-    if (x->prev_state == ZK_SYN_SENT && x->state == ZK_RESET && peer->state == ZK_INACTIVE &&
-        !no_data_acked) {
-        return 0;
-    }
-    uint64_t n = (last > acked ? last : acked) - start;
-    if (n != 0) {
-        n--; /* the SYN (or the pretended one of a midstream start) */
-    }
-    if ((x->flags & EPF_FIN_SEEN) && n != 0) {
-        n--;
-    }
-    return n;
-}
-
-/* Zeek's RSTOS0 test on the history: an optional '^', the originator's 'S',
- * then its 'R' before any of its H, A, F, G, I or Q (case matters). */
-static int history_is_syn_then_rst(const struct zeek_rec *r)
-{
-    unsigned i = 0;
-    if (i < r->hist_len && r->hist[i] == '^') {
-        i++;
-    }
-    if (i >= r->hist_len || r->hist[i] != 'S') {
-        return 0;
-    }
-    for (i++; i < r->hist_len; i++) {
-        switch (r->hist[i]) {
-        case 'R':
-            return 1;
-        case 'H':
-        case 'A':
-        case 'F':
-        case 'G':
-        case 'I':
-        case 'Q':
-            return 0;
-        default:
-            break;
-        }
-    }
-    return 0;
-}
-
-/* Zeek's conn_state by the two endpoint states, [originator][responder],
- * as one table (smaller than the tests it replaces). Two cells depend on
- * more than the states: both reset (REJ if neither side used any sequence
- * space, else RSTR), and the originator reset while the responder is
- * inactive or partial (RSTOS0 if the history is SYN then RST, else OTH). */
-enum {
-    CS_REJ_IF_EMPTY = TCPSTATE_CONN_COUNT,
-    CS_RSTOS0_IF_SYN_RST
-};
-#define CS(x) TCPSTATE_CONN_##x
-/* clang-format off */
-static const uint8_t conn_states[ZK_RESET + 1][ZK_RESET + 1] = {
-    /* resp:            INACTIVE  SYN_SENT  SYN_ACK   PARTIAL   ESTAB     CLOSED    RESET */
-    [ZK_INACTIVE]     = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(SHR),  CS(RSTRH)},
-    [ZK_SYN_SENT]     = {CS(S0),   CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S3),   CS(REJ)},
-    [ZK_SYN_ACK_SENT] = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S3),   CS(REJ)},
-    [ZK_PARTIAL]      = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(SHR),  CS(RSTRH)},
-    [ZK_ESTABLISHED]  = {CS(OTH),  CS(OTH),  CS(OTH),  CS(OTH),  CS(S1),   CS(S3),   CS(RSTR)},
-    [ZK_CLOSED]       = {CS(SH),   CS(S2),   CS(S2),   CS(SH),   CS(S2),   CS(SF),   CS(RSTR)},
-    [ZK_RESET]        = {CS_RSTOS0_IF_SYN_RST, CS(RSTO), CS(RSTO), CS_RSTOS0_IF_SYN_RST,
-                         CS(RSTO), CS(RSTO), CS_REJ_IF_EMPTY},
-};
-/* clang-format on */
-#undef CS
-
-/* Endpoint states are only ever set from enum zk_state (set_state()), so
- * both indexes are in range. */
-tcpstate_conn_state tcpstate__zeek_conn_state(const uint8_t *rec)
-{
-    const struct zeek_rec *r = crec_of(rec);
-    const struct zeek_ep *o = &r->ep[0], *s = &r->ep[1];
-    unsigned c = conn_states[o->state][s->state];
-    if (c == CS_REJ_IF_EMPTY) {
-        c = ep_size(o, s) == 0 && ep_size(s, o) == 0 ? TCPSTATE_CONN_REJ : TCPSTATE_CONN_RSTR;
-    } else if (c == CS_RSTOS0_IF_SYN_RST) {
-        c = history_is_syn_then_rst(r) ? TCPSTATE_CONN_RSTOS0 : TCPSTATE_CONN_OTH;
-    }
-    return (tcpstate_conn_state)c;
-}
-
-size_t tcpstate__zeek_history(const uint8_t *rec, char *buf, size_t len)
-{
-    const struct zeek_rec *r = crec_of(rec);
-    size_t n = r->hist_len;
-    if (len == 0) {
-        return n;
-    }
-    size_t k = n < len - 1u ? n : len - 1u;
-    memcpy(buf, r->hist, k);
-    buf[k] = '\0';
-    return n;
 }
 
 #else
