@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support/frames.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 static _Alignas(64) uint8_t mem[1 << 18];
@@ -149,6 +150,7 @@ Test(api, version_macros_match_the_library)
 
 Test(api, every_enum_has_a_name)
 {
+    NEEDS_STRINGS();
     for (int s = 0; s < TCPSTATE_STATE_COUNT; s++) {
         cr_assert(ne(str, (char *)tcpstate_state_name((tcpstate_tcp_state)s), "UNKNOWN"));
     }
@@ -193,6 +195,7 @@ static void count_free(void *ctx, void *ptr, size_t size)
 
 Test(api, create_and_destroy_go_through_the_callers_allocator)
 {
+    NEEDS_CREATE();
     struct counting_alloc ca = {0};
     tcpstate_allocator a = {count_alloc, count_free, &ca};
     tcpstate_config cfg = small();
@@ -209,6 +212,7 @@ Test(api, create_and_destroy_go_through_the_callers_allocator)
 
 Test(api, create_reports_allocation_failure_and_bad_arguments)
 {
+    NEEDS_CREATE();
     struct counting_alloc ca = {.fail = 1};
     tcpstate_allocator a = {count_alloc, count_free, &ca};
     tcpstate_allocator no_free = {count_alloc, NULL, &ca};
@@ -222,6 +226,21 @@ Test(api, create_reports_allocation_failure_and_bad_arguments)
 #ifndef TCPSTATE_WITH_MALLOC
     cr_assert(eq(int, tcpstate_create(&cfg, NULL, NULL, NULL, &e), TCPSTATE_E_INVAL),
               "without TCPSTATE_WITH_MALLOC there is no default allocator");
+#endif
+}
+
+Test(api, without_create_it_is_disabled)
+{
+#ifndef TCPSTATE_NO_CREATE
+    cr_skip_test("only in a build with TCPSTATE_NO_CREATE");
+#else
+    struct counting_alloc ca = {0};
+    tcpstate_allocator a = {count_alloc, count_free, &ca};
+    tcpstate_config cfg = small();
+    tcpstate_engine *e = (tcpstate_engine *)mem;
+    cr_assert(eq(int, tcpstate_create(&cfg, NULL, NULL, &a, &e), TCPSTATE_E_DISABLED));
+    cr_assert_null(e);
+    cr_assert(eq(sz, ca.calls, 0));
 #endif
 }
 
@@ -304,4 +323,38 @@ Test(api, static_bytes_bounds_the_footprint)
             }
         }
     }
+}
+
+/* The library's own answers, not the copy support/names.h gives the other
+ * tests of a TCPSTATE_NO_STRINGS build: last in the file. */
+#undef tcpstate_strerror
+#undef tcpstate_status_name
+#undef tcpstate_state_name
+#undef tcpstate_event_name
+#undef tcpstate_end_reason_name
+#undef tcpstate_conn_state_name
+#ifdef TCPSTATE_NO_STRINGS
+const char *tcpstate_strerror(tcpstate_status s);
+const char *tcpstate_status_name(tcpstate_status s);
+const char *tcpstate_state_name(tcpstate_tcp_state s);
+const char *tcpstate_event_name(tcpstate_event_kind k);
+const char *tcpstate_end_reason_name(tcpstate_end_reason r);
+const char *tcpstate_conn_state_name(tcpstate_conn_state c);
+#endif
+
+Test(api, without_strings_every_name_is_one_fixed_string)
+{
+#ifndef TCPSTATE_NO_STRINGS
+    cr_skip_test("only in a build with TCPSTATE_NO_STRINGS");
+#else
+    const char *fixed = "TCPSTATE_NO_STRINGS";
+    for (int st = TCPSTATE_STATUS_MIN - 1; st <= TCPSTATE_STATUS_MAX + 1; st++) {
+        cr_assert(eq(str, (char *)tcpstate_strerror((tcpstate_status)st), (char *)fixed));
+        cr_assert(eq(str, (char *)tcpstate_status_name((tcpstate_status)st), (char *)fixed));
+    }
+    cr_assert(eq(str, (char *)tcpstate_state_name(TCPSTATE_ESTABLISHED), (char *)fixed));
+    cr_assert(eq(str, (char *)tcpstate_event_name(TCPSTATE_EV_SYN), (char *)fixed));
+    cr_assert(eq(str, (char *)tcpstate_end_reason_name(TCPSTATE_END_RESET), (char *)fixed));
+    cr_assert(eq(str, (char *)tcpstate_conn_state_name(TCPSTATE_CONN_SF), (char *)fixed));
+#endif
 }

@@ -3,6 +3,7 @@
  * (RFC 1661/1662) and Cisco HDLC, IEEE 802.11 and radiotap, ARCNET (RFC 1051/1201/2497),
  * IP over InfiniBand (RFC 4391), Juniper's Ethernet capture header. */
 #include "support/encap_suite.h"
+#include "support/options.h"
 
 /* Link bytes in front of the inner frame, nothing else. */
 static size_t with_link(const uint8_t *link, size_t link_len, size_t in)
@@ -18,6 +19,7 @@ static tcpstate_status dec(uint32_t linktype, size_t n) { return decode_opt(link
 
 Test(decode_linktypes, every_new_link_type_is_supported)
 {
+    NEEDS_LINK_TYPES();
     static const uint32_t lt[] = {7, 9, 10, 50, 104, 105, 127, 129, 178, 204, 242};
     for (size_t i = 0; i < sizeof lt / sizeof *lt; i++) {
         cr_assert(eq(int, tcpstate_linktype_supported(lt[i]), 1), "linktype %u", lt[i]);
@@ -27,6 +29,7 @@ Test(decode_linktypes, every_new_link_type_is_supported)
 
 Test(decode_linktypes, fddi_llc_snap)
 {
+    NEEDS_LINK_TYPES();
     uint8_t link[13 + 8] = {0x50, 1,  2,    3,    4,    5, 6, 7, 8,    9,   10,
                             11,   12, 0xAA, 0xAA, 0x03, 0, 0, 0, 0x08, 0x00};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
@@ -45,6 +48,7 @@ Test(decode_linktypes, fddi_llc_snap)
 
 Test(decode_linktypes, ppp_with_and_without_address_and_control)
 {
+    NEEDS_LINK_TYPES();
     static const uint8_t full[4] = {0xFF, 0x03, 0x00, 0x21};
     static const uint8_t bare[2] = {0x00, 0x57};
     static const uint8_t pfc[1] = {0x21};
@@ -72,6 +76,7 @@ Test(decode_linktypes, ppp_with_and_without_address_and_control)
 
 Test(decode_linktypes, ppp_with_direction_and_mpls)
 {
+    NEEDS_LINK_TYPES();
     static const uint8_t dir[5] = {0x01, 0xFF, 0x03, 0x00, 0x21};
     static const uint8_t mpls[8] = {0xFF, 0x03, 0x02, 0x81, 0x01, 0x00, 0x01, 0x40};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
@@ -89,6 +94,7 @@ Test(decode_linktypes, ppp_with_direction_and_mpls)
 
 Test(decode_linktypes, cisco_hdlc_alone_and_in_ppp_hdlc)
 {
+    NEEDS_LINK_TYPES();
     static const uint8_t chdlc[4] = {0x0F, 0x00, 0x86, 0xDD};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 1);
     size_t n = with_link(chdlc, sizeof chdlc, in);
@@ -123,6 +129,7 @@ static size_t wlan(uint8_t fc, uint8_t flags, size_t in, uint8_t *hdr, size_t *l
 
 Test(decode_linktypes, ieee80211_data_frames)
 {
+    NEEDS_LINK_TYPES();
     uint8_t hdr[48];
     size_t hl;
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
@@ -148,6 +155,7 @@ Test(decode_linktypes, ieee80211_data_frames)
 
 Test(decode_linktypes, radiotap_then_80211)
 {
+    NEEDS_LINK_TYPES();
     /* version 0, length 16, present: TSFT and Flags, TSFT (8), Flags */
     uint8_t link[96] = {0, 0, 16, 0, 0x03, 0, 0, 0};
     uint8_t hdr[48];
@@ -175,6 +183,7 @@ Test(decode_linktypes, radiotap_then_80211)
 
 Test(decode_linktypes, arcnet_bsd_and_linux_headers)
 {
+    NEEDS_LINK_TYPES();
     static const uint8_t bsd_old[3] = {1, 2, 0xF0};
     static const uint8_t bsd_new[6] = {1, 2, 0xD4, 0, 0, 7};
     static const uint8_t bsd_exc[10] = {1, 2, 0xD4, 0xFF, 0xFF, 0xFF, 0xD4, 0, 0, 7};
@@ -208,6 +217,7 @@ Test(decode_linktypes, arcnet_bsd_and_linux_headers)
 
 Test(decode_linktypes, ip_over_infiniband)
 {
+    NEEDS_LINK_TYPES();
     uint8_t link[44] = {0};
     link[40] = 0x08;
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
@@ -221,6 +231,7 @@ Test(decode_linktypes, ip_over_infiniband)
 
 Test(decode_linktypes, juniper_ethernet_with_extensions_and_without_l2)
 {
+    NEEDS_LINK_TYPES();
     static const uint8_t ext[4 + 2 + 4 + 14] = {'M', 'G', 'C', 0x80, 0, 4, 1, 2, 3, 4, 2,    0,
                                                 0,   0,   0,   2,    2, 0, 0, 0, 0, 1, 0x08, 0x00};
     static const uint8_t no_l2[4] = {'M', 'G', 'C', 0x02};
@@ -234,4 +245,25 @@ Test(decode_linktypes, juniper_ethernet_with_extensions_and_without_l2)
     assert_inner(4);
     buf[0] = 'X';
     assert_status(dec(TCPSTATE_LINKTYPE_JUNIPER_ETHER, n), TCPSTATE_E_BAD_LINK);
+}
+
+Test(decode_linktypes, without_link_types_they_are_unsupported)
+{
+#ifndef TCPSTATE_NO_LINK_TYPES
+    cr_skip_test("only in a build with TCPSTATE_NO_LINK_TYPES");
+#else
+    static const uint32_t lt[] = {7, 9, 10, 50, 104, 105, 127, 129, 178, 204, 242};
+    for (size_t i = 0; i < sizeof lt / sizeof *lt; i++) {
+        cr_assert(eq(int, tcpstate_linktype_supported(lt[i]), 0), "linktype %u", lt[i]);
+    }
+    static const uint8_t ppp[4] = {0xff, 0x03, 0x00, 0x21};
+    size_t n = with_link(ppp, sizeof ppp, make_inner(TCPSTATE_LINKTYPE_RAW, 0));
+    assert_status(dec(TCPSTATE_LINKTYPE_PPP, n), TCPSTATE_E_LINKTYPE);
+    /* What stays: Ethernet (and what decode.c decodes itself) and raw IP. */
+    cr_assert(eq(int, tcpstate_linktype_supported(TCPSTATE_LINKTYPE_ETHERNET), 1));
+    cr_assert(eq(int, tcpstate_linktype_supported(TCPSTATE_LINKTYPE_RAW), 1));
+    n = with_link(ppp, 0, make_inner(TCPSTATE_LINKTYPE_RAW, 0)); /* the bare IP packet */
+    assert_status(dec(TCPSTATE_LINKTYPE_RAW, n), TCPSTATE_OK);
+    assert_inner(4);
+#endif
 }

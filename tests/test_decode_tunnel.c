@@ -3,6 +3,7 @@
  * (RFC 2003, 4213, 2473), GRE (RFC 2784, 2890, 2637, 8086), ERSPAN, Aruba, VXLAN (RFC 7348),
  * Geneve (RFC 8926), Teredo (RFC 4380), AYIYA, GTP-U (TS 29.281); depth, options, zone. */
 #include "support/encap_suite.h"
+#include "support/options.h"
 
 static const uint8_t eth_ipv4[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
 static const uint8_t eth_ipv6[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xDD};
@@ -229,6 +230,7 @@ Test(decode_tunnel, erspan_types_one_two_and_three)
 
 Test(decode_tunnel, gre_version_one_carries_ppp)
 {
+    NEEDS_LINK_TYPES(); /* PPP, 802.11: decode_link.c */
     /* RFC 2637 §4.1: K and S set, A set, version 1; key = payload length, call id. */
     static const uint8_t gre[20] = {0x30, 0x81, 0x88, 0x0B, 0, 43, 0x00, 0x07, 0,    0,
                                     0,    1,    0,    0,    0, 0,  0xFF, 0x03, 0x00, 0x21};
@@ -261,6 +263,7 @@ Test(decode_tunnel, gre_over_udp)
 /* An 802.11 QoS data frame (A-MSDU with one subframe) in Aruba's GRE 0x8240. */
 Test(decode_tunnel, aruba_gre_with_80211_amsdu_inside)
 {
+    NEEDS_LINK_TYPES(); /* PPP, 802.11: decode_link.c */
     uint8_t hdr[4 + 26 + 14 + 8] = {0, 0, 0x82, 0x40, 0x88, 0x02};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 0);
     hdr[4 + 24] = 0x80; /* QoS Control: A-MSDU present */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "support/frames.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 static const uint8_t key_a[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
@@ -36,6 +37,7 @@ static uint64_t hash_spec(const struct frame_spec *sp, const uint8_t *key, uint3
 
 Test(shard, both_directions_equal_v4_and_v6)
 {
+    NEEDS_SHARDING();
     const char *pairs[][2] = {
         {"10.0.0.1:40000", "10.0.0.2:80"},
         {"10.0.0.2:80", "10.0.0.2:81"}, /* same address: ports decide the order */
@@ -55,6 +57,7 @@ Test(shard, both_directions_equal_v4_and_v6)
 
 Test(shard, ports_matter_unless_addrs_only)
 {
+    NEEDS_SHARDING();
     struct seg a = seg_make("10.0.0.1:40000", "10.0.0.2:80", TCPSTATE_TH_SYN, 1, 0, 0);
     struct seg b = seg_make("10.0.0.1:40001", "10.0.0.2:80", TCPSTATE_TH_SYN, 1, 0, 0);
     cr_expect(ne(u64, hash_seg(&a, key_a, 0), hash_seg(&b, key_a, 0)));
@@ -65,6 +68,7 @@ Test(shard, ports_matter_unless_addrs_only)
 
 Test(shard, different_key_different_value)
 {
+    NEEDS_SHARDING();
     struct seg a = seg_make("10.0.0.1:40000", "10.0.0.2:80", TCPSTATE_TH_SYN, 1, 0, 0);
     cr_expect(ne(u64, hash_seg(&a, key_a, 0), hash_seg(&a, key_b, 0)));
     cr_expect(ne(u64, hash_seg(&a, key_a, TCPSTATE_FLOW_HASH_ADDRS),
@@ -75,6 +79,7 @@ Test(shard, different_key_different_value)
  * type around the same connection changes nothing. */
 Test(shard, encapsulation_looked_through)
 {
+    NEEDS_SHARDING();
     struct frame_spec s;
     memset(&s, 0, sizeof s);
     s.linktype = TCPSTATE_LINKTYPE_ETHERNET;
@@ -96,6 +101,7 @@ Test(shard, encapsulation_looked_through)
 /* A connection's fragments: the first (TCP header whole) and a later one. */
 Test(shard, fragments_follow_the_address_pair_when_asked)
 {
+    NEEDS_SHARDING();
     const char *addrs[][2] = {{"192.0.2.1", "198.51.100.7"}, {"2001:db8::1", "2001:db8::2"}};
     for (size_t i = 0; i < 2; i++) {
         struct frame_spec s;
@@ -126,6 +132,7 @@ Test(shard, fragments_follow_the_address_pair_when_asked)
 
 Test(shard, bad_frames_give_the_decoder_status)
 {
+    NEEDS_SHARDING();
     struct seg a = seg_make("10.0.0.1:40000", "10.0.0.2:80", TCPSTATE_TH_SYN, 1, 0, 0);
     uint64_t h = 7;
     /* Cut inside the TCP header: the decoder says truncated. */
@@ -193,6 +200,7 @@ static void check_spread(unsigned n_shards, double chi2_limit, uint32_t flags, i
 
 Test(shard, spreads_flows_evenly)
 {
+    NEEDS_SHARDING();
     check_spread(2, 24.0, 0, 0);  /* df 1: p(chi2 > 24) ~ 1e-6 */
     check_spread(7, 40.0, 0, 0);  /* df 6 */
     check_spread(16, 60.0, 0, 0); /* df 15 */
@@ -206,6 +214,7 @@ Test(shard, spreads_flows_evenly)
  * endpoints does; without a tunnel the flag gives what ADDRS gives. */
 Test(shard, outer_flag_places_by_the_tunnel_endpoints)
 {
+    NEEDS_SHARDING();
     struct frame_spec s;
     memset(&s, 0, sizeof s);
     s.linktype = TCPSTATE_LINKTYPE_RAW;
@@ -251,4 +260,22 @@ Test(shard, outer_flag_places_by_the_tunnel_endpoints)
     /* Unknown flag bits. */
     uint64_t h;
     cr_expect(eq(int, tcpstate_flow_hash(1, frame, len, len, key_a, 0x4, &h), TCPSTATE_E_INVAL));
+}
+
+Test(shard, without_sharding_flow_hash_is_disabled)
+{
+#ifndef TCPSTATE_NO_SHARDING
+    cr_skip_test("only in a build with TCPSTATE_NO_SHARDING");
+#else
+    static const uint8_t frame[40] = {0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1,
+                                      10,   0, 0, 2,  0, 80, 0, 81, 0, 0, 0, 1, 0, 0, 0, 0,
+                                      0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0};
+    static const uint8_t key[16] = {1};
+    uint64_t h = 7;
+    cr_assert(eq(int,
+                 tcpstate_flow_hash(TCPSTATE_LINKTYPE_RAW, frame, sizeof frame, sizeof frame, key,
+                                    0, &h),
+                 TCPSTATE_E_DISABLED));
+    cr_assert(eq(u64, h, 7));
+#endif
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Built by tests/cross/run.sh against a library compiled with
- * TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6, TCPSTATE_NO_REASSEMBLY and
- * TCPSTATE_NO_TUNNELS (docs/embedding.md): what was left out is refused or
- * skipped, never half-working, and IPv4 tracking is whole.
+ * Built by tests/cross/run.sh against a library compiled with every size
+ * option (docs/embedding.md): TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6,
+ * TCPSTATE_NO_REASSEMBLY, TCPSTATE_NO_TUNNELS, TCPSTATE_NO_LINK_TYPES,
+ * TCPSTATE_NO_STRINGS, TCPSTATE_NO_SHARDING and TCPSTATE_NO_CREATE: what was
+ * left out is refused or skipped, never half-working, and IPv4 tracking over
+ * Ethernet (with VLAN tags) and raw IP is whole. Every check fails against
+ * the full library.
  * Exit status 0 on success; prints the first failed check.
  */
 #include <stdio.h>
@@ -30,6 +33,13 @@ static const unsigned char syn6[60] = {
     0x20, 0x01, 0x0d, 0xb8, 0, 0,  0,    0,    0, 0, 0, 0, 0,    0,    0,    1, /* 2001:db8::1 */
     0x20, 0x01, 0x0d, 0xb8, 0, 0,  0,    0,    0, 0, 0, 0, 0,    0,    0,    2, /* 2001:db8::2 */
     0x9c, 0x40, 0,    80,   0, 0,  0x03, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0};
+
+/* The SYN above over PPP (link type 9, RFC 1662 framing, protocol 0x0021). */
+static unsigned char ppp4[4 + sizeof syn4] = {0xff, 0x03, 0x00, 0x21};
+
+/* The SYN above, other ports, in Ethernet with an 802.1Q tag (VLAN 7). */
+static unsigned char vlan4[18 + sizeof syn4] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2,
+                                                0x81, 0x00, 0x00, 0x07, 0x08, 0x00};
 
 /* IPv4 in IPv4 (RFC 2003) carrying the SYN above. */
 static const unsigned char ipip[60] = {
@@ -67,9 +77,48 @@ int main(void)
     tcpstate_packet pkt;
     CHECK(tcpstate_decode(TCPSTATE_LINKTYPE_RAW, ipip, sizeof ipip, sizeof ipip, 0, &pkt) ==
           TCPSTATE_SKIP_NOT_TCP);
+
+    /* TCPSTATE_NO_LINK_TYPES: PPP is an unsupported link type; Ethernet with
+     * a VLAN tag still carries a new flow. */
+    memcpy(ppp4 + 4, syn4, sizeof syn4);
+    memcpy(vlan4 + 18, syn4, sizeof syn4);
+    vlan4[18 + 21] = 81; /* destination port 81: another flow than syn4's */
+    CHECK(!tcpstate_linktype_supported(TCPSTATE_LINKTYPE_PPP));
+    CHECK(!tcpstate_linktype_supported(TCPSTATE_LINKTYPE_IEEE802_11));
+    CHECK(tcpstate_linktype_supported(TCPSTATE_LINKTYPE_ETHERNET));
+    CHECK(tcpstate_linktype_supported(TCPSTATE_LINKTYPE_RAW));
+    CHECK(tcpstate_decode(TCPSTATE_LINKTYPE_PPP, ppp4, sizeof ppp4, sizeof ppp4, 0, &pkt) ==
+          TCPSTATE_E_LINKTYPE);
+    CHECK(tcpstate_feed(e, TCPSTATE_LINKTYPE_PPP, ppp4, sizeof ppp4, sizeof ppp4, 3) ==
+          TCPSTATE_E_LINKTYPE);
+    CHECK(tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, vlan4, sizeof vlan4, sizeof vlan4, 4) ==
+          TCPSTATE_OK);
+
     tcpstate_stats st;
-    CHECK(tcpstate_get_stats(e, &st) == TCPSTATE_OK && st.flows_created == 1);
-    printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY and _NO_TUNNELS behave as "
-           "documented\n");
+    CHECK(tcpstate_get_stats(e, &st) == TCPSTATE_OK && st.flows_created == 2);
+
+    /* TCPSTATE_NO_STRINGS: one fixed string for every name and message. */
+    CHECK(strcmp(tcpstate_strerror(TCPSTATE_OK), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_status_name(TCPSTATE_E_TRUNCATED), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_state_name(TCPSTATE_ESTABLISHED), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_event_name(TCPSTATE_EV_SYN), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_end_reason_name(TCPSTATE_END_RESET), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_conn_state_name(TCPSTATE_CONN_SF), "TCPSTATE_NO_STRINGS") == 0);
+    CHECK(strcmp(tcpstate_strerror((tcpstate_status)12345), "TCPSTATE_NO_STRINGS") == 0);
+
+    /* TCPSTATE_NO_SHARDING: tcpstate_flow_hash() is disabled. */
+    static const uint8_t key[16] = {1};
+    uint64_t h = 0;
+    CHECK(tcpstate_flow_hash(TCPSTATE_LINKTYPE_RAW, syn4, sizeof syn4, sizeof syn4, key, 0, &h) ==
+          TCPSTATE_E_DISABLED);
+
+    /* TCPSTATE_NO_CREATE: tcpstate_create() is disabled (init still works). */
+    tcpstate_engine *made = e;
+    CHECK(tcpstate_create(&cfg, NULL, NULL, NULL, &made) == TCPSTATE_E_DISABLED && made == NULL);
+    tcpstate_destroy(e); /* an engine from tcpstate_init(): nothing happens */
+    CHECK(tcpstate_finish(e) == TCPSTATE_OK);
+
+    printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS, "
+           "_NO_LINK_TYPES, _NO_STRINGS, _NO_SHARDING and _NO_CREATE behave as documented\n");
     return 0;
 }

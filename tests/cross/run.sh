@@ -17,11 +17,12 @@
 #   3. examples/firmware_static.c linked for Cortex-M4 (examples/firmware/)
 #      and run under qemu-system-arm -M mps2-an386 with unaligned accesses
 #      trapping, engine and frames at odd addresses; prints the 64-flow RAM.
-#   4. The size options: a host build with TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6,
-#      TCPSTATE_NO_REASSEMBLY and TCPSTATE_NO_TUNNELS (gcc and clang, -Werror
-#      -Wconversion) checks that what
-#      was left out is refused (tests/cross/options_check.c); the firmware
-#      runs against that configuration on Cortex-M4 too.
+#   4. The size options: a host build with all of them (TCPSTATE_NO_ZEEK,
+#      _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS, _NO_LINK_TYPES, _NO_STRINGS,
+#      _NO_SHARDING, _NO_CREATE; gcc and clang, -Werror -Wconversion) checks
+#      that what was left out is refused (tests/cross/options_check.c); the
+#      firmware runs against the first four ("minimal") and against all of
+#      them ("small", the 16 KiB configuration) on Cortex-M4 too.
 #
 # JOBS=N sets the build parallelism.
 set -eu
@@ -112,10 +113,11 @@ run_firmware() { # name, library
 run_firmware full "$lib"
 
 # ---------------------------------------------------------------- 4. size options
-step "size options TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS: host check, firmware"
+step "size options (all of them): host check, firmware"
 for cc in gcc clang; do
     "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wsign-conversion \
         -DTCPSTATE_NO_ZEEK -DTCPSTATE_NO_IPV6 -DTCPSTATE_NO_REASSEMBLY -DTCPSTATE_NO_TUNNELS \
+        -DTCPSTATE_NO_LINK_TYPES -DTCPSTATE_NO_STRINGS -DTCPSTATE_NO_SHARDING -DTCPSTATE_NO_CREATE \
         -I"$top/include" \
         "$top"/src/*.c \
         "$top/tests/cross/options_check.c" -o "$out/options_check-$cc"
@@ -127,6 +129,13 @@ cmake -S "$top" -B "$m4-minimal" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eab
     -DTCPSTATE_NO_TUNNELS=ON >/dev/null
 cmake --build "$m4-minimal" -j "$jobs" >/dev/null
 run_firmware minimal "$m4-minimal/libtcpstate.a"
+cmake -S "$top" -B "$m4-small" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.toolchain.cmake" \
+    -DCMAKE_BUILD_TYPE=MinSizeRel -DTCPSTATE_MCU_FLAGS="$m4_flags" \
+    -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_REASSEMBLY=ON \
+    -DTCPSTATE_NO_TUNNELS=ON -DTCPSTATE_NO_LINK_TYPES=ON -DTCPSTATE_NO_STRINGS=ON \
+    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON >/dev/null
+cmake --build "$m4-small" -j "$jobs" >/dev/null
+run_firmware small "$m4-small/libtcpstate.a"
 
 if [ -n "$failed" ]; then
     echo "cross: the Criterion suite failed on:$failed ($(($(date +%s) - started)) s)"

@@ -165,7 +165,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(st != TCPSTATE_E_INVAL);
     CHECK(pkt.frame == frame && pkt.caplen == caplen && pkt.wirelen == wirelen);
     CHECK(pkt.linktype == linktype);
-    CHECK((st == TCPSTATE_E_LINKTYPE) == (linktype == 147));
+    /* 147 (USER0) never; the others unless the build left them out
+     * (TCPSTATE_NO_LINK_TYPES). */
+    CHECK((st == TCPSTATE_E_LINKTYPE) == !tcpstate_linktype_supported(linktype));
+    CHECK(linktype != 147 || st == TCPSTATE_E_LINKTYPE);
     if (st == TCPSTATE_OK || st == TCPSTATE_E_BAD_IPV4_CHECKSUM ||
         st == TCPSTATE_E_BAD_TCP_CHECKSUM) {
         check_view(&pkt, frame, caplen, flags, st);
