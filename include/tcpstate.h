@@ -668,7 +668,9 @@ typedef struct tcpstate_config {
                                      without TIME_WAIT on either side. Default 10 s. */
     const uint16_t *server_ports; /**< Ports that mark the responder of a flow picked up
                                        midstream; NULL for the default set (the ports below
-                                       1024 and common service ports). Copied at init. */
+                                       1024 and common service ports). Copied at init.
+                                       Must be NULL in a library built with
+                                       TCPSTATE_NO_SERVER_PORT_LIST. */
     uint32_t n_server_ports;    /**< Entries in server_ports. */
     uint32_t reserved;          /**< Zero. */
     uint32_t batch_max;         /**< Frames tcpstate_feed_batch() stages at once (decoded,
@@ -778,7 +780,8 @@ typedef struct tcpstate_callbacks {
  * @param[in] cfg The configuration.
  * @return The byte count, or 0 if @p cfg is NULL or invalid (max_flows out of
  *         range, a zero timeout, an unknown flag bit, server_ports NULL with
- *         n_server_ports non-zero) or if the engine would need more than
+ *         n_server_ports non-zero, or a feature the build left out, see
+ *         docs/embedding.md) or if the engine would need more than
  *         SIZE_MAX bytes (possible on 32-bit targets: sizes are computed in
  *         64 bits and such a configuration is refused, never wrapped).
  */

@@ -95,6 +95,19 @@ struct layout {
 /* Round up to a power of two: a mask, so no division reaches the object code. */
 static size_t round_up(size_t v, size_t pow2) { return (v + pow2 - 1u) & ~(pow2 - 1u); }
 
+/* Whether the caller gave its own server-port set. A build with
+ * TCPSTATE_NO_SERVER_PORT_LIST (docs/embedding.md) has only the default set
+ * (config_valid() refuses a list), and the code for a list is left out. */
+static int caller_ports(const tcpstate_config *cfg)
+{
+#ifdef TCPSTATE_NO_SERVER_PORT_LIST
+    (void)cfg;
+    return 0;
+#else
+    return cfg->server_ports != NULL;
+#endif
+}
+
 static int config_valid(const tcpstate_config *cfg)
 {
     return cfg != NULL && cfg->max_flows >= 1 && cfg->max_flows <= (1u << 28) &&
@@ -102,6 +115,7 @@ static int config_valid(const tcpstate_config *cfg)
            cfg->timeout_embryonic != 0 && cfg->timeout_established != 0 &&
            cfg->timeout_closing != 0 && cfg->timeout_time_wait != 0 && cfg->timeout_closed != 0 &&
            !(cfg->server_ports == NULL && cfg->n_server_ports != 0) &&
+           (cfg->server_ports == NULL || caller_ports(cfg)) &&
            !((cfg->flags & TCPSTATE_F_ZEEK_LIFETIME) && !(cfg->flags & TCPSTATE_F_HISTORY)) &&
            cfg->n_server_ports <= 65536u && cfg->batch_max <= MAX_BATCH &&
            (cfg->reasm_contexts == 0 ||
@@ -114,7 +128,7 @@ static int config_valid(const tcpstate_config *cfg)
  * a bitmap (engine.h). */
 static uint64_t server_port_bytes(const tcpstate_config *cfg)
 {
-    if (cfg->server_ports == NULL) {
+    if (!caller_ports(cfg)) {
         return 0;
     }
     if (cfg->n_server_ports > SERVER_PORT_LIST_MAX) {
@@ -173,7 +187,7 @@ static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg, uin
     e->port_bits = NULL;
     e->n_port_list = 0;
     e->ports_below_1024 = 0;
-    if (cfg->server_ports == NULL) {
+    if (!caller_ports(cfg)) {
         e->port_list = default_server_ports;
         e->n_port_list = (uint32_t)(sizeof default_server_ports / sizeof *default_server_ports);
         e->ports_below_1024 = 1;
@@ -218,9 +232,11 @@ static void set_server_ports(tcpstate_engine *e, const tcpstate_config *cfg, uin
  * of a known flow; tests/bench/bench_server_ports.c measures it. */
 int tcpstate__is_server_port(const tcpstate_engine *e, uint16_t port)
 {
+#ifndef TCPSTATE_NO_SERVER_PORT_LIST /* else only the default list, never a bitmap */
     if (e->port_bits != NULL) {
         return (e->port_bits[port >> 3] >> (port & 7u)) & 1;
     }
+#endif
     if (port < 1024u && e->ports_below_1024) {
         return 1;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "support/frames.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 #define CLI "10.0.0.1:40001"
@@ -59,6 +60,7 @@ static int on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
 /* A fresh engine with history and Zeek lifetimes (and checksum checks if asked). */
 static void start(int verify_checksums)
 {
+    NEEDS_SERVER_PORT_LIST(); /* Zeek's tests name their own server ports */
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.flags |= TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "support/frames.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 #define A_EP "10.0.0.1:4000"
@@ -57,6 +58,7 @@ static int on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
 
 static void start(uint32_t flags)
 {
+    NEEDS_SERVER_PORT_LIST(); /* Zeek's tests name their own server ports */
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.flags |= flags;

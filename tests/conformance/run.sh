@@ -44,8 +44,9 @@ fi
 # the traces need (docs/embedding.md's size options) skips. PROGRAM sits in
 # the build's examples/ directory, beside which CMake keeps its cache.
 cache=$(dirname "$prog")/../CMakeCache.txt
-left_out=$(grep -E '^TCPSTATE_NO_(ZEEK|IPV6|TUNNELS|REASSEMBLY|LINK_TYPES|STRINGS):BOOL=(ON|TRUE|1)$' \
-    "$cache" 2>/dev/null | cut -d: -f1 | tr '\n' ' ')
+opts='ZEEK|IPV6|TUNNELS|REASSEMBLY|LINK_TYPES|STRINGS|SERVER_PORT_LIST'
+left_out=$(grep -E "^TCPSTATE_NO_($opts):BOOL=(ON|TRUE|1)\$" "$cache" 2>/dev/null |
+    cut -d: -f1 | tr '\n' ' ')
 if [ -n "$left_out" ]; then
     echo "SKIP: built with $left_out(the traces need what they leave out)"
     exit 77

@@ -3,7 +3,8 @@
  * Built by tests/cross/run.sh against a library compiled with every size
  * option (docs/embedding.md): TCPSTATE_NO_ZEEK, TCPSTATE_NO_IPV6,
  * TCPSTATE_NO_REASSEMBLY, TCPSTATE_NO_TUNNELS, TCPSTATE_NO_LINK_TYPES,
- * TCPSTATE_NO_STRINGS, TCPSTATE_NO_SHARDING and TCPSTATE_NO_CREATE: what was
+ * TCPSTATE_NO_STRINGS, TCPSTATE_NO_SHARDING, TCPSTATE_NO_CREATE and
+ * TCPSTATE_NO_SERVER_PORT_LIST: what was
  * left out is refused or skipped, never half-working, and IPv4 tracking over
  * Ethernet (with VLAN tags) and raw IP is whole. Every check fails against
  * the full library.
@@ -65,6 +66,16 @@ int main(void)
     CHECK(tcpstate_footprint(&cfg) == 0);
     CHECK(tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e) == TCPSTATE_E_INVAL);
     cfg.flags &= ~TCPSTATE_F_HISTORY;
+
+    /* TCPSTATE_NO_SERVER_PORT_LIST: a list of the caller's is refused. */
+    static const uint16_t ports[] = {8080};
+    cfg.server_ports = ports;
+    cfg.n_server_ports = 1;
+    CHECK(tcpstate_footprint(&cfg) == 0);
+    CHECK(tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e) == TCPSTATE_E_INVAL);
+    cfg.server_ports = NULL;
+    cfg.n_server_ports = 0;
+
     CHECK(tcpstate_footprint(&cfg) != 0 && tcpstate_footprint(&cfg) <= sizeof mem);
     CHECK(tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &e) == TCPSTATE_OK);
 
@@ -119,6 +130,7 @@ int main(void)
     CHECK(tcpstate_finish(e) == TCPSTATE_OK);
 
     printf("options_check: TCPSTATE_NO_ZEEK, _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS, "
-           "_NO_LINK_TYPES, _NO_STRINGS, _NO_SHARDING and _NO_CREATE behave as documented\n");
+           "_NO_LINK_TYPES, _NO_STRINGS, _NO_SHARDING, _NO_CREATE and _NO_SERVER_PORT_LIST "
+           "behave as documented\n");
     return 0;
 }

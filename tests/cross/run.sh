@@ -19,7 +19,8 @@
 #      trapping, engine and frames at odd addresses; prints the 64-flow RAM.
 #   4. The size options: a host build with all of them (TCPSTATE_NO_ZEEK,
 #      _NO_IPV6, _NO_REASSEMBLY, _NO_TUNNELS, _NO_LINK_TYPES, _NO_STRINGS,
-#      _NO_SHARDING, _NO_CREATE; gcc and clang, -Werror -Wconversion) checks
+#      _NO_SHARDING, _NO_CREATE, _NO_SERVER_PORT_LIST; gcc and clang, -Werror
+#      -Wconversion) checks
 #      that what was left out is refused (tests/cross/options_check.c); the
 #      firmware runs against the first four ("minimal") and against all of
 #      them ("small", the 16 KiB configuration) on Cortex-M4 too.
@@ -118,7 +119,7 @@ for cc in gcc clang; do
     "$cc" -std=c11 -Wall -Wextra -Wpedantic -Werror -Wconversion -Wsign-conversion \
         -DTCPSTATE_NO_ZEEK -DTCPSTATE_NO_IPV6 -DTCPSTATE_NO_REASSEMBLY -DTCPSTATE_NO_TUNNELS \
         -DTCPSTATE_NO_LINK_TYPES -DTCPSTATE_NO_STRINGS -DTCPSTATE_NO_SHARDING -DTCPSTATE_NO_CREATE \
-        -I"$top/include" \
+        -DTCPSTATE_NO_SERVER_PORT_LIST -I"$top/include" \
         "$top"/src/*.c \
         "$top/tests/cross/options_check.c" -o "$out/options_check-$cc"
     "$out/options_check-$cc"
@@ -133,7 +134,7 @@ cmake -S "$top" -B "$m4-small" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/arm-none-eabi.
     -DCMAKE_BUILD_TYPE=MinSizeRel -DTCPSTATE_MCU_FLAGS="$m4_flags" \
     -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_REASSEMBLY=ON \
     -DTCPSTATE_NO_TUNNELS=ON -DTCPSTATE_NO_LINK_TYPES=ON -DTCPSTATE_NO_STRINGS=ON \
-    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON >/dev/null
+    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON -DTCPSTATE_NO_SERVER_PORT_LIST=ON >/dev/null
 cmake --build "$m4-small" -j "$jobs" >/dev/null
 run_firmware small "$m4-small/libtcpstate.a"
 

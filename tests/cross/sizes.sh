@@ -34,6 +34,7 @@ measure no-link-types -DTCPSTATE_NO_LINK_TYPES=ON
 measure no-strings -DTCPSTATE_NO_STRINGS=ON
 measure no-sharding -DTCPSTATE_NO_SHARDING=ON
 measure no-create -DTCPSTATE_NO_CREATE=ON
+measure no-server-port-list -DTCPSTATE_NO_SERVER_PORT_LIST=ON
 measure minimal -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_TUNNELS=ON \
     -DTCPSTATE_NO_REASSEMBLY=ON
 # Every size option: the configuration for small targets (docs/embedding.md),
@@ -41,7 +42,7 @@ measure minimal -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_TUNNEL
 small_limit=${SMALL_LIMIT:-16384}
 measure small -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_TUNNELS=ON \
     -DTCPSTATE_NO_REASSEMBLY=ON -DTCPSTATE_NO_LINK_TYPES=ON -DTCPSTATE_NO_STRINGS=ON \
-    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON
+    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON -DTCPSTATE_NO_SERVER_PORT_LIST=ON
 echo "per object (full):"
 arm-none-eabi-size "$out/full/libtcpstate.a" | awk 'NR > 1 {printf "  %-16s %6s\n", $6, $1}'
 echo "per object (small):"

@@ -37,4 +37,10 @@
 #define NEEDS_LINK_TYPES() ((void)0)
 #endif
 
+#ifdef TCPSTATE_NO_SERVER_PORT_LIST
+#define NEEDS_SERVER_PORT_LIST() TCPSTATE_TEST_LEFT_OUT("TCPSTATE_NO_SERVER_PORT_LIST")
+#else
+#define NEEDS_SERVER_PORT_LIST() ((void)0)
+#endif
+
 #endif
