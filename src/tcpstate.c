@@ -505,6 +505,7 @@ static struct tcpstate_flow *next_due(const tcpstate_engine *e, uint64_t *deadli
  * swept round-robin instead, `budget` records per call. A flow's next packet
  * checks its deadline too (find_flow), so a late sweep never changes what a
  * flow contains, only when its end is reported. */
+#ifndef TCPSTATE_NO_ZEEK /* else TCPSTATE_F_ZEEK_LIFETIME is refused at init */
 static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
 {
     size_t n = budget == 0 || budget > e->ft.cap ? e->ft.cap : budget;
@@ -521,6 +522,7 @@ static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
         }
     }
 }
+#endif
 
 /* End idle flows, earliest deadline first; each is reported at its deadline.
  * e->expiry_floor is a lower bound of every deadline, so most calls return
@@ -528,10 +530,12 @@ static void run_zeek_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
  * cache miss): it is recomputed here and lowered whenever a flow is filed. */
 void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget)
 {
+#ifndef TCPSTATE_NO_ZEEK
     if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
         run_zeek_expiry(e, now, budget);
         return;
     }
+#endif
     if (now < e->expiry_floor) {
         return;
     }
