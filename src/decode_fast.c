@@ -41,9 +41,7 @@ static HOT_INLINE uint16_t rd16(const uint8_t *p) { return (uint16_t)((unsigned)
 #define FAST_LE 0
 #endif
 
-#if !FAST_LE || !defined(__OPTIMIZE_SIZE__) /* else unused */
 static HOT_INLINE uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) << 16 | rd16(p + 2); }
-#endif
 
 /* Bytes as the machine loads them, for comparing with a pattern that is
  * loaded the same way: equal bytes give equal words in either byte order. */
@@ -86,9 +84,6 @@ static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
 {
     unsigned char *b = (unsigned char *)pkt + PKT_HEAD;
     enum { N = sizeof(tcpstate_packet) - PKT_HEAD };
-#if defined(__OPTIMIZE_SIZE__)
-    memset(b, 0, N);
-#else
     size_t off = 0;
 #if defined(__GNUC__)
 #pragma GCC unroll 8
@@ -97,10 +92,8 @@ static HOT_INLINE void zero_tail(tcpstate_packet *pkt)
         memset(b + off, 0, 64u);
     }
     memset(b + off, 0, N - off);
-#endif
 }
 
-#if !defined(__OPTIMIZE_SIZE__)
 /*
  * TCP option lists that senders use on nearly every segment that has options,
  * recognized whole: `pat` with the value bytes masked out by `mask`. The
@@ -120,7 +113,6 @@ static const uint8_t syn_linux_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0x
 static const uint8_t syn_linux_tail[4] = {1, 3, 3, 0};
 static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
 static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
-#endif
 
 /* Options of another layout, all captured in [off, end): walked (RFC 9293
  * §3.1) as the layered decoder walks them. */
@@ -131,13 +123,10 @@ RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen
     tcpstate__tcp_options(pkt, &c, off, end);
 }
 
-/* The n bytes of options at off, all captured; options never decline. Built
- * for size (-Os), where nothing but test_decode_fast calls this file, every
- * list is walked. */
+/* The n bytes of options at off, all captured; options never decline. */
 static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                     size_t off, size_t n)
 {
-#if !defined(__OPTIMIZE_SIZE__)
     const uint8_t *o = p + off;
     if (n == 12) {
         uint64_t head = ld64(o);
@@ -166,7 +155,6 @@ static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size
             return;
         }
     }
-#endif
     fast_walk(pkt, p, caplen, off, off + n);
 }
 
@@ -353,9 +341,6 @@ int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen
            fast_decode(linktype, frame, caplen, wirelen, pkt);
 }
 
-/* The rest serves tcpstate_decode_ex(), which built for size (-Os) calls
- * the layered decoder alone. */
-#if !defined(__OPTIMIZE_SIZE__)
 /* A frame the fast path declined after fast_start(): the layered decoder,
  * from the arguments kept in the view (wirelen as normalized, which the
  * layered decoder leaves as it is). Out of line, so that the fast path need
@@ -399,7 +384,6 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
-#endif
 
 #else
 typedef int tcpstate__decode_fast_left_out; /* ISO C: no empty translation unit */
