@@ -480,8 +480,7 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
         return 0;
     }
     const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
-    if (checks &&
-        !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+    if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
         return 0; /* implausible: the general path reports it */
     }
     if (fin) {
@@ -542,14 +541,14 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
  * G_SYNACK_OPEN, G_RCV_SYNACK), without the per-segment context. Returns 0
  * for any other SYN. */
 static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
-                                    const tcpstate_packet *pkt, tcpstate_side sender,
-                                    uint64_t ts, uint32_t evflags, struct track_out *out,
-                                    const int synack)
+                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                    uint32_t evflags, struct track_out *out, const int synack)
 {
     const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
     const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
-    if (s->state != sCL || r->state != (synack ? sSS : sCL) || (f->fflags & (FF_RESET | FF_CLOSED))) {
+    if (s->state != sCL || r->state != (synack ? sSS : sCL) ||
+        (f->fflags & (FF_RESET | FF_CLOSED))) {
         return 0;
     }
     if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_ep(s, r, pkt)) {
@@ -584,11 +583,11 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
  * needs the general path. tests/test_track_fast.c holds the two to the same
  * results. */
 static HOT_INLINE int track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
-                                     const tcpstate_packet *pkt, tcpstate_side sender,
-                                     uint64_t ts, uint32_t evflags, struct track_out *out)
+                                 const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                 uint32_t evflags, struct track_out *out)
 {
-    const unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
-                                          TCPSTATE_TH_RST);
+    const unsigned fl =
+        pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);
     if (fl == TCPSTATE_TH_ACK) {
         return track_common(e, f, pkt, sender, ts, evflags, out, 0);
     }

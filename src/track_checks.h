@@ -40,7 +40,6 @@ static HOT_INLINE uint32_t window_of(const struct endpoint *w, const struct endp
     return win == 0 ? 1u : win;
 }
 
-
 /* Plausibility: what an off-path attacker cannot fake (RFC 5961 §1, §5).
  *
  * A segment's ACK and window are believed only when the segment fits what
@@ -73,7 +72,7 @@ static HOT_INLINE uint32_t window_of(const struct endpoint *w, const struct endp
  * saw it, is accepted too. A receiver that has not acknowledged anything
  * yet gives no bound, so anything goes. */
 static HOT_INLINE int seq_acceptable_ep(const struct endpoint *s, const struct endpoint *r,
-                                         uint32_t x, uint32_t below)
+                                        uint32_t x, uint32_t below)
 {
     if (!(r->flags & EP_ACKED)) {
         return 1;

@@ -85,7 +85,7 @@ static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
  * distance from the ISN passes 2^32 (for byte counts beyond 4 GiB). A jump
  * beyond the receiver's window is not believed. */
 static HOT_INLINE void advance_nxt(struct endpoint *s, const struct endpoint *r,
-                                    const tcpstate_packet *p, uint32_t seglen)
+                                   const tcpstate_packet *p, uint32_t seglen)
 {
     uint32_t end = p->seq + seglen;
     if (!seq_gt(end, s->nxt)) {
@@ -160,8 +160,8 @@ static HOT_INLINE void note_sender(struct endpoint *s, struct endpoint *peer,
  * SYN-ACK answering it and from that SYN-ACK to the ACK completing the
  * handshake (the "previous segment" bits say the latest segment was that SYN
  * or SYN-ACK, so retransmissions do not inflate the sample). */
-static HOT_INLINE void note_rtt(struct tcpstate_flow *f, const uint8_t before[2],
-                                 unsigned sender, unsigned fl, uint64_t ts)
+static HOT_INLINE void note_rtt(struct tcpstate_flow *f, const uint8_t before[2], unsigned sender,
+                                unsigned fl, uint64_t ts)
 {
     int syn = (fl & TCPSTATE_TH_SYN) != 0;
     int i = -1;

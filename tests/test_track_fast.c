@@ -11,11 +11,11 @@
  * byte for byte.
  */
 #define TCPSTATE_TRACK_FAST        0
-#define tcpstate__track_segment        general_track_segment
-#define tcpstate__track_open           general_track_open
-#define tcpstate__track_restart        general_track_restart
-#define tcpstate__track_may_open       general_track_may_open
-#define tcpstate__track_end_reason     general_track_end_reason
+#define tcpstate__track_segment    general_track_segment
+#define tcpstate__track_open       general_track_open
+#define tcpstate__track_restart    general_track_restart
+#define tcpstate__track_may_open   general_track_may_open
+#define tcpstate__track_end_reason general_track_end_reason
 #include "../src/track.c"
 #undef tcpstate__track_segment
 #undef tcpstate__track_open
@@ -68,9 +68,8 @@ static void random_endpoint(struct endpoint *ep, uint32_t base)
     /* Mostly established, often a state an ACK can complete (SYN_RECEIVED,
      * FIN_WAIT_1, CLOSING, LAST_ACK) or one a connection opens from (CLOSED,
      * SYN_SENT), else any; mostly the common flag sets. */
-    static const uint8_t special[8] = {TCPSTATE_SYN_RECEIVED, TCPSTATE_FIN_WAIT_1,
-                                       TCPSTATE_CLOSING,      TCPSTATE_LAST_ACK,
-                                       TCPSTATE_CLOSED,       TCPSTATE_CLOSED,
+    static const uint8_t special[8] = {TCPSTATE_SYN_RECEIVED, TCPSTATE_FIN_WAIT_1, TCPSTATE_CLOSING,
+                                       TCPSTATE_LAST_ACK,     TCPSTATE_CLOSED,     TCPSTATE_CLOSED,
                                        TCPSTATE_SYN_SENT,     TCPSTATE_SYN_SENT};
     switch (next32() & 3) {
     case 0:
@@ -124,17 +123,16 @@ Test(track_fast, equals_the_general_path_on_random_segments)
         memset(&pkt, 0, sizeof pkt);
         /* Mostly ACKs, often with FIN (with PSH or not), SYNs and SYN-ACKs,
          * else any flags. */
-        static const uint16_t common[10] = {
-            TCPSTATE_TH_ACK,
-            TCPSTATE_TH_ACK,
-            TCPSTATE_TH_ACK,
-            TCPSTATE_TH_ACK | TCPSTATE_TH_PSH,
-            TCPSTATE_TH_ACK | TCPSTATE_TH_FIN,
-            TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_PSH,
-            TCPSTATE_TH_SYN,
-            TCPSTATE_TH_SYN | TCPSTATE_TH_ACK,
-            0,
-            0};
+        static const uint16_t common[10] = {TCPSTATE_TH_ACK,
+                                            TCPSTATE_TH_ACK,
+                                            TCPSTATE_TH_ACK,
+                                            TCPSTATE_TH_ACK | TCPSTATE_TH_PSH,
+                                            TCPSTATE_TH_ACK | TCPSTATE_TH_FIN,
+                                            TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_PSH,
+                                            TCPSTATE_TH_SYN,
+                                            TCPSTATE_TH_SYN | TCPSTATE_TH_ACK,
+                                            0,
+                                            0};
         unsigned pick = next32() % 10;
         pkt.tcp_flags = (uint16_t)(common[pick] != 0 ? common[pick] : next32() & 0xff);
         pkt.seq = near(snd->nxt);
@@ -173,8 +171,8 @@ Test(track_fast, equals_the_general_path_on_random_segments)
         int gs, gr;
         tcpstate__track_cell(0, TRACK_ACK, (tcpstate_tcp_state)snd_was, &nexts, &gs);
         tcpstate__track_cell(1, TRACK_ACK, (tcpstate_tcp_state)rcv_was, &nextr, &gr);
-        unsigned kind = pkt.tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN |
-                                         TCPSTATE_TH_RST);
+        unsigned kind =
+            pkt.tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);
         int ack_only = kind == TCPSTATE_TH_ACK && nexts == TRACK_KEEP && !gs;
         tcpstate_stats zero;
         memset(&zero, 0, sizeof zero);
