@@ -7,6 +7,8 @@
 #      (tests/consumers/run.sh: pkg-config, find_package, C++, add_subdirectory,
 #      FetchContent); the plain build with Criterion, libpcap and Doxygen
 #      hidden (tests/consumers/no_deps.sh); src/ under clang -Weverything;
+#      every test again with all nine size options ("small": what is left
+#      out is reported as skipped);
 #   2. clang build with AddressSanitizer + UndefinedBehaviorSanitizer
 #      (-fno-sanitize-recover=all): every test again;
 #   3. valgrind memcheck over every test binary of the gcc build;
@@ -100,6 +102,14 @@ JOBS=$jobs sh "$top/tests/consumers/run.sh" "$out/consumers"
 
 step "no Criterion, libpcap or Doxygen: the plain build still works"
 JOBS=$jobs sh "$top/tests/consumers/no_deps.sh" "$out/no-deps"
+
+step "small: every size option (docs/embedding.md), the suites skip what is left out"
+# The skip paths of all nine options at once: each test of a part left out
+# says so (tests/support/options.h), the rest must pass. Debug: quick to build.
+configure_and_test small -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+    -DTCPSTATE_NO_ZEEK=ON -DTCPSTATE_NO_IPV6=ON -DTCPSTATE_NO_TUNNELS=ON \
+    -DTCPSTATE_NO_REASSEMBLY=ON -DTCPSTATE_NO_LINK_TYPES=ON -DTCPSTATE_NO_STRINGS=ON \
+    -DTCPSTATE_NO_SHARDING=ON -DTCPSTATE_NO_CREATE=ON -DTCPSTATE_NO_SERVER_PORT_LIST=ON
 
 # ---------------------------------------------------------------- 2. sanitizers
 configure_and_test asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \

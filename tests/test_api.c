@@ -63,11 +63,18 @@ Test(api, invalid_configurations_have_no_footprint)
     cfg.flags |= TCPSTATE_F_ZEEK_LIFETIME;
     cr_assert(eq(sz, tcpstate_footprint(&cfg), 0), "Zeek lifetimes need the history");
     cfg.flags |= TCPSTATE_F_HISTORY;
+#ifndef TCPSTATE_NO_ZEEK
     cr_assert(ge(sz, tcpstate_footprint(&cfg), 1));
+#else
+    cr_assert(eq(sz, tcpstate_footprint(&cfg), 0), "refused: TCPSTATE_NO_ZEEK");
+    cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, NULL, NULL, &(tcpstate_engine *){0}),
+                 TCPSTATE_E_INVAL));
+#endif
 }
 
 Test(api, history_and_user_bytes_add_to_the_footprint)
 {
+    NEEDS_ZEEK();
     tcpstate_config cfg = small();
     size_t base = tcpstate_footprint(&cfg);
     cfg.flags |= TCPSTATE_F_HISTORY;
@@ -309,7 +316,7 @@ Test(api, static_bytes_bounds_the_footprint)
     static const uint32_t caps[] = {1, 2, 3, 15, 16, 17, 100, 1000, 4096, 65536, 1000000, 1u << 28};
     for (unsigned i = 0; i < sizeof caps / sizeof *caps; i++) {
         for (uint32_t user = 0; user <= 40; user += 13) {
-            for (int hist = 0; hist < 2; hist++) {
+            for (int hist = 0; hist <= (int)IF_ZEEK(1); hist++) { /* history needs Zeek */
                 tcpstate_config cfg;
                 tcpstate_config_init(&cfg);
                 cfg.max_flows = caps[i];

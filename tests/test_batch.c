@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "support/corpus.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 /* One callback, as comparable data (the flow as its offset in the engine's
@@ -244,7 +245,7 @@ static void config_variant(tcpstate_config *cfg, unsigned v)
     tcpstate_config_init(cfg);
     cfg->max_flows = 3 + v % 4; /* eviction happens */
     if (v & 1u) {
-        cfg->flags |= TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME;
+        cfg->flags |= IF_ZEEK(TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME);
     }
     if (v & 2u) {
         cfg->flags &= ~(uint32_t)TCPSTATE_F_EVICT_ESTABLISHED;
@@ -358,8 +359,8 @@ static void compare_capture(const char *path)
         tcpstate_config_init(&cfg);
         cfg.max_flows = v == 2 ? 4 : 4096;
         if (v >= 1) {
-            cfg.flags |= TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME |
-                         TCPSTATE_F_VERIFY_CHECKSUMS;
+            cfg.flags |=
+                IF_ZEEK(TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME) | TCPSTATE_F_VERIFY_CHECKSUMS;
         }
         compare(&cfg, (uint32_t)lt, fr, n, 16, path);
     }

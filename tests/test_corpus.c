@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "support/options.h"
 #include "tcpstate.h"
 
 struct tally {
@@ -43,7 +44,7 @@ static void feed_file(const char *path, int verify, struct tally *t)
     tcpstate_engine *e;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 4096;
-    cfg.flags |= TCPSTATE_F_HISTORY | (verify ? TCPSTATE_F_VERIFY_CHECKSUMS : 0u);
+    cfg.flags |= IF_ZEEK(TCPSTATE_F_HISTORY) | (verify ? TCPSTATE_F_VERIFY_CHECKSUMS : 0u);
     cr_assert(
         eq(int, tcpstate_init(engine_mem, sizeof engine_mem, &cfg, NULL, NULL, &e), TCPSTATE_OK));
     uint32_t linktype = (uint32_t)pcap_datalink(p);

@@ -10,6 +10,7 @@
 #include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 #define VERIFY TCPSTATE_DECODE_VERIFY_CHECKSUMS
@@ -147,6 +148,7 @@ Test(decode_checksum, a_flipped_payload_bit_breaks_the_tcp_checksum)
 
 Test(decode_checksum, tcp_checksum_over_ipv6_is_checked)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec(1);
     size_t n = build(&s);
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
@@ -245,6 +247,7 @@ static void assert_dst_is_the_ipv6_header_one(void)
 
 Test(decode_checksum, type_0_routing_header_sums_the_last_address)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(0, 2, 3);
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_GOOD));
@@ -253,6 +256,7 @@ Test(decode_checksum, type_0_routing_header_sums_the_last_address)
 
 Test(decode_checksum, type_2_routing_header_sums_the_home_address)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(2, 1, 1);
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_GOOD));
@@ -261,6 +265,7 @@ Test(decode_checksum, type_2_routing_header_sums_the_home_address)
 
 Test(decode_checksum, segment_routing_header_sums_segment_list_zero)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(4, 1, 2);
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_GOOD));
@@ -269,6 +274,7 @@ Test(decode_checksum, segment_routing_header_sums_segment_list_zero)
 
 Test(decode_checksum, summing_the_ipv6_header_destination_instead_would_be_wrong)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(4, 1, 2);
     buf[L3 + 40 + 3] = 0; /* no segments left: the header's destination is summed */
     assert_status(decode(n, n, VERIFY), TCPSTATE_E_BAD_TCP_CHECKSUM);
@@ -276,6 +282,7 @@ Test(decode_checksum, summing_the_ipv6_header_destination_instead_would_be_wrong
 
 Test(decode_checksum, routing_header_without_an_address_is_unverifiable)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(0, 1, 0);
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_UNVERIFIABLE));
@@ -286,6 +293,7 @@ Test(decode_checksum, routing_header_without_an_address_is_unverifiable)
 
 Test(decode_checksum, unknown_routing_type_with_segments_left_is_unverifiable)
 {
+    NEEDS_IPV6();
     size_t n = routed_frame(3, 1, 1); /* RPL (RFC 6554) compresses its addresses */
     assert_status(decode(n, n, VERIFY), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.tcp_csum, TCPSTATE_CSUM_UNVERIFIABLE));
@@ -293,6 +301,7 @@ Test(decode_checksum, unknown_routing_type_with_segments_left_is_unverifiable)
 
 Test(decode_checksum, only_the_first_routing_header_with_segments_left_counts)
 {
+    NEEDS_IPV6();
     static uint8_t first[22], second[22];
     first[0] = 2;
     first[1] = 1;

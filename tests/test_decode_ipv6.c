@@ -8,6 +8,7 @@
 #include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 enum { L3 = 14, EXT = L3 + 40 };
@@ -49,6 +50,7 @@ static void assert_tcp_after(size_t ext_bytes)
 
 Test(decode_ipv6, each_extension_header_is_stepped_over)
 {
+    NEEDS_IPV6();
     static const struct fb_ext exts[] = {
         {0, 16, NULL},   /* hop-by-hop */
         {43, 24, NULL},  /* routing, no segments left */
@@ -72,6 +74,7 @@ Test(decode_ipv6, each_extension_header_is_stepped_over)
 
 Test(decode_ipv6, ah_length_counts_four_byte_units_plus_two)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 1;
     s.ext[0] = (struct fb_ext){51, 12, NULL}; /* length byte 1: (1 + 2) * 4 */
@@ -83,6 +86,7 @@ Test(decode_ipv6, ah_length_counts_four_byte_units_plus_two)
 
 Test(decode_ipv6, a_chain_of_eight_extension_headers_is_decoded)
 {
+    NEEDS_IPV6();
     static const uint8_t types[8] = {0, 60, 43, 44, 51, 60, 135, 140};
     struct frame_spec s = spec();
     s.n_ext = 8;
@@ -100,6 +104,7 @@ Test(decode_ipv6, a_chain_of_eight_extension_headers_is_decoded)
 
 Test(decode_ipv6, a_ninth_extension_header_is_one_too_many)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 9;
     for (unsigned i = 0; i < 9; i++) {
@@ -116,6 +121,7 @@ Test(decode_ipv6, a_ninth_extension_header_is_one_too_many)
 
 Test(decode_ipv6, extension_header_overrunning_the_payload_is_bad)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 2;
     s.ext[0].type = 0;
@@ -132,6 +138,7 @@ Test(decode_ipv6, extension_header_overrunning_the_payload_is_bad)
 
 Test(decode_ipv6, extension_header_cut_by_the_snap_length_is_truncated)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 1;
     s.ext[0] = (struct fb_ext){60, 24, NULL};
@@ -143,6 +150,7 @@ Test(decode_ipv6, extension_header_cut_by_the_snap_length_is_truncated)
 
 Test(decode_ipv6, hop_by_hop_anywhere_but_first_is_bad)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 2;
     s.ext[0].type = 60;
@@ -153,6 +161,7 @@ Test(decode_ipv6, hop_by_hop_anywhere_but_first_is_bad)
 
 Test(decode_ipv6, esp_no_next_header_udp_and_icmpv6_are_not_tcp)
 {
+    NEEDS_IPV6();
     static const uint8_t protos[] = {50, 59, 17, 58, 253};
     for (size_t i = 0; i < sizeof protos; i++) {
         struct frame_spec s = spec();
@@ -167,6 +176,7 @@ Test(decode_ipv6, esp_no_next_header_udp_and_icmpv6_are_not_tcp)
 
 Test(decode_ipv6, payload_length_beyond_the_wire_is_a_bad_ip_length)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     size_t n = build(&s);
     put16(L3 + 4, (unsigned)(n - EXT + 1));
@@ -177,6 +187,7 @@ Test(decode_ipv6, payload_length_beyond_the_wire_is_a_bad_ip_length)
 
 Test(decode_ipv6, payload_length_short_of_the_frame_leaves_padding)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.trailer = 7;
     size_t n = build(&s);
@@ -187,6 +198,7 @@ Test(decode_ipv6, payload_length_short_of_the_frame_leaves_padding)
 
 Test(decode_ipv6, header_cut_on_the_wire_is_a_bad_ip_length_and_by_snaplen_truncated)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     size_t n = build(&s);
     assert_status(decode(L3 + 39, L3 + 39), TCPSTATE_E_BAD_IP_LENGTH);
@@ -198,6 +210,7 @@ Test(decode_ipv6, header_cut_on_the_wire_is_a_bad_ip_length_and_by_snaplen_trunc
 
 Test(decode_ipv6, first_fragment_with_the_whole_tcp_header_is_decoded)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.fragment = 1;
     s.more_fragments = 1;
@@ -210,6 +223,7 @@ Test(decode_ipv6, first_fragment_with_the_whole_tcp_header_is_decoded)
 
 Test(decode_ipv6, later_fragments_are_skipped)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.fragment = 1;
     s.frag_offset = 181;
@@ -223,6 +237,7 @@ Test(decode_ipv6, later_fragments_are_skipped)
 
 Test(decode_ipv6, atomic_fragment_is_a_whole_packet)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.fragment = 1;
     size_t n = build(&s);
@@ -234,6 +249,7 @@ Test(decode_ipv6, atomic_fragment_is_a_whole_packet)
 
 Test(decode_ipv6, first_fragment_without_the_whole_tcp_header_is_skipped)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.fragment = 1;
     s.more_fragments = 1;
@@ -250,6 +266,7 @@ Test(decode_ipv6, first_fragment_without_the_whole_tcp_header_is_skipped)
 
 Test(decode_ipv6, headers_continuing_past_a_first_fragment_are_skipped)
 {
+    NEEDS_IPV6();
     static const uint8_t more[6] = {0x00, 0x01, 0, 0, 0, 1}; /* offset 0, M set */
     struct frame_spec s = spec();
     s.n_ext = 2;
@@ -277,6 +294,7 @@ static size_t jumbo_frame(void)
 
 Test(decode_ipv6_jumbo, length_comes_from_the_jumbo_payload_option)
 {
+    NEEDS_IPV6();
     size_t n = jumbo_frame();
     cr_assert(eq(u8, buf[L3 + 4], 0));
     cr_assert(eq(u8, buf[L3 + 5], 0));
@@ -291,6 +309,7 @@ Test(decode_ipv6_jumbo, length_comes_from_the_jumbo_payload_option)
 
 Test(decode_ipv6_jumbo, cut_by_the_snap_length_it_is_payload_truncated)
 {
+    NEEDS_IPV6();
     size_t n = jumbo_frame();
     assert_status(decode_flags(200, n, TCPSTATE_DECODE_VERIFY_CHECKSUMS), TCPSTATE_OK);
     cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_JUMBO | TCPSTATE_PKT_PAYLOAD_TRUNCATED));
@@ -300,6 +319,7 @@ Test(decode_ipv6_jumbo, cut_by_the_snap_length_it_is_payload_truncated)
 
 Test(decode_ipv6_jumbo, jumbo_length_beyond_the_wire_is_a_bad_ip_length)
 {
+    NEEDS_IPV6();
     size_t n = jumbo_frame();
     assert_status(decode(n - 1, n - 1), TCPSTATE_E_BAD_IP_LENGTH);
     cr_assert(eq(u8, pkt.flags, TCPSTATE_PKT_JUMBO));
@@ -307,6 +327,7 @@ Test(decode_ipv6_jumbo, jumbo_length_beyond_the_wire_is_a_bad_ip_length)
 
 Test(decode_ipv6_jumbo, jumbo_option_after_padding_is_found)
 {
+    NEEDS_IPV6();
     /* Pad1, PadN(1), then the jumbo option, then Pad1s. */
     static const uint8_t body[14] = {0, 1, 1, 0, 0xC2, 4, 0, 1, 0, 0x64, 0, 0, 0, 0};
     struct frame_spec s = spec();
@@ -321,6 +342,7 @@ Test(decode_ipv6_jumbo, jumbo_option_after_padding_is_found)
 
 Test(decode_ipv6_jumbo, zero_payload_length_without_the_option_is_a_bad_ip_length)
 {
+    NEEDS_IPV6();
     static const uint8_t padn[6] = {1, 4, 0, 0, 0, 0};
     struct frame_spec s = spec();
     s.n_ext = 1;
@@ -336,6 +358,7 @@ Test(decode_ipv6_jumbo, zero_payload_length_without_the_option_is_a_bad_ip_lengt
 
 Test(decode_ipv6_jumbo, zero_payload_length_is_taken_from_the_wire_as_for_ipv4)
 {
+    NEEDS_IPV6();
     /* BIG TCP / TSO captures on the sending host: no jumbo option, length 0. */
     struct frame_spec s = spec();
     s.payload_len = 3000;
@@ -352,6 +375,7 @@ Test(decode_ipv6_jumbo, zero_payload_length_is_taken_from_the_wire_as_for_ipv4)
 
 Test(decode_ipv6_jumbo, zero_payload_length_of_another_protocol_is_an_empty_packet)
 {
+    NEEDS_IPV6();
     static const uint8_t protos[] = {59 /* no next header */, 17, 99};
     for (size_t i = 0; i < sizeof protos; i++) {
         struct frame_spec s = spec();
@@ -368,6 +392,7 @@ Test(decode_ipv6_jumbo, zero_payload_length_of_another_protocol_is_an_empty_pack
 
 Test(decode_ipv6_jumbo, zero_payload_length_before_an_extension_header_is_a_bad_ip_length)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 1;
     s.ext[0].type = 60;
@@ -380,6 +405,7 @@ Test(decode_ipv6_jumbo, zero_payload_length_before_an_extension_header_is_a_bad_
 
 Test(decode_ipv6_jumbo, jumbo_option_of_the_wrong_length_is_bad)
 {
+    NEEDS_IPV6();
     static const uint8_t body[14] = {0xC2, 5, 0, 1, 0, 0x44, 0};
     struct frame_spec s = spec();
     s.n_ext = 1;
@@ -391,6 +417,7 @@ Test(decode_ipv6_jumbo, jumbo_option_of_the_wrong_length_is_bad)
 
 Test(decode_ipv6_jumbo, jumbo_value_up_to_65535_is_bad)
 {
+    NEEDS_IPV6();
     static const uint8_t body[6] = {0xC2, 4, 0, 0, 0xFF, 0xFF};
     struct frame_spec s = spec();
     s.n_ext = 1;
@@ -402,6 +429,7 @@ Test(decode_ipv6_jumbo, jumbo_value_up_to_65535_is_bad)
 
 Test(decode_ipv6_jumbo, option_overrunning_the_hop_by_hop_header_is_bad)
 {
+    NEEDS_IPV6();
     static const uint8_t long_opt[6] = {0x05, 7, 0, 0, 0, 0};
     static const uint8_t no_len_byte[6] = {1, 3, 0, 0, 0, 0x05};
     struct frame_spec s = spec();
@@ -418,6 +446,7 @@ Test(decode_ipv6_jumbo, option_overrunning_the_hop_by_hop_header_is_bad)
 
 Test(decode_ipv6_jumbo, a_fragmented_jumbogram_is_bad)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.n_ext = 1;
     s.ext[0].type = 0;
@@ -430,6 +459,7 @@ Test(decode_ipv6_jumbo, a_fragmented_jumbogram_is_bad)
 
 Test(decode_ipv6_jumbo, hop_by_hop_cut_on_the_wire_is_bad_and_by_snaplen_truncated)
 {
+    NEEDS_IPV6();
     size_t n = jumbo_frame();
     assert_status(decode(EXT + 1, EXT + 1), TCPSTATE_E_BAD_IPV6_EXT);
     assert_status(decode(EXT + 1, n), TCPSTATE_E_TRUNCATED);

@@ -48,6 +48,7 @@ Test(decode_linktypes, fddi_llc_snap)
 
 Test(decode_linktypes, ppp_with_and_without_address_and_control)
 {
+    NEEDS_IPV6();
     NEEDS_LINK_TYPES();
     static const uint8_t full[4] = {0xFF, 0x03, 0x00, 0x21};
     static const uint8_t bare[2] = {0x00, 0x57};
@@ -94,6 +95,7 @@ Test(decode_linktypes, ppp_with_direction_and_mpls)
 
 Test(decode_linktypes, cisco_hdlc_alone_and_in_ppp_hdlc)
 {
+    NEEDS_IPV6();
     NEEDS_LINK_TYPES();
     static const uint8_t chdlc[4] = {0x0F, 0x00, 0x86, 0xDD};
     size_t in = make_inner(TCPSTATE_LINKTYPE_RAW, 1);
@@ -183,6 +185,7 @@ Test(decode_linktypes, radiotap_then_80211)
 
 Test(decode_linktypes, arcnet_bsd_and_linux_headers)
 {
+    NEEDS_IPV6();
     NEEDS_LINK_TYPES();
     static const uint8_t bsd_old[3] = {1, 2, 0xF0};
     static const uint8_t bsd_new[6] = {1, 2, 0xD4, 0, 0, 7};

@@ -14,6 +14,7 @@
 
 #include "support/frames.h"
 #include "support/guard.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 #define assert_status(got, want)                                                                   \
@@ -153,6 +154,7 @@ Test(decode_truncation, ipv4_options_and_a_raw_link)
 
 Test(decode_truncation, ipv6_with_extension_headers)
 {
+    NEEDS_IPV6();
     static uint8_t rh2[22] = {2, 1};
     rh2[6] = 0x20;
     rh2[21] = 0x42;
@@ -200,6 +202,7 @@ Test(decode_truncation, fabricpath_with_an_inner_vlan_tag)
 
 Test(decode_truncation, pbb_between_two_vlan_tags)
 {
+    NEEDS_IPV6();
     struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
     s.n_vlan = 2;
     s.vlan[0] = 4051;
@@ -237,6 +240,7 @@ Test(decode_truncation, pppoe_with_padding)
 
 Test(decode_truncation, pppoe_ipv6)
 {
+    NEEDS_IPV6();
     struct frame_spec s = base(TCPSTATE_LINKTYPE_ETHERNET, 1);
     s.pppoe = 1;
     shape_name = "PPPoE IPv6";
@@ -245,6 +249,7 @@ Test(decode_truncation, pppoe_ipv6)
 
 Test(decode_truncation, linux_sll2)
 {
+    NEEDS_IPV6();
     struct frame_spec s = base(TCPSTATE_LINKTYPE_LINUX_SLL2, 1);
     s.tcp_opts = tcp_opts;
     s.tcp_opts_len = linux_syn_options();
@@ -270,6 +275,7 @@ Test(decode_truncation, llc_snap)
 
 Test(decode_truncation, bsd_loopback)
 {
+    NEEDS_IPV6();
     struct frame_spec s = base(TCPSTATE_LINKTYPE_NULL, 1);
     shape_name = "NULL IPv6";
     sweep(&s, (struct shape_info){0, 0});
@@ -280,6 +286,7 @@ Test(decode_truncation, bsd_loopback)
 
 Test(decode_truncation, ipv4_and_ipv6_link_types)
 {
+    NEEDS_IPV6();
     struct frame_spec s = base(TCPSTATE_LINKTYPE_IPV4, 0);
     shape_name = "LINKTYPE_IPV4";
     sweep(&s, (struct shape_info){0, 0});

@@ -9,6 +9,7 @@
 #include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 enum { L3 = 14, L4 = L3 + 20, OPTS = L4 + 20 };
@@ -370,6 +371,7 @@ Test(decode_tcp_header, ip_payload_shorter_than_twenty_bytes_is_a_bad_tcp_header
 
 Test(decode_tcp_header, ipv6_payload_shorter_than_twenty_bytes_is_a_bad_tcp_header)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec();
     s.src = "::1";
     s.dst = "::2";

@@ -9,6 +9,7 @@
 #include "support/decode_suite.h"
 #include "support/frames.h"
 #include "support/guard.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 static tcpstate_status decode(uint32_t linktype, size_t caplen, size_t wirelen)
@@ -52,14 +53,15 @@ static void assert_reached_tcp(unsigned version)
 Test(decode_vlan, zero_to_four_tags_are_decoded_outermost_first)
 {
     for (unsigned n_tags = 0; n_tags <= TCPSTATE_MAX_VLAN; n_tags++) {
-        struct frame_spec s = spec(n_tags % 2);
+        int v6 = (int)(n_tags % 2 * IF_IPV6(1u)); /* IPv4 only in a build without IPv6 */
+        struct frame_spec s = spec(v6);
         s.n_vlan = (uint8_t)n_tags;
         for (unsigned i = 0; i < n_tags; i++) {
             s.vlan[i] = (uint16_t)(1000 + i);
         }
         size_t n = build(&s);
         assert_status(decode_eth(n), TCPSTATE_OK);
-        assert_reached_tcp(n_tags % 2 ? 6 : 4);
+        assert_reached_tcp(v6 ? 6 : 4);
         cr_assert(eq(u32, pkt.l3_offset, 14 + 4 * n_tags));
         cr_assert(eq(u8, pkt.vlan_count, (uint8_t)n_tags));
         cr_assert(eq(u8, pkt.encap, n_tags ? TCPSTATE_ENCAP_VLAN : 0));
@@ -122,6 +124,7 @@ Test(decode_vlan, tag_cut_on_the_wire_is_a_bad_link_and_by_snaplen_truncated)
 
 Test(decode_vlan, tags_after_linux_cooked_headers_are_decoded)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec(1);
     s.linktype = TCPSTATE_LINKTYPE_LINUX_SLL;
     s.n_vlan = 2;
@@ -167,6 +170,7 @@ Test(decode_mpls, one_label_reaches_ipv4)
 
 Test(decode_mpls, a_stack_reports_its_depth_and_outermost_label)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec(1);
     s.n_mpls = 3;
     s.mpls[0] = 100;
@@ -252,7 +256,7 @@ static size_t pppoe_frame(int v6)
 
 Test(decode_pppoe, session_carries_ipv4_and_ipv6)
 {
-    for (int v6 = 0; v6 <= 1; v6++) {
+    for (int v6 = 0; v6 <= (int)IF_IPV6(1); v6++) {
         size_t n = pppoe_frame(v6);
         assert_status(decode_eth(n), TCPSTATE_OK);
         assert_reached_tcp(v6 ? 6 : 4);
@@ -361,7 +365,7 @@ Test(decode_fabricpath, inner_ethernet_carries_ipv4_and_ipv6_at_offset_30)
 {
     /* As in Zeek's cisco-fabric-path.pcap: outer addresses, 0x8903, FTag/TTL,
      * inner addresses, inner type, IP 30 bytes into the frame. */
-    for (int v6 = 0; v6 <= 1; v6++) {
+    for (int v6 = 0; v6 <= (int)IF_IPV6(1); v6++) {
         struct frame_spec s = spec(v6);
         add_shim(&s, FP, 0, 0x0000);
         size_t n = build(&s);
@@ -392,6 +396,7 @@ Test(decode_fabricpath, inner_type_goes_through_the_usual_dispatch)
     cr_assert(eq(u16, pkt.vlan_id[0], 300));
     cr_assert(eq(u32, pkt.mpls_label, 4242));
 
+#ifndef TCPSTATE_NO_IPV6
     s = spec(1);
     s.snap = 1; /* an 802.3 length and LLC/SNAP inside */
     add_shim(&s, FP, 0, 0);
@@ -399,6 +404,7 @@ Test(decode_fabricpath, inner_type_goes_through_the_usual_dispatch)
     assert_status(decode_eth(n), TCPSTATE_OK);
     cr_assert(eq(u32, pkt.l3_offset, 30 + 8));
     cr_assert(eq(u8, pkt.encap, TCPSTATE_ENCAP_FABRICPATH | TCPSTATE_ENCAP_SNAP));
+#endif
 
     s = spec(0);
     s.pppoe = 1;
@@ -458,6 +464,7 @@ Test(decode_pbb, backbone_tag_between_backbone_and_customer_vlans)
 
 Test(decode_pbb, customer_frame_of_any_shape_follows)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec(1);
     add_shim(&s, PBB, 0, 0x00FFFFFF);
     size_t n = build(&s);
@@ -525,6 +532,7 @@ Test(decode_vntag, vlan_vntag_vlan_sandwich)
 
 Test(decode_vntag, tag_directly_before_ip)
 {
+    NEEDS_IPV6();
     struct frame_spec s = spec(1);
     add_shim(&s, VNTAG, 0, 0x80010002);
     size_t n = build(&s);
@@ -577,6 +585,7 @@ Test(decode_stacking, any_two_of_fabricpath_pbb_and_vntag_fit_and_a_third_is_too
 
 Test(decode_stacking, vlan_tags_keep_their_own_limit_beside_the_shims)
 {
+    NEEDS_IPV6();
     /* The longest stack that decodes: four tags, two shims, LLC/SNAP. */
     struct frame_spec s = spec(1);
     s.n_vlan = TCPSTATE_MAX_VLAN;

@@ -13,6 +13,7 @@
 
 #include "support/fragments.h"
 #include "support/frames.h"
+#include "support/options.h"
 #include "tcpstate.h"
 
 #define CLI  "10.0.0.1:40000"
@@ -194,6 +195,7 @@ static void finish_and_compare(const char *want)
 
 Test(reasm, in_order_fragments_track_the_segment_once_as_if_whole)
 {
+    NEEDS_REASSEMBLY();
     static char want[16384];
     reference(CLI, SRV, want, sizeof want);
     start();
@@ -215,6 +217,7 @@ Test(reasm, in_order_fragments_track_the_segment_once_as_if_whole)
 
 Test(reasm, out_of_order_fragments)
 {
+    NEEDS_REASSEMBLY();
     static char want[16384];
     reference(CLI, SRV, want, sizeof want);
     start();
@@ -229,6 +232,7 @@ Test(reasm, out_of_order_fragments)
 
 Test(reasm, duplicate_fragment_is_ignored)
 {
+    NEEDS_REASSEMBLY();
     static char want[16384];
     reference(CLI, SRV, want, sizeof want);
     start();
@@ -247,6 +251,7 @@ Test(reasm, duplicate_fragment_is_ignored)
 
 Test(reasm, ipv4_overlap_keeps_the_bytes_that_came_first)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     uint32_t n = frag_payload_len(data.b, data.l3);
@@ -266,6 +271,8 @@ Test(reasm, ipv4_overlap_keeps_the_bytes_that_came_first)
 
 Test(reasm, ipv6_overlap_drops_the_datagram)
 {
+    NEEDS_REASSEMBLY();
+    NEEDS_IPV6();
     start();
     handshake(CLI6, SRV6);
     uint32_t n = frag_payload_len(data.b, data.l3);
@@ -281,6 +288,8 @@ Test(reasm, ipv6_overlap_drops_the_datagram)
 
 Test(reasm, ipv6_fragment_header_reassembles_as_if_whole)
 {
+    NEEDS_REASSEMBLY();
+    NEEDS_IPV6();
     static char want[16384];
     reference(CLI6, SRV6, want, sizeof want);
     start();
@@ -295,6 +304,7 @@ Test(reasm, ipv6_fragment_header_reassembles_as_if_whole)
 
 Test(reasm, tiny_first_fragment_splitting_the_tcp_header)
 {
+    NEEDS_REASSEMBLY();
     static char want[16384];
     reference(CLI, SRV, want, sizeof want);
     start();
@@ -308,6 +318,7 @@ Test(reasm, tiny_first_fragment_splitting_the_tcp_header)
 
 Test(reasm, verified_checksums_hold_after_reassembly)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
@@ -322,6 +333,7 @@ Test(reasm, verified_checksums_hold_after_reassembly)
 
 Test(reasm, incomplete_datagram_times_out_in_packet_time)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     uint32_t n = frag_payload_len(data.b, data.l3);
@@ -340,6 +352,7 @@ Test(reasm, incomplete_datagram_times_out_in_packet_time)
 
 Test(reasm, full_pool_drops_the_oldest_datagram)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
@@ -360,6 +373,7 @@ Test(reasm, full_pool_drops_the_oldest_datagram)
 
 Test(reasm, byte_store_full_evicts_and_oversized_datagram_is_dropped)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
@@ -383,6 +397,7 @@ Test(reasm, byte_store_full_evicts_and_oversized_datagram_is_dropped)
 
 Test(reasm, datagram_beyond_65535_bytes_is_dropped)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     assert_status(feed_frag(&data, 0, 1480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
@@ -399,6 +414,7 @@ Test(reasm, datagram_beyond_65535_bytes_is_dropped)
 
 Test(reasm, inconsistent_fragments_are_counted)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     uint32_t n = frag_payload_len(data.b, data.l3);
@@ -414,6 +430,7 @@ Test(reasm, inconsistent_fragments_are_counted)
 
 Test(reasm, fragment_cut_by_the_snap_length_is_not_reassembled)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     static uint8_t f[FB_MAX_FRAME];
@@ -444,6 +461,7 @@ Test(reasm, pool_of_zero_keeps_the_old_behaviour)
 
 Test(reasm, link_fields_come_from_the_completing_fragment)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
@@ -463,6 +481,7 @@ Test(reasm, link_fields_come_from_the_completing_fragment)
 
 Test(reasm, hostile_flood_stays_within_the_pool_and_is_counted)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 64;
@@ -486,6 +505,7 @@ Test(reasm, hostile_flood_stays_within_the_pool_and_is_counted)
 
 Test(reasm, footprint_counts_the_pool)
 {
+    NEEDS_REASSEMBLY();
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);
     cfg.max_flows = 16;
@@ -525,6 +545,7 @@ Test(reasm, footprint_counts_the_pool)
 
 Test(reasm, reset_forgets_held_fragments)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     uint32_t n = frag_payload_len(data.b, data.l3);
@@ -537,6 +558,8 @@ Test(reasm, reset_forgets_held_fragments)
 
 Test(reasm, ipv6_unfragmentable_extension_header_is_kept)
 {
+    NEEDS_REASSEMBLY();
+    NEEDS_IPV6();
     static char want[16384];
     with_dstopts = 1;
     reference(CLI6, SRV6, want, sizeof want);
@@ -553,6 +576,7 @@ Test(reasm, ipv6_unfragmentable_extension_header_is_kept)
 
 Test(reasm, holes_filled_by_a_fragment_spanning_held_ranges)
 {
+    NEEDS_REASSEMBLY();
     static char want[16384];
     reference(CLI, SRV, want, sizeof want);
     start();
@@ -570,6 +594,7 @@ Test(reasm, holes_filled_by_a_fragment_spanning_held_ranges)
 
 Test(reasm, repeated_range_with_other_bytes)
 {
+    NEEDS_REASSEMBLY();
     static uint8_t junk[1480];
     memset(junk, 0x5A, sizeof junk);
     start();
@@ -583,16 +608,19 @@ Test(reasm, repeated_range_with_other_bytes)
     cr_assert(eq(int, memcmp(payload_seen, data.b + data.l3 + 40, 3000), 0));
     cr_assert(eq(u8, last_frag_flags, TCPSTATE_FRAG_REASSEMBLED | TCPSTATE_FRAG_OVERLAP));
 
+#ifndef TCPSTATE_NO_IPV6
     start();
     handshake(CLI6, SRV6);
     assert_status(feed_frag(&data, 1480, 1480, 1, 7, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
     assert_status(feed_frag_data(&data, 1480, 1480, 1, 7, junk, 4 * SEC), TCPSTATE_SKIP_FRAGMENT);
     cr_assert(eq(u64, stats().frag_drop_overlap, 1), "IPv6: the datagram is dropped");
     cr_assert(eq(u64, stats().frag_active, 0));
+#endif
 }
 
 Test(reasm, more_holes_than_tracked_drop_the_datagram)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     /* 8-byte pieces 16 bytes apart, last first: the 33rd disjoint range is too many. */
@@ -608,6 +636,7 @@ Test(reasm, more_holes_than_tracked_drop_the_datagram)
 
 Test(reasm, completing_a_newer_datagram_keeps_the_older_waiting)
 {
+    NEEDS_REASSEMBLY();
     start();
     handshake(CLI, SRV);
     uint32_t n = frag_payload_len(data.b, data.l3);

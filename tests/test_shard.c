@@ -37,6 +37,7 @@ static uint64_t hash_spec(const struct frame_spec *sp, const uint8_t *key, uint3
 
 Test(shard, both_directions_equal_v4_and_v6)
 {
+    NEEDS_IPV6();
     NEEDS_SHARDING();
     const char *pairs[][2] = {
         {"10.0.0.1:40000", "10.0.0.2:80"},
@@ -101,6 +102,7 @@ Test(shard, encapsulation_looked_through)
 /* A connection's fragments: the first (TCP header whole) and a later one. */
 Test(shard, fragments_follow_the_address_pair_when_asked)
 {
+    NEEDS_IPV6();
     NEEDS_SHARDING();
     const char *addrs[][2] = {{"192.0.2.1", "198.51.100.7"}, {"2001:db8::1", "2001:db8::2"}};
     for (size_t i = 0; i < 2; i++) {
@@ -214,6 +216,7 @@ Test(shard, spreads_flows_evenly)
  * endpoints does; without a tunnel the flag gives what ADDRS gives. */
 Test(shard, outer_flag_places_by_the_tunnel_endpoints)
 {
+    NEEDS_TUNNELS();
     NEEDS_SHARDING();
     struct frame_spec s;
     memset(&s, 0, sizeof s);

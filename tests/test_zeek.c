@@ -60,6 +60,7 @@ static int on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
 /* A fresh engine with history and Zeek lifetimes (and checksum checks if asked). */
 static void start(int verify_checksums)
 {
+    NEEDS_ZEEK();
     NEEDS_SERVER_PORT_LIST(); /* Zeek's tests name their own server ports */
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);

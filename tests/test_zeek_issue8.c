@@ -58,6 +58,9 @@ static int on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
 
 static void start(uint32_t flags)
 {
+    if (flags & (TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME)) {
+        NEEDS_ZEEK();
+    }
     NEEDS_SERVER_PORT_LIST(); /* Zeek's tests name their own server ports */
     tcpstate_config cfg;
     tcpstate_config_init(&cfg);

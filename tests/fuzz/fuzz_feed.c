@@ -134,6 +134,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.reasm_contexts = (sel >> 24) % 9u;
     cfg.reasm_bytes = (2u + (sel >> 28) % 8u) * 1024u;
     cfg.reasm_timeout = (1u + ((sel >> 22) & 3u)) * UINT64_C(1000000000);
+#ifdef TCPSTATE_NO_ZEEK
+    /* Left out of this build: refused, so fuzz the rest. */
+    if (cfg.flags & (TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME)) {
+        check(tcpstate_footprint(&cfg) == 0);
+        cfg.flags &= ~(uint32_t)(TCPSTATE_F_HISTORY | TCPSTATE_F_ZEEK_LIFETIME);
+    }
+#endif
+#ifdef TCPSTATE_NO_REASSEMBLY
+    if (cfg.reasm_contexts != 0) {
+        check(tcpstate_footprint(&cfg) == 0);
+        cfg.reasm_contexts = 0;
+    }
+#endif
     capacity = cfg.max_flows;
 
     tcpstate_callbacks cb;

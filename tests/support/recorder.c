@@ -91,7 +91,9 @@ tcpstate_engine *recorder_start(struct recorder *rec, void *mem, size_t len,
     if (cfg == NULL) {
         tcpstate_config_init(&def);
         def.max_flows = 64;
+#ifndef TCPSTATE_NO_ZEEK /* refused in a build without the Zeek emulation */
         def.flags |= TCPSTATE_F_HISTORY;
+#endif
         cfg = &def;
     }
     recorder_callbacks(&cb);

@@ -42,7 +42,8 @@ struct recorder {
 /* Route every callback to the recorder. */
 void recorder_callbacks(tcpstate_callbacks *cb);
 
-/* Build an engine in `mem` with `cfg` (NULL: defaults, history on) wired to the recorder. */
+/* Build an engine in `mem` with `cfg` (NULL: defaults, history on
+ * unless the build has TCPSTATE_NO_ZEEK) wired to the recorder. */
 tcpstate_engine *recorder_start(struct recorder *rec, void *mem, size_t len,
                                 const tcpstate_config *cfg);
 
