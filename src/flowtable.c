@@ -212,8 +212,6 @@ static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow
     return tcpstate__ft_hash_zone(ft, &f->key, tcpstate__ft_zone(ft, f));
 }
 
-/* Keys are compared a word at a time (the 38 bytes hold no padding). */
-
 /* ------------------------------------------------------------------ index */
 
 static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)

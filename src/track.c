@@ -483,10 +483,12 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
         return 0; /* implausible: the general path reports it */
     }
+    /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
+     * its state as it is. */
+    const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
     if (fin) {
         /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
-        const struct cell *fc = &tcpstate__sender_next[TRACK_FIN][s->state];
-        if ((fc->guard != G_NONE && fc->guard != G_FIN_CROSS) ||
+        if ((sc->guard != G_NONE && sc->guard != G_FIN_CROSS) ||
             (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
             return 0;
         }
@@ -509,7 +511,6 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     if (fin) {
         /* The FIN step (the receiver's FIN cells have no guards). */
         const uint8_t pre[2] = {f->ep[0].state, f->ep[1].state};
-        const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
         const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][r->state];
         uint32_t flags = flags0;
         unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &flags) : sc->next;
