@@ -34,10 +34,10 @@ static inline unsigned bit_length64(uint64_t v)
 
 static inline uint64_t ufloat_encode(uint64_t v, unsigned mant_bits, unsigned exp_max)
 {
-    unsigned len = bit_length64(v);
-    if (len <= mant_bits) {
-        return v;
+    if ((v >> mant_bits) == 0) {
+        return v; /* exact: the common case (a flow's age, per packet), without a bit scan */
     }
+    unsigned len = bit_length64(v);
     unsigned e = len - mant_bits;
     if (e > exp_max) {
         return ((uint64_t)exp_max << mant_bits) | ((UINT64_C(1) << mant_bits) - 1); /* saturate */

@@ -53,11 +53,12 @@ struct track_out {
     struct track_event ev[TRACK_MAX_EVENTS];
 };
 
-/* Apply one segment sent by `sender`; its events of the kinds in out->want go to
- * `out` (emptied first).
- * `evflags` are added to every event (TCPSTATE_EVF_NEW_FLOW for the creating
- * segment). */
-enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
+/* Apply one segment sent by `sender`, through the general path (any
+ * segment): the per-frame path runs the fast paths first (track_fast.h,
+ * inline there) and calls this for the segments they decline. Its events of
+ * the kinds in out->want go to `out` (emptied first). `evflags` are added to
+ * every event (TCPSTATE_EVF_NEW_FLOW for the creating segment). */
+enum track_verdict tcpstate__track_general(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out);
 

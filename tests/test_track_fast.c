@@ -1,23 +1,24 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The tracker's paths for the common segments (track_fast() in
- * src/track.c: a plausible segment with ACK and no SYN or RST, in the steady
- * state, completing a handshake or a close, or carrying the first or second
- * FIN of a close; and the SYN and SYN-ACK that open a connection) against
- * the general path they short-cut. This file compiles src/track.c a second time with that path
- * left out (TCPSTATE_TRACK_FAST 0) and its external names renamed, then
- * feeds both the same random segments on the same random flow records: the
- * records, the events, the verdicts and the statistics must be identical,
- * byte for byte.
+ * The tracker's paths for the common segments (tcpstate__track_fast() in
+ * src/track_fast.h: a plausible segment with ACK and no SYN or RST, in the
+ * steady state, completing a handshake or a close, or carrying the first or
+ * second FIN of a close; and the SYN and SYN-ACK that open a connection)
+ * against the general path they short-cut. The per-frame path (feed.c)
+ * tries the fast paths and hands what they decline to the library's
+ * tcpstate__track_general(); this file does the same, and compiles
+ * src/track.c a second time with its external names renamed to run the
+ * general path alone. Both get the same random segments on the same random
+ * flow records: the records, the events, the verdicts and the statistics
+ * must be identical, byte for byte.
  */
-#define TCPSTATE_TRACK_FAST        0
-#define tcpstate__track_segment    general_track_segment
+#define tcpstate__track_general    general_track_general
 #define tcpstate__track_open       general_track_open
 #define tcpstate__track_restart    general_track_restart
 #define tcpstate__track_may_open   general_track_may_open
 #define tcpstate__track_end_reason general_track_end_reason
 #include "../src/track.c"
-#undef tcpstate__track_segment
+#undef tcpstate__track_general
 #undef tcpstate__track_open
 #undef tcpstate__track_restart
 #undef tcpstate__track_may_open
@@ -26,11 +27,24 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 
-/* The library's tracker, ACK path included (the header above declared
- * only the renamed one). */
-enum track_verdict tcpstate__track_segment(tcpstate_engine *e, struct tcpstate_flow *f,
+#include "../src/track_fast.h"
+
+/* The library's general path (the header above declared only the renamed
+ * one). */
+enum track_verdict tcpstate__track_general(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out);
+
+/* What feed.c does with a segment: the fast paths, else the general path. */
+static enum track_verdict fast_then_general(tcpstate_engine *e, struct tcpstate_flow *f,
+                                            const tcpstate_packet *pkt, tcpstate_side sender,
+                                            uint64_t ts, uint32_t evflags, struct track_out *out)
+{
+    if (tcpstate__track_fast(e, f, pkt, sender, ts, evflags, out)) {
+        return TRACK_DONE;
+    }
+    return tcpstate__track_general(e, f, pkt, sender, ts, evflags, out);
+}
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
@@ -153,8 +167,8 @@ Test(track_fast, equals_the_general_path_on_random_segments)
                                     : (uint16_t)(1u << TCPSTATE_EV_ACK | 1u << TCPSTATE_EV_RST |
                                                  1u << TCPSTATE_EV_FLOW_END);
         uint32_t evflags = (n & 8) ? TCPSTATE_EVF_NEW_FLOW : 0u;
-        enum track_verdict va = tcpstate__track_segment(&ea, &fa, &pkt, sender, 5000, evflags, &oa);
-        enum track_verdict vb = general_track_segment(&eb, &fb, &pkt, sender, 5000, evflags, &ob);
+        enum track_verdict va = fast_then_general(&ea, &fa, &pkt, sender, 5000, evflags, &oa);
+        enum track_verdict vb = general_track_general(&eb, &fb, &pkt, sender, 5000, evflags, &ob);
 
         cr_assert(eq(int, va, vb), "verdict differs at segment %u", n);
         cr_assert(eq(int, memcmp(&fa, &fb, sizeof fa), 0), "flow record differs at segment %u", n);

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The tracker's fast paths: the segments that make up nearly all traffic
+ * (docs/state-machine.md, "The common segments"), without the general
+ * path's per-segment context. Inline in the per-frame path (feed.c), which
+ * saves a call and its register saves on most segments; the segments they
+ * decline go to tcpstate__track_general() (track.c).
+ */
+#ifndef TCPSTATE_TRACK_FAST_H
+#define TCPSTATE_TRACK_FAST_H
+
+#include <stdint.h>
+
+#include "hints.h"
+#include "seq.h"
+#include "track.h"
+#include "track_checks.h"
+#include "track_facts.h"
+#include "track_table.h"
+
+/* Used unless TCPSTATE_TRACK_FAST is 0 (MinSizeRel builds, for size).
+ * tests/test_track_fast.c holds them to the general path's results. */
+#ifndef TCPSTATE_TRACK_FAST
+#define TCPSTATE_TRACK_FAST 1
+#endif
+
+/* Is a cell "keep, unguarded": the step can change nothing for that end? */
+static HOT_INLINE int cell_keeps(const struct cell *cell)
+{
+    return cell->next == KEEP && cell->guard == G_NONE;
+}
+
+/* The common segments: a plausible segment with ACK and no SYN or RST, and
+ * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
+ *  - the ACK step: the sender's cell keeps, and the receiver's keeps or is
+ *    guarded by "acknowledges our SYN" / "covers our FIN" (the steady state,
+ *    a half-closed flow's data, the ACKs that complete a handshake or a
+ *    close);
+ *  - the FIN step (with FIN): the FIN is acceptable and the sender's cell is
+ *    unguarded or CLOSE_WAIT's (the first FIN of a close, the second).
+ * Handled here without the general path's per-segment context, with the
+ * same guards, events and bookkeeping functions, in run_step()'s order.
+ * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
+ * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
+static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
+                                   const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                   uint32_t evflags, struct track_out *out, const int fin)
+{
+    const unsigned fl = fin ? TCPSTATE_TH_ACK | TCPSTATE_TH_FIN : TCPSTATE_TH_ACK;
+    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    const struct cell *rc = &tcpstate__receiver_next[TRACK_ACK][r->state];
+    if (!cell_keeps(&tcpstate__sender_next[TRACK_ACK][s->state]) ||
+        (rc->guard != G_NONE && rc->guard != G_RCV_ACK_SYN && rc->guard != G_RCV_ACK_FIN) ||
+        (rc->guard == G_NONE && rc->next != KEEP)) {
+        return 0;
+    }
+    const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
+    if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+        return 0; /* implausible: the general path reports it */
+    }
+    /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
+     * its state as it is. */
+    const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
+    if (fin) {
+        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
+        if ((sc->guard != G_NONE && sc->guard != G_FIN_CROSS) ||
+            (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
+            return 0;
+        }
+    }
+    out->n = 0;
+    const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                            ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+    if (rc->guard != G_NONE) {
+        /* The ACK step: the receiver moves if the guard holds. */
+        if (rc->guard == G_RCV_ACK_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
+            r->state = rc->next;
+            const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+            emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
+            emit_changes(out, sender, before, after, flags0);
+        } else if (rc->guard == G_RCV_ACK_SYN) {
+            e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
+        }
+    }
+    if (fin) {
+        /* The FIN step (the receiver's FIN cells have no guards). */
+        const uint8_t pre[2] = {f->ep[0].state, f->ep[1].state};
+        const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][r->state];
+        uint32_t flags = flags0;
+        unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &flags) : sc->next;
+        if (ns != KEEP) {
+            s->state = (uint8_t)ns;
+        }
+        if (fr->next != KEEP) {
+            r->state = fr->next;
+        }
+        const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+        emit_to(out, TCPSTATE_EV_FIN, sender, pre, after, flags);
+        emit_changes(out, sender, pre, after, flags);
+    }
+    note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+    s->pkts++;
+    /* The flags as far as the two below look, as constants where they can be
+     * (the compiler then drops the SYN and RST branches). */
+    note_sender(s, r, pkt, fl, pkt->payload_len + (fin ? 1u : 0u), 0, fin);
+    note_flow(f, TCPSTATE_TH_ACK);
+    return 1;
+}
+
+/* The opening of a connection: a SYN between two CLOSED ends (RFC 9293
+ * §3.10.1: SYN_SENT; the receiver stays CLOSED, LISTEN not being
+ * observable), or the plausible SYN-ACK answering it (the sender to
+ * SYN_RECEIVED, and the receiver to ESTABLISHED if it acknowledges the SYN,
+ * §3.10.7.3; else nothing moves, TCPSTATE_EVF_BAD_ACK), in a flow not
+ * already reset or closed. What run_step() does for them (G_SYN_OPEN,
+ * G_SYNACK_OPEN, G_RCV_SYNACK), without the per-segment context. Returns 0
+ * for any other SYN. */
+static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
+                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                    uint32_t evflags, struct track_out *out, const int synack)
+{
+    const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
+    const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
+    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    if (s->state != sCL || r->state != (synack ? sSS : sCL) ||
+        (f->fflags & (FF_RESET | FF_CLOSED))) {
+        return 0;
+    }
+    if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_ep(s, r, pkt)) {
+        return 0;
+    }
+    out->n = 0;
+    uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+                     ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+    if (!synack || synack_acks_syn_of(r, pkt)) {
+        s->state = tcpstate__sender_next[step][sCL].next;
+        if (synack) {
+            r->state = tcpstate__receiver_next[step][sSS].next;
+        }
+    } else {
+        flags |= TCPSTATE_EVF_BAD_ACK; /* a wrong acknowledgment moves neither end */
+        e->stats.bad_acks++;
+    }
+    const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+    emit_to(out, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN, sender, before, after, flags);
+    emit_changes(out, sender, before, after, flags);
+    note_rtt(f, before, sender, fl, ts);
+    s->pkts++;
+    note_sender(s, r, pkt, fl, pkt->payload_len + 1u, !synack, 0);
+    note_flow(f, fl);
+    return 1;
+}
+
+/* The fast paths: track_common() for a segment with ACK, or ACK and FIN,
+ * and track_opening() for a SYN or SYN-ACK (a copy for each, where the
+ * compiler makes copies, with the flags known). Returns 0 when the segment
+ * needs the general path. tests/test_track_fast.c holds the two to the same
+ * results. */
+static HOT_INLINE int tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
+                                 const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                 uint32_t evflags, struct track_out *out)
+{
+    const unsigned fl =
+        pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);
+    if (fl == TCPSTATE_TH_ACK) {
+        return track_common(e, f, pkt, sender, ts, evflags, out, 0);
+    }
+    if (fl == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN)) {
+        return track_common(e, f, pkt, sender, ts, evflags, out, 1);
+    }
+    if (fl == TCPSTATE_TH_SYN) {
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 0);
+    }
+    if (fl == (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK)) {
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 1);
+    }
+    return 0;
+}
+
+#endif
