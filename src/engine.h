@@ -50,7 +50,7 @@ struct tcpstate_engine {
     uint32_t user_bytes;         /* inline application bytes per flow (start of ext) */
     uint32_t history_offset;     /* history record's offset in ext, or UINT32_MAX */
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
-    tcpstate_callbacks cb;
+    tcpstate_event_cb cb[TCPSTATE_EV_COUNT]; /* the callbacks, by event kind (NULL: none) */
     void *user;
     uint64_t now;        /* newest timestamp seen */
     uint64_t frame_no;   /* tcpstate_feed() calls */
@@ -97,7 +97,10 @@ struct tcpstate_engine {
 
 /* The engine's own calls, shared by its files (tcpstate.c: setup, events,
  * expiry; feed.c: the per-frame path and the batch). */
-tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind);
+static inline tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind)
+{
+    return kind < TCPSTATE_EV_COUNT ? e->cb[kind] : NULL;
+}
 /* Call `fn` with `ev`, recording STOP and DROP_FLOW answers; after a STOP
  * only flow-end events are delivered, so the application can still release
  * per-flow resources. */

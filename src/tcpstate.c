@@ -311,7 +311,14 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
         e->file_shift[c] = aging_shift(e->timeout[c]);
     }
     if (cb != NULL) {
-        e->cb = *cb;
+        /* Indexed by kind: one load per event on the per-frame path. */
+        e->cb[TCPSTATE_EV_SYN] = cb->on_syn;
+        e->cb[TCPSTATE_EV_SYNACK] = cb->on_synack;
+        e->cb[TCPSTATE_EV_ACK] = cb->on_ack;
+        e->cb[TCPSTATE_EV_FIN] = cb->on_fin;
+        e->cb[TCPSTATE_EV_RST] = cb->on_rst;
+        e->cb[TCPSTATE_EV_STATE_CHANGE] = cb->on_state_change;
+        e->cb[TCPSTATE_EV_FLOW_END] = cb->on_flow_end;
     }
     for (unsigned k = 0; k < TCPSTATE_EV_COUNT; k++) {
         if (tcpstate__callback_for(e, k) != NULL) {
@@ -368,38 +375,6 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
 }
 
 /* ------------------------------------------------------------------ events, ends */
-
-/* The application's callback for an event kind, or NULL. */
-tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e, unsigned kind)
-{
-    tcpstate_event_cb fn = NULL;
-    switch ((tcpstate_event_kind)kind) {
-    case TCPSTATE_EV_SYN:
-        fn = e->cb.on_syn;
-        break;
-    case TCPSTATE_EV_SYNACK:
-        fn = e->cb.on_synack;
-        break;
-    case TCPSTATE_EV_ACK:
-        fn = e->cb.on_ack;
-        break;
-    case TCPSTATE_EV_FIN:
-        fn = e->cb.on_fin;
-        break;
-    case TCPSTATE_EV_RST:
-        fn = e->cb.on_rst;
-        break;
-    case TCPSTATE_EV_STATE_CHANGE:
-        fn = e->cb.on_state_change;
-        break;
-    case TCPSTATE_EV_FLOW_END:
-        fn = e->cb.on_flow_end;
-        break;
-    case TCPSTATE_EV_COUNT:
-        break;
-    }
-    return fn;
-}
 
 /* Deliver one event to its callback. Records STOP and DROP_FLOW answers;
  * after a STOP only flow-end events are delivered, so the application can

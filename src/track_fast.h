@@ -24,11 +24,31 @@
 #define TCPSTATE_TRACK_FAST 1
 #endif
 
-/* Is a cell "keep, unguarded": the step can change nothing for that end? */
-static HOT_INLINE int cell_keeps(const struct cell *cell)
-{
-    return cell->next == KEEP && cell->guard == G_NONE;
-}
+/* What the ACK step does for a sender in state s and a receiver in state r,
+ * as the fast path takes it, read off the ACK rows of the transition tables
+ * (track_table.c): one load instead of two cells and five compares per
+ * segment. ACKF_NO: the sender's cell is not "keep" (SYN_SENT: G_ACK_INFER)
+ * or the receiver's is guarded otherwise (CLOSED: G_RCV_ACK_INFER), so the
+ * general path decides; ACKF_KEEP: nothing moves; ACKF_SYN / ACKF_FIN: the
+ * receiver moves if the ACK acknowledges its SYN (SYN_RECEIVED) / covers its
+ * FIN (FIN_WAIT_1, CLOSING, LAST_ACK). Here, not in track_table.c, so that a
+ * build without the fast paths does not carry it; tests/test_transitions.c
+ * checks every pair against the cells. */
+enum ack_fast { ACKF_NO, ACKF_KEEP, ACKF_SYN, ACKF_FIN };
+/* clang-format off */
+#define ACKF(a, b)                                                                   \
+    ((a) == sSS || (b) == sCL                  ? ACKF_NO                             \
+     : (b) == sSR                              ? ACKF_SYN                            \
+     : (b) == sF1 || (b) == sCG || (b) == sLA  ? ACKF_FIN                            \
+                                               : ACKF_KEEP)
+#define ROW(a) {ACKF(a, sCL), ACKF(a, sLI), ACKF(a, sSS), ACKF(a, sSR), ACKF(a, sES), ACKF(a, sF1), \
+                ACKF(a, sF2), ACKF(a, sCW), ACKF(a, sCG), ACKF(a, sLA), ACKF(a, sTW)}
+static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT] = {
+    ROW(sCL), ROW(sLI), ROW(sSS), ROW(sSR), ROW(sES), ROW(sF1),
+    ROW(sF2), ROW(sCW), ROW(sCG), ROW(sLA), ROW(sTW)};
+#undef ROW
+#undef ACKF
+/* clang-format on */
 
 /* The common segments: a plausible segment with ACK and no SYN or RST, and
  * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
@@ -48,10 +68,8 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
 {
     const unsigned fl = fin ? TCPSTATE_TH_ACK | TCPSTATE_TH_FIN : TCPSTATE_TH_ACK;
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
-    const struct cell *rc = &tcpstate__receiver_next[TRACK_ACK][r->state];
-    if (!cell_keeps(&tcpstate__sender_next[TRACK_ACK][s->state]) ||
-        (rc->guard != G_NONE && rc->guard != G_RCV_ACK_SYN && rc->guard != G_RCV_ACK_FIN) ||
-        (rc->guard == G_NONE && rc->next != KEEP)) {
+    const unsigned how = tcpstate__ack_fast[s->state][r->state];
+    if (how == ACKF_NO) {
         return 0;
     }
     const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
@@ -72,14 +90,14 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                             ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
-    if (rc->guard != G_NONE) {
+    if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
-        if (rc->guard == G_RCV_ACK_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
-            r->state = rc->next;
+        if (how == ACKF_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
+            r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
             const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
             emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
             emit_changes(out, sender, before, after, flags0);
-        } else if (rc->guard == G_RCV_ACK_SYN) {
+        } else if (how == ACKF_SYN) {
             e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
         }
     }

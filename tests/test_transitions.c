@@ -14,6 +14,8 @@
 
 #include "tcpstate.h"
 #include "track.h"
+#include "track_fast.h"
+#include "track_table.h"
 
 static const char *const step_names[TRACK_STEPS] = {"SYN", "SYN-ACK", "ACK", "FIN", "RST"};
 
@@ -148,6 +150,34 @@ Test(transitions, the_class_of_every_pair_of_states)
                               got < CLS_COUNT ? cls_names[got] : "?", cls_names[want]);
                 }
             }
+        }
+    }
+}
+
+/* The fast path's one-load view of the ACK step (tcpstate__ack_fast) against
+ * the ACK cells it stands for, for every pair of states: it may take the
+ * segment only where the sender's cell keeps unguarded, and then says what
+ * the receiver's cell does (keeps, or moves under "acknowledges our SYN" or
+ * "covers our FIN"); any other receiver cell is the general path's. */
+Test(transitions, the_fast_ack_view_matches_the_cells)
+{
+    for (unsigned a = 0; a < TCPSTATE_STATE_COUNT; a++) {
+        for (unsigned b = 0; b < TCPSTATE_STATE_COUNT; b++) {
+            const struct cell *sc = &tcpstate__sender_next[TRACK_ACK][a];
+            const struct cell *rc = &tcpstate__receiver_next[TRACK_ACK][b];
+            unsigned want = ACKF_NO;
+            if (sc->next == TRACK_KEEP && sc->guard == G_NONE) {
+                if (rc->guard == G_NONE && rc->next == TRACK_KEEP) {
+                    want = ACKF_KEEP;
+                } else if (rc->guard == G_RCV_ACK_SYN) {
+                    want = ACKF_SYN;
+                } else if (rc->guard == G_RCV_ACK_FIN) {
+                    want = ACKF_FIN;
+                }
+            }
+            cr_expect(eq(u8, tcpstate__ack_fast[a][b], (uint8_t)want), "%s -> %s: %u, want %u",
+                      tcpstate_state_name((tcpstate_tcp_state)a),
+                      tcpstate_state_name((tcpstate_tcp_state)b), tcpstate__ack_fast[a][b], want);
         }
     }
 }
