@@ -219,13 +219,23 @@ static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t id
     return (tag << ft->idx_bits) | (idx + 1u);
 }
 
-static unsigned bucket_free_slots(const uint32_t *s)
+/* The slots of a bucket holding exactly `value` (0: the empty ones), as a
+ * bit mask: the probe's vector compare with every bit significant. */
+static unsigned bucket_slots_equal(const uint32_t *s, uint32_t value)
 {
-    unsigned n = 0;
-    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-        n += s[i] == 0;
-    }
-    return n;
+    return tcpstate__ft_bucket_matches(s, value, UINT32_MAX);
+}
+
+/* Whether mask `a` has at least as many bits set as mask `b` (16-bit masks):
+ * a's bits and b's missing ones make 16 or more. One count, without a
+ * popcount helper (Cortex-M has no such instruction; libgcc's is a call). */
+static int bits_at_least(unsigned a, unsigned b)
+{
+    uint32_t m = a | (~b & 0xffffu) << 16;
+    m = m - ((m >> 1) & 0x55555555u);
+    m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
+    m = (m + (m >> 4)) & 0x0f0f0f0fu;
+    return (m * 0x01010101u) >> 24 >= 16u;
 }
 
 /* Both buckets of a new key are full: move one of their 32 flows to its
@@ -234,7 +244,7 @@ static unsigned bucket_free_slots(const uint32_t *s)
  * keys go to the emptier bucket), so rehashing the candidates' keys here
  * costs nothing on the common path; without it, a full pair of buckets would
  * force an eviction among its flows even when finished flows sit elsewhere. */
-static int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
+static RARE int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
 {
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
@@ -262,13 +272,18 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     tcpstate__ft_buckets(ft, hash, b);
     uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
     uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
-    uint32_t *s = bucket_free_slots(s0) >= bucket_free_slots(s1) ? s0 : s1;
+    unsigned e0 = bucket_slots_equal(s0, 0), e1 = bucket_slots_equal(s1, 0);
     uint32_t mine = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
-    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-        if (s[i] == 0) {
-            s[i] = mine;
-            return 0;
-        }
+    /* The emptier bucket (the first on a tie), its first free slot. */
+    uint32_t *s = s0;
+    unsigned e = e0;
+    if (!bits_at_least(e0, e1)) {
+        s = s1;
+        e = e1;
+    }
+    if (e != 0) {
+        s[tcpstate__ft_lowest_bit(e)] = mine;
+        return 0;
     }
     return make_room(ft, b, mine);
 }
@@ -281,11 +296,10 @@ static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
     tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
-        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
-            if (s[i] == want) {
-                s[i] = 0;
-                return;
-            }
+        unsigned m = bucket_slots_equal(s, want);
+        if (m != 0) {
+            s[tcpstate__ft_lowest_bit(m)] = 0;
+            return;
         }
     }
 }
@@ -355,8 +369,7 @@ struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struc
     return f->next == FT_NIL ? NULL : &ft->flows[f->next];
 }
 
-struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
-                                         enum flow_class cls)
+struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key)
 {
     if (ft->free_head == FT_NIL) {
         return NULL;
@@ -365,12 +378,31 @@ struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow
     ft->free_head = f->next;
     memset(f, 0, sizeof *f);
     f->key = *key;
-    list_append(ft, f, cls);
     uint8_t *ext = tcpstate__ft_ext(ft, f);
     if (ext != NULL) {
         memset(ext, 0, ft->ext_stride);
     }
     ft->used++;
+    return f;
+}
+
+void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
+{
+    list_append(ft, f, cls);
+}
+
+void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f)
+{
+    list_unlink(ft, f);
+}
+
+struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
+                                         enum flow_class cls)
+{
+    struct tcpstate_flow *f = tcpstate__ft_take(ft, key);
+    if (f != NULL) {
+        list_append(ft, f, cls);
+    }
     return f;
 }
 
@@ -423,19 +455,38 @@ static int better_victim(const struct tcpstate_flow *a, int rank_a, const struct
     return tcpstate__flow_last_ts(a) < tcpstate__flow_last_ts(b);
 }
 
+/* The older of two list heads (pool indices, FT_NIL: none), `a` on a tie;
+ * NULL if neither. */
+static struct tcpstate_flow *older_head(const struct flowtable *ft, uint32_t a, uint32_t b)
+{
+    if (a == FT_NIL || b == FT_NIL) {
+        uint32_t h = a != FT_NIL ? a : b;
+        return h == FT_NIL ? NULL : &ft->flows[h];
+    }
+    struct tcpstate_flow *fa = &ft->flows[a], *fb = &ft->flows[b];
+    return tcpstate__flow_last_ts(fb) < tcpstate__flow_last_ts(fa) ? fb : fa;
+}
+
+/* evict_rank()'s order read off the list heads, rank by rank: each list's
+ * oldest flow is at its head. Within a rank, ties go to the class listed
+ * first in enum flow_class (TIME_WAIT before closed, established before
+ * closing), as a scan of the classes in that order keeping the strictly
+ * better victim would choose. */
 struct tcpstate_flow *tcpstate__ft_victim(const struct flowtable *ft, int allow_established)
 {
-    struct tcpstate_flow *best = NULL;
-    int best_rank = 0;
-    for (unsigned c = 0; c < CLS_COUNT; c++) {
-        int rank = evict_rank((enum flow_class)c, allow_established);
-        struct tcpstate_flow *f = tcpstate__ft_oldest(ft, (enum flow_class)c);
-        if (rank >= 0 && f != NULL && better_victim(f, rank, best, best_rank)) {
-            best = f;
-            best_rank = rank;
-        }
+    struct tcpstate_flow *f =
+        older_head(ft, ft->list[CLS_TIME_WAIT].head, ft->list[CLS_CLOSED].head);
+    if (f != NULL) {
+        return f;
     }
-    return best;
+    uint32_t h = ft->list[CLS_EMBRYONIC].head;
+    if (h != FT_NIL) {
+        return &ft->flows[h];
+    }
+    if (!allow_established) {
+        return NULL;
+    }
+    return older_head(ft, ft->list[CLS_ESTABLISHED].head, ft->list[CLS_CLOSING].head);
 }
 
 struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uint64_t hash,

@@ -201,6 +201,15 @@ static inline int tcpstate__ft_holds(const struct flowtable *ft, const struct tc
 /* Take a record from the free list (NULL if none), zeroed, key copied, class set. */
 struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
                                          enum flow_class cls);
+/* The same, but on no list yet: a new flow's class is known only once the
+ * tracker has set its states, and listing it once then spares a move between
+ * lists. It must be listed (tcpstate__ft_list_add()) before it is released,
+ * and before anything that walks the lists (a callback may) runs. */
+struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key);
+/* Put a record on no list at the newest end of the list of class `cls`. */
+void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
+/* Take a record off its list; it stays allocated and indexed. */
+void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f);
 /* Index a record allocated above; 0, or -1 when both candidate buckets are full. */
 int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash);
 /* Unindex, unlist and free a record. */
