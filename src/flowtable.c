@@ -19,6 +19,7 @@
  */
 #include "flowtable.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "compact.h"
@@ -376,8 +377,11 @@ struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_
     }
     struct tcpstate_flow *f = &ft->flows[ft->free_head];
     ft->free_head = f->next;
-    memset(f, 0, sizeof *f);
+    /* Key, then every byte after it zeroed, in two fixed-size parts: one
+     * memset of the whole record became a `rep stos` (a slow start on x86). */
     f->key = *key;
+    memset(&f->fflags, 0, offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
+    memset(f->ep, 0, sizeof f->ep);
     uint8_t *ext = tcpstate__ft_ext(ft, f);
     if (ext != NULL) {
         memset(ext, 0, ft->ext_stride);

@@ -105,6 +105,11 @@ struct tcpstate_flow {
     struct endpoint ep[2]; /* indexed by tcpstate_side */
 };
 _Static_assert(sizeof(struct endpoint) == 24, "endpoint layout");
+/* tcpstate__ft_take() zeroes a record in two parts, from fflags to ep and ep: */
+_Static_assert(offsetof(struct tcpstate_flow, fflags) == sizeof(struct flow_key) &&
+                   offsetof(struct tcpstate_flow, ep) + sizeof(struct endpoint[2]) ==
+                       sizeof(struct tcpstate_flow),
+               "flow record: nothing outside the key, fflags..ep and ep");
 _Static_assert(sizeof(void *) > 4 ? sizeof(struct tcpstate_flow) == 120 : 1,
                "flow record must stay at 120 bytes (memory budget)");
 
