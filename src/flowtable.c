@@ -220,24 +220,60 @@ static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t id
     return (tag << ft->idx_bits) | (idx + 1u);
 }
 
-/* The slots of a bucket holding exactly `value` (0: the empty ones), as a
- * bit mask: the probe's vector compare with every bit significant. */
+/* Slot masks of buckets (bit i: slot i holds exactly the value asked for; 0
+ * asks for the empty slots), and which of two buckets is emptier. */
+#if defined(__SSE2__)
+/* The four compares of a bucket packed into one byte per slot (0xff: equal),
+ * which gives the mask in one step and, as a sum of bytes, the count. */
+static __m128i bucket_eq_bytes(const uint32_t *s, uint32_t value)
+{
+    const __m128i t = _mm_set1_epi32((int)value);
+    const __m128i *p = (const __m128i *)(const void *)s;
+    __m128i a = _mm_cmpeq_epi32(_mm_loadu_si128(p), t);
+    __m128i b = _mm_cmpeq_epi32(_mm_loadu_si128(p + 1), t);
+    __m128i c = _mm_cmpeq_epi32(_mm_loadu_si128(p + 2), t);
+    __m128i d = _mm_cmpeq_epi32(_mm_loadu_si128(p + 3), t);
+    return _mm_packs_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
+}
+
+static unsigned bucket_slots_equal(const uint32_t *s, uint32_t value)
+{
+    return (unsigned)_mm_movemask_epi8(bucket_eq_bytes(s, value));
+}
+
+/* The empty slots of buckets s0 and s1 in e[0] and e[1]; whether s0 has at
+ * least as many. */
+static int empty_slots(const uint32_t *s0, const uint32_t *s1, unsigned e[2])
+{
+    const __m128i zero = _mm_setzero_si128();
+    __m128i z0 = bucket_eq_bytes(s0, 0), z1 = bucket_eq_bytes(s1, 0);
+    e[0] = (unsigned)_mm_movemask_epi8(z0);
+    e[1] = (unsigned)_mm_movemask_epi8(z1);
+    /* 255 per empty slot, summed per 8 slots: the difference of the sums. */
+    __m128i d = _mm_sub_epi32(_mm_sad_epu8(z0, zero), _mm_sad_epu8(z1, zero));
+    d = _mm_add_epi32(d, _mm_shuffle_epi32(d, 0x4e));
+    return _mm_cvtsi128_si32(d) >= 0;
+}
+#else
 static unsigned bucket_slots_equal(const uint32_t *s, uint32_t value)
 {
     return tcpstate__ft_bucket_matches(s, value, UINT32_MAX);
 }
 
-/* Whether mask `a` has at least as many bits set as mask `b` (16-bit masks):
- * a's bits and b's missing ones make 16 or more. One count, without a
- * popcount helper (Cortex-M has no such instruction; libgcc's is a call). */
-static int bits_at_least(unsigned a, unsigned b)
+/* As above; the counts compared in one bit count, without a popcount helper
+ * (Cortex-M has no such instruction; libgcc's is a call): s0's empty slots
+ * and s1's taken ones make 16 or more. */
+static int empty_slots(const uint32_t *s0, const uint32_t *s1, unsigned e[2])
 {
-    uint32_t m = a | (~b & 0xffffu) << 16;
+    e[0] = bucket_slots_equal(s0, 0);
+    e[1] = bucket_slots_equal(s1, 0);
+    uint32_t m = e[0] | (~e[1] & 0xffffu) << 16;
     m = m - ((m >> 1) & 0x55555555u);
     m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
     m = (m + (m >> 4)) & 0x0f0f0f0fu;
     return (m * 0x01010101u) >> 24 >= 16u;
 }
+#endif
 
 /* Both buckets of a new key are full: move one of their 32 flows to its
  * other candidate bucket if that has a free slot (one cuckoo step), and give
@@ -273,17 +309,14 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     tcpstate__ft_buckets(ft, hash, b);
     uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
     uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
-    unsigned e0 = bucket_slots_equal(s0, 0), e1 = bucket_slots_equal(s1, 0);
+    unsigned e[2];
+    int first = empty_slots(s0, s1, e);
     uint32_t mine = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
     /* The emptier bucket (the first on a tie), its first free slot. */
-    uint32_t *s = s0;
-    unsigned e = e0;
-    if (!bits_at_least(e0, e1)) {
-        s = s1;
-        e = e1;
-    }
-    if (e != 0) {
-        s[tcpstate__ft_lowest_bit(e)] = mine;
+    uint32_t *s = first ? s0 : s1;
+    unsigned m = first ? e[0] : e[1];
+    if (m != 0) {
+        s[tcpstate__ft_lowest_bit(m)] = mine;
         return 0;
     }
     return make_room(ft, b, mine);
