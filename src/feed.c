@@ -76,16 +76,19 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
      * forge in bulk (DESIGN "Tracking semantics"). */
     unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
     int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
-    /* On no list until its class is known (below). */
-    struct tcpstate_flow *f = tcpstate__ft_take(&e->ft, key);
-    if (f == NULL) {
+    /* The record is on no list until its class is known (below). */
+    struct tcpstate_flow *f;
+    if (!tcpstate__ft_pool_empty(&e->ft)) {
+        f = tcpstate__ft_take(&e->ft, key);
+    } else {
         struct tcpstate_flow *victim = tcpstate__ft_victim(&e->ft, allow_est);
         if (victim == NULL) {
             e->stats.flows_refused++;
             return NULL;
         }
-        tcpstate__end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
-        f = tcpstate__ft_take(&e->ft, key);
+        /* Its end reported and counted, its record becomes the new flow's. */
+        tcpstate__end_flow_report(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
+        f = tcpstate__ft_reuse(&e->ft, victim, key);
     }
     tcpstate__ft_set_zone(&e->ft, f, k->zone);
     if (tcpstate__ft_insert(&e->ft, f, hash) != 0) {

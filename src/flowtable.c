@@ -207,10 +207,16 @@ void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32
     }
 }
 
-/* The hash a flow was indexed under. */
+/* The hash a flow was indexed under: an IPv4 key outside a zone (nearly
+ * every flow) straight through hash_v4(), as tcpstate__ft_hash_zone() would
+ * hash it after two calls (each eviction rehashes its victim). */
 static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
-    return tcpstate__ft_hash_zone(ft, &f->key, tcpstate__ft_zone(ft, f));
+    uint32_t zone = tcpstate__ft_zone(ft, f);
+    if (zone == 0 && !(f->key.tag & FT_KEY_V6)) {
+        return hash_v4(ft, &f->key);
+    }
+    return tcpstate__ft_hash_zone(ft, &f->key, zone);
 }
 
 /* ------------------------------------------------------------------ index */
@@ -403,13 +409,9 @@ struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struc
     return f->next == FT_NIL ? NULL : &ft->flows[f->next];
 }
 
-struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key)
+/* A record's bytes for a new flow of `key`: the key, everything else zero. */
+static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const struct flow_key *key)
 {
-    if (ft->free_head == FT_NIL) {
-        return NULL;
-    }
-    struct tcpstate_flow *f = &ft->flows[ft->free_head];
-    ft->free_head = f->next;
     /* Key, then every byte after it zeroed, in two fixed-size parts: one
      * memset of the whole record became a `rep stos` (a slow start on x86). */
     f->key = *key;
@@ -419,7 +421,26 @@ struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_
     if (ext != NULL) {
         memset(ext, 0, ft->ext_stride);
     }
+}
+
+struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key)
+{
+    if (ft->free_head == FT_NIL) {
+        return NULL;
+    }
+    struct tcpstate_flow *f = &ft->flows[ft->free_head];
+    ft->free_head = f->next;
+    record_init(ft, f, key);
     ft->used++;
+    return f;
+}
+
+struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_flow *f,
+                                         const struct flow_key *key)
+{
+    unindex(ft, f);
+    list_unlink(ft, f);
+    record_init(ft, f, key);
     return f;
 }
 

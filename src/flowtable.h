@@ -211,6 +211,17 @@ struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow
  * lists. It must be listed (tcpstate__ft_list_add()) before it is released,
  * and before anything that walks the lists (a callback may) runs. */
 struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key);
+/* A listed record turned into a taken one for `key`: what
+ * tcpstate__ft_release() and then tcpstate__ft_take() do to an eviction's
+ * victim when the pool is empty (the record goes through the free list and
+ * back), without the detour. */
+struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_flow *f,
+                                         const struct flow_key *key);
+/* Whether the pool has no free record. */
+static inline int tcpstate__ft_pool_empty(const struct flowtable *ft)
+{
+    return ft->free_head == FT_NIL;
+}
 /* Put a record on no list at the newest end of the list of class `cls`. */
 void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Take a record off its list; it stays allocated and indexed. */

@@ -431,8 +431,9 @@ static void count_end(tcpstate_stats *st, tcpstate_end_reason reason)
     }
 }
 
-void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
-                        uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir)
+void tcpstate__end_flow_report(tcpstate_engine *e, struct tcpstate_flow *f,
+                               tcpstate_end_reason reason, uint64_t ts,
+                               const tcpstate_packet *pkt, tcpstate_side dir)
 {
     tcpstate_event ev;
     memset(&ev, 0, sizeof ev);
@@ -452,6 +453,12 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
         tcpstate__emit(e, f, &ev, fn);
     }
     count_end(&e->stats, reason);
+}
+
+void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
+                        uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir)
+{
+    tcpstate__end_flow_report(e, f, reason, ts, pkt, dir);
     tcpstate__ft_release(&e->ft, f);
 }
 
