@@ -202,8 +202,9 @@ uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flo
 
 /* The hash a flow was indexed under: an IPv4 key outside a zone (nearly
  * every flow) straight through hash_v4(), as tcpstate__ft_hash_zone() would
- * hash it after two calls (each eviction rehashes its victim). */
-static uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
+ * hash it after two calls. Inline, as unindex() below: nearly every new
+ * flow evicts a finished one, whose slot this finds. */
+static HOT_INLINE uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
     uint32_t zone = tcpstate__ft_zone(ft, f);
     if (zone == 0 && !(f->key.tag & FT_KEY_V6)) {
@@ -321,7 +322,7 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     return make_room(ft, b, mine);
 }
 
-static void unindex(struct flowtable *ft, struct tcpstate_flow *f)
+static HOT_INLINE void unindex(struct flowtable *ft, struct tcpstate_flow *f)
 {
     uint32_t b[2];
     uint64_t hash = flow_hash(ft, f);
