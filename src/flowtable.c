@@ -200,6 +200,13 @@ uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flo
     return z;
 }
 
+void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone)
+{
+    if (ft->zone_offset != UINT32_MAX) {
+        memcpy(tcpstate__ft_ext(ft, f) + ft->zone_offset, &zone, 4);
+    }
+}
+
 /* The hash a flow was indexed under: an IPv4 key outside a zone (nearly
  * every flow) straight through hash_v4(), as tcpstate__ft_hash_zone() would
  * hash it after two calls. Inline, as unindex() below: nearly every new
@@ -370,7 +377,17 @@ static void list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
 
 static void list_append(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
 {
-    tcpstate__ft_list_add(ft, f, cls);
+    struct ft_list *l = &ft->list[cls];
+    uint32_t idx = tcpstate__ft_index(ft, f);
+    f->cls = (uint8_t)cls;
+    f->next = FT_NIL;
+    f->prev = l->tail;
+    if (l->tail != FT_NIL) {
+        ft->flows[l->tail].next = idx;
+    } else {
+        l->head = idx;
+    }
+    l->tail = idx;
 }
 
 void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
@@ -426,6 +443,11 @@ struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_f
     list_unlink(ft, f);
     record_init(ft, f, key);
     return f;
+}
+
+void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
+{
+    list_append(ft, f, cls);
 }
 
 void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f)

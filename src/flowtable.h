@@ -181,8 +181,7 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
                                 uint32_t zone);
 /* A flow's zone (0 unless the table is zone keyed), and setting it on a new record. */
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f);
-static inline void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f,
-                                         uint32_t zone);
+void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone);
 
 /* The two candidate buckets of a hash (distinct): 32 hash bits each mapped
  * onto [0, n) without division (multiply-shift). Inline: every frame. */
@@ -223,23 +222,8 @@ static inline int tcpstate__ft_pool_empty(const struct flowtable *ft)
 {
     return ft->free_head == FT_NIL;
 }
-/* Put a record on no list at the newest end of the list of class `cls`
- * (inline: every new flow, and every move between lists). */
-static inline void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f,
-                                         enum flow_class cls)
-{
-    struct ft_list *l = &ft->list[cls];
-    uint32_t idx = (uint32_t)(f - ft->flows);
-    f->cls = (uint8_t)cls;
-    f->next = FT_NIL;
-    f->prev = l->tail;
-    if (l->tail != FT_NIL) {
-        ft->flows[l->tail].next = idx;
-    } else {
-        l->head = idx;
-    }
-    l->tail = idx;
-}
+/* Put a record on no list at the newest end of the list of class `cls`. */
+void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Take a record off its list; it stays allocated and indexed. */
 void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f);
 /* Index a record allocated above; 0, or -1 when both candidate buckets are full. */
@@ -264,14 +248,6 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
 /* Pool index of a record, and its extension bytes. */
 uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f);
 uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow *f);
-
-static inline void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f,
-                                         uint32_t zone)
-{
-    if (ft->zone_offset != UINT32_MAX) {
-        memcpy(tcpstate__ft_ext(ft, f) + ft->zone_offset, &zone, 4);
-    }
-}
 
 /* Time of the flow's last segment (first_ts + decoded age). Inline: once or
  * twice per packet. */
