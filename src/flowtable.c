@@ -207,17 +207,11 @@ void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32
     }
 }
 
-/* The hash a flow was indexed under: an IPv4 key outside a zone (nearly
- * every flow) straight through hash_v4(), as tcpstate__ft_hash_zone() would
- * hash it after two calls. Inline, as unindex() below: nearly every new
- * flow evicts a finished one, whose slot this finds. */
+/* The hash a flow was indexed under (inline, as unindex() below: nearly
+ * every new flow evicts a finished one, whose slot this finds). */
 static HOT_INLINE uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
-    uint32_t zone = tcpstate__ft_zone(ft, f);
-    if (zone == 0 && !(f->key.tag & FT_KEY_V6)) {
-        return hash_v4(ft, &f->key);
-    }
-    return tcpstate__ft_hash_zone(ft, &f->key, zone);
+    return tcpstate__ft_hash_zone(ft, &f->key, tcpstate__ft_zone(ft, f));
 }
 
 /* ------------------------------------------------------------------ index */
@@ -227,11 +221,13 @@ static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t id
     return (tag << ft->idx_bits) | (idx + 1u);
 }
 
-/* Slot masks of buckets (bit i: slot i holds exactly the value asked for; 0
- * asks for the empty slots), and which of two buckets is emptier. */
+/* Searching buckets: the first slot holding a value (0: the first empty
+ * one), and the emptier of a key's two buckets. SSE2 (every x86-64) does a
+ * bucket in four vector compares; elsewhere plain loops, the smallest code
+ * (Cortex-M, -Os). */
 #if defined(__SSE2__)
-/* The four compares of a bucket packed into one byte per slot (0xff: equal),
- * which gives the mask in one step and, as a sum of bytes, the count. */
+/* The four compares of a bucket packed into one byte per slot (0xff:
+ * equal): its slot mask in one step, its count as a sum of bytes. */
 static __m128i bucket_eq_bytes(const uint32_t *s, uint32_t value)
 {
     const __m128i t = _mm_set1_epi32((int)value);
@@ -243,42 +239,55 @@ static __m128i bucket_eq_bytes(const uint32_t *s, uint32_t value)
     return _mm_packs_epi16(_mm_packs_epi32(a, b), _mm_packs_epi32(c, d));
 }
 
-static unsigned bucket_slots_equal(const uint32_t *s, uint32_t value)
+/* The first slot of `s` holding `value`, or -1. */
+static int slot_holding(const uint32_t *s, uint32_t value)
 {
-    return (unsigned)_mm_movemask_epi8(bucket_eq_bytes(s, value));
+    unsigned m = (unsigned)_mm_movemask_epi8(bucket_eq_bytes(s, value));
+    return m != 0 ? (int)tcpstate__ft_lowest_bit(m) : -1;
 }
 
-/* The empty slots of buckets s0 and s1 in e[0] and e[1]; whether s0 has at
- * least as many. */
-static int empty_slots(const uint32_t *s0, const uint32_t *s1, unsigned e[2])
+/* The emptier of buckets *s0 and s1 (s0 on a tie) in *s0, and its first
+ * empty slot, or -1 when both are full. */
+static int emptier_slot(uint32_t **s0, uint32_t *s1)
 {
     const __m128i zero = _mm_setzero_si128();
-    __m128i z0 = bucket_eq_bytes(s0, 0), z1 = bucket_eq_bytes(s1, 0);
-    e[0] = (unsigned)_mm_movemask_epi8(z0);
-    e[1] = (unsigned)_mm_movemask_epi8(z1);
+    __m128i z0 = bucket_eq_bytes(*s0, 0), z1 = bucket_eq_bytes(s1, 0);
     /* 255 per empty slot, summed per 8 slots: the difference of the sums. */
     __m128i d = _mm_sub_epi32(_mm_sad_epu8(z0, zero), _mm_sad_epu8(z1, zero));
     d = _mm_add_epi32(d, _mm_shuffle_epi32(d, 0x4e));
-    return _mm_cvtsi128_si32(d) >= 0;
+    if (_mm_cvtsi128_si32(d) < 0) {
+        *s0 = s1;
+        z0 = z1;
+    }
+    unsigned m = (unsigned)_mm_movemask_epi8(z0);
+    return m != 0 ? (int)tcpstate__ft_lowest_bit(m) : -1;
 }
 #else
-static unsigned bucket_slots_equal(const uint32_t *s, uint32_t value)
+static int slot_holding(const uint32_t *s, uint32_t value)
 {
-    return tcpstate__ft_bucket_matches(s, value, UINT32_MAX);
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        if (s[i] == value) {
+            return (int)i;
+        }
+    }
+    return -1;
 }
 
-/* As above; the counts compared in one bit count, without a popcount helper
- * (Cortex-M has no such instruction; libgcc's is a call): s0's empty slots
- * and s1's taken ones make 16 or more. */
-static int empty_slots(const uint32_t *s0, const uint32_t *s1, unsigned e[2])
+static unsigned bucket_free_slots(const uint32_t *s)
 {
-    e[0] = bucket_slots_equal(s0, 0);
-    e[1] = bucket_slots_equal(s1, 0);
-    uint32_t m = e[0] | (~e[1] & 0xffffu) << 16;
-    m = m - ((m >> 1) & 0x55555555u);
-    m = (m & 0x33333333u) + ((m >> 2) & 0x33333333u);
-    m = (m + (m >> 4)) & 0x0f0f0f0fu;
-    return (m * 0x01010101u) >> 24 >= 16u;
+    unsigned n = 0;
+    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+        n += s[i] == 0;
+    }
+    return n;
+}
+
+static int emptier_slot(uint32_t **s0, uint32_t *s1)
+{
+    if (bucket_free_slots(*s0) < bucket_free_slots(s1)) {
+        *s0 = s1;
+    }
+    return slot_holding(*s0, 0);
 }
 #endif
 
@@ -314,16 +323,11 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
 {
     uint32_t b[2];
     tcpstate__ft_buckets(ft, hash, b);
-    uint32_t *s0 = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
-    uint32_t *s1 = &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS];
-    unsigned e[2];
-    int first = empty_slots(s0, s1, e);
+    uint32_t *s = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
+    int i = emptier_slot(&s, &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS]);
     uint32_t mine = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
-    /* The emptier bucket (the first on a tie), its first free slot. */
-    uint32_t *s = first ? s0 : s1;
-    unsigned m = first ? e[0] : e[1];
-    if (m != 0) {
-        s[tcpstate__ft_lowest_bit(m)] = mine;
+    if (i >= 0) {
+        s[i] = mine;
         return 0;
     }
     return make_room(ft, b, mine);
@@ -337,15 +341,13 @@ static HOT_INLINE void unindex(struct flowtable *ft, struct tcpstate_flow *f)
     tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
-        unsigned m = bucket_slots_equal(s, want);
-        if (m != 0) {
-            s[tcpstate__ft_lowest_bit(m)] = 0;
+        int i = slot_holding(s, want);
+        if (i >= 0) {
+            s[i] = 0;
             return;
         }
     }
 }
-
-/* ------------------------------------------------------------------ lists */
 
 uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
@@ -439,10 +441,17 @@ struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_
 struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_flow *f,
                                          const struct flow_key *key)
 {
+#if defined(__OPTIMIZE_SIZE__)
+    /* Built for size: the same through the free list (the pool is empty, so
+     * the record is taken straight back), in less code. */
+    tcpstate__ft_release(ft, f);
+    return tcpstate__ft_take(ft, key);
+#else
     unindex(ft, f);
     list_unlink(ft, f);
     record_init(ft, f, key);
     return f;
+#endif
 }
 
 void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
@@ -453,16 +462,6 @@ void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum f
 void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f)
 {
     list_unlink(ft, f);
-}
-
-struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key,
-                                         enum flow_class cls)
-{
-    struct tcpstate_flow *f = tcpstate__ft_take(ft, key);
-    if (f != NULL) {
-        list_append(ft, f, cls);
-    }
-    return f;
 }
 
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)
@@ -518,12 +517,9 @@ static int better_victim(const struct tcpstate_flow *a, int rank_a, const struct
  * NULL if neither. */
 static struct tcpstate_flow *older_head(const struct flowtable *ft, uint32_t a, uint32_t b)
 {
-    if (a == FT_NIL || b == FT_NIL) {
-        uint32_t h = a != FT_NIL ? a : b;
-        return h == FT_NIL ? NULL : &ft->flows[h];
-    }
-    struct tcpstate_flow *fa = &ft->flows[a], *fb = &ft->flows[b];
-    return tcpstate__flow_last_ts(fb) < tcpstate__flow_last_ts(fa) ? fb : fa;
+    struct tcpstate_flow *fa = a != FT_NIL ? &ft->flows[a] : NULL;
+    struct tcpstate_flow *fb = b != FT_NIL ? &ft->flows[b] : NULL;
+    return fb != NULL && better_victim(fb, 0, fa, 0) ? fb : fa;
 }
 
 /* evict_rank()'s order read off the list heads, rank by rank: each list's

@@ -429,6 +429,152 @@ Test(flowtable, bucket_victim_prefers_finished_then_unconfirmed_then_oldest_conf
     cr_assert(eq(u32, ft.used, 0));
 }
 
+Test(flowtable, pool_victim_is_the_oldest_list_head_of_the_best_rank_ties_to_the_first_class)
+{
+    struct flowtable ft = small_table();
+    const enum flow_class cls[5] = {CLS_CLOSED, CLS_TIME_WAIT, CLS_EMBRYONIC, CLS_CLOSING,
+                                    CLS_ESTABLISHED};
+    struct tcpstate_flow *fl[5];
+    for (unsigned i = 0; i < 5; i++) {
+        struct flow_key k = key_n(i);
+        fl[i] = tcpstate__ft_alloc(&ft, &k, cls[i]);
+        fl[i]->first_ts = 100; /* all equally idle */
+        cr_assert(eq(int, tcpstate__ft_insert(&ft, fl[i], tcpstate__ft_hash(&ft, &k)), 0));
+    }
+    /* Finished flows first; on a tie TIME_WAIT's head, whichever was listed first. */
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 0), fl[1]));
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 1), fl[1]));
+    fl[0]->first_ts = 99; /* the closed one is older now */
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 1), fl[0]));
+    tcpstate__ft_release(&ft, fl[0]);
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 0), fl[1]));
+    tcpstate__ft_release(&ft, fl[1]);
+    /* Then the embryonic one, however recent. */
+    fl[2]->first_ts = 1000;
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 1), fl[2]));
+    tcpstate__ft_release(&ft, fl[2]);
+    /* Confirmed ones only if allowed; on a tie the established one. */
+    cr_assert_null(tcpstate__ft_victim(&ft, 0));
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 1), fl[4]));
+    fl[4]->first_ts = 101;
+    cr_assert(eq(ptr, tcpstate__ft_victim(&ft, 1), fl[3]));
+}
+
+/* Slot i of `bucket` set to a non-zero value that names no record. */
+static void occupy(struct flowtable *ft, uint32_t bucket, unsigned i)
+{
+    ft->slots[(size_t)bucket * FT_BUCKET_SLOTS + i] = UINT32_MAX;
+}
+
+/* Which slot of buckets b[0], b[1] holds record f (bucket * 16 + slot), or -1. */
+static int slot_of(const struct flowtable *ft, const uint32_t b[2], const struct tcpstate_flow *f)
+{
+    for (unsigned k = 0; k < 2; k++) {
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            uint32_t v = ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS + i];
+            if (v != 0 && v != UINT32_MAX &&
+                tcpstate__ft_slot_index(ft, v) == tcpstate__ft_index(ft, f)) {
+                return (int)(b[k] * FT_BUCKET_SLOTS + i);
+            }
+        }
+    }
+    return -1;
+}
+
+Test(flowtable, a_new_key_takes_the_first_free_slot_of_the_emptier_bucket_the_first_on_a_tie)
+{
+    struct flowtable ft = small_table();
+    struct flow_key k = key_n(7);
+    uint64_t h = tcpstate__ft_hash(&ft, &k);
+    uint32_t b[2];
+    tcpstate__ft_buckets(&ft, h, b);
+    /* b[0]: 3 taken, first free slot 1; b[1]: 2 taken, first free slot 0. */
+    occupy(&ft, b[0], 0);
+    occupy(&ft, b[0], 2);
+    occupy(&ft, b[0], 15);
+    occupy(&ft, b[1], 1);
+    occupy(&ft, b[1], 9);
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &k, CLS_EMBRYONIC);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    cr_assert(eq(int, slot_of(&ft, b, f), (int)(b[1] * FT_BUCKET_SLOTS)));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &k, h), f));
+    /* Now 3 and 3: the first bucket, at its first free slot. */
+    tcpstate__ft_release(&ft, f);
+    occupy(&ft, b[1], 0);
+    f = tcpstate__ft_alloc(&ft, &k, CLS_EMBRYONIC);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    cr_assert(eq(int, slot_of(&ft, b, f), (int)(b[0] * FT_BUCKET_SLOTS + 1)));
+    /* Released: its slot is empty again, the others stay. */
+    tcpstate__ft_release(&ft, f);
+    cr_assert(eq(int, slot_of(&ft, b, f), -1));
+    cr_assert(eq(u32, ft.slots[(size_t)b[0] * FT_BUCKET_SLOTS + 1], 0));
+    cr_assert(eq(u32, used_in(&ft, b[0]) + used_in(&ft, b[1]), 6));
+}
+
+/* A flow-end callback that walks the table, as an application may. */
+static unsigned walked;
+static int count_flow(void *user, tcpstate_flow *flow)
+{
+    (void)user, (void)flow;
+    walked++;
+    return 0;
+}
+static int walk_on_end(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
+{
+    (void)user, (void)flow;
+    walked = 0;
+    cr_assert(eq(int, tcpstate_foreach(ev->engine, count_flow, NULL), TCPSTATE_OK));
+    return TCPSTATE_CB_CONTINUE;
+}
+
+Test(flowtable, a_flow_end_callback_for_a_bucket_victim_sees_the_new_flow_in_the_table)
+{
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.max_flows = 64;
+    cfg.expire_budget = 0;
+    tcpstate_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_flow_end = walk_on_end;
+    tcpstate_engine *e = NULL;
+    cr_assert(eq(int, tcpstate_init(mem, sizeof mem, &cfg, &cb, NULL, &e), TCPSTATE_OK));
+    /* 33 clients whose keys all pick the same two buckets: the 33rd finds
+     * both full, and nothing of the pair can move, so the oldest goes. */
+    struct flow_key first;
+    memset(&first, 0, sizeof first);
+    first.addr[0][0] = first.addr[1][0] = 10;
+    first.addr[0][3] = 1;
+    first.addr[1][3] = 2;
+    first.port[1] = 80;
+    first.port[0] = 1024;
+    uint32_t b[2];
+    tcpstate__ft_buckets(&e->ft, tcpstate__ft_hash(&e->ft, &first), b);
+    unsigned n = 0;
+    for (unsigned p = 1024; n < 2 * FT_BUCKET_SLOTS + 1; p++) {
+        struct flow_key k = first;
+        k.port[0] = (uint16_t)p;
+        uint32_t kb[2];
+        tcpstate__ft_buckets(&e->ft, tcpstate__ft_hash(&e->ft, &k), kb);
+        if (!((kb[0] == b[0] && kb[1] == b[1]) || (kb[0] == b[1] && kb[1] == b[0]))) {
+            continue;
+        }
+        char c[32];
+        client_ep(c, p);
+        struct seg syn = seg_make(c, "10.0.0.2:80", S, 1000, 0, 0);
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, syn.bytes, syn.len, syn.len,
+                                        NS + n),
+                     TCPSTATE_OK));
+        cr_assert_not_null(tcpstate__ft_lookup(&e->ft, &k, tcpstate__ft_hash(&e->ft, &k)));
+        n++;
+    }
+    tcpstate_stats st;
+    cr_assert(eq(int, tcpstate_get_stats(e, &st), TCPSTATE_OK));
+    cr_assert(eq(u64, st.flows_evicted, 1));
+    cr_assert(eq(u64, st.flows_active, 2 * FT_BUCKET_SLOTS));
+    /* The victim (still there while its end is reported), the 31 others and the new one. */
+    cr_assert(eq(u32, walked, 2 * FT_BUCKET_SLOTS + 1));
+}
+
 Test(flowtable, both_directions_and_both_families_share_one_table)
 {
     start_with(16, 0, 0);
