@@ -76,7 +76,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
      * forge in bulk (DESIGN "Tracking semantics"). */
     unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
     int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
-    /* The record is on no list until its class is known (below). */
+    /* The record is on no list until its class is known (file_flow() below). */
     struct tcpstate_flow *f;
     if (!tcpstate__ft_pool_empty(&e->ft)) {
         f = tcpstate__ft_take(&e->ft, key);
@@ -95,7 +95,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
         /* Both buckets full: make room among the flows sharing them. The new
          * record is listed meanwhile, as embryonic: the victim's flow-end
          * callback may walk the table (tcpstate_foreach()). */
-        tcpstate__ft_list_add(&e->ft, f, CLS_EMBRYONIC);
+        tcpstate__ft_touch(&e->ft, f, CLS_EMBRYONIC);
         struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
         if (victim == NULL) {
             tcpstate__ft_release(&e->ft, f);
@@ -104,7 +104,6 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
         }
         tcpstate__end_flow(e, victim, TCPSTATE_END_EVICTED, ts, pkt, TCPSTATE_ORIG);
         (void)tcpstate__ft_insert(&e->ft, f, hash); /* a slot was just freed */
-        tcpstate__ft_list_remove(&e->ft, f);        /* still the newest embryonic one */
     }
     f->first_ts = ts;
     tcpstate__track_open(e, f, pkt, src_is_hi);
@@ -112,15 +111,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
         int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
     }
-    /* Filed once, at the newest end of its class's list, as file_flow() files
-     * a flow with no earlier segment (and as moving it there from the newest
-     * end of the embryonic list would). */
-    enum flow_class cls = tcpstate__track_class(f);
-    tcpstate__ft_list_add(&e->ft, f, cls);
-    uint64_t deadline = tcpstate__add_sat(ts, e->timeout[cls]);
-    if (deadline < e->expiry_floor) {
-        e->expiry_floor = deadline;
-    }
+    file_flow(e, f, UINT64_MAX, ts);
     e->stats.flows_created++;
     if (e->ft.used > e->stats.flows_peak) {
         e->stats.flows_peak = e->ft.used;

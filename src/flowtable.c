@@ -420,6 +420,11 @@ static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const str
     f->key = *key;
     memset(&f->fflags, 0, offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
     memset(f->ep, 0, sizeof f->ep);
+    /* On no list: linked to itself, which list_unlink() takes apart by
+     * writing only this record (see tcpstate__ft_take()). */
+    uint32_t idx = tcpstate__ft_index(ft, f);
+    f->prev = idx;
+    f->next = idx;
     uint8_t *ext = tcpstate__ft_ext(ft, f);
     if (ext != NULL) {
         memset(ext, 0, ft->ext_stride);
@@ -452,16 +457,6 @@ struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_f
     record_init(ft, f, key);
     return f;
 #endif
-}
-
-void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
-{
-    list_append(ft, f, cls);
-}
-
-void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f)
-{
-    list_unlink(ft, f);
 }
 
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)

@@ -203,13 +203,13 @@ static inline int tcpstate__ft_holds(const struct flowtable *ft, const struct tc
     return f->cls != CLS_FREE && tcpstate__ft_key_eq(&f->key, key) &&
            (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone);
 }
-/* Take a record from the free list (NULL if none), zeroed, key copied, on
- * no list yet: a new flow's class is known only once the tracker has set its
- * states, and listing it once then spares a move between lists. It must be
- * listed (tcpstate__ft_list_add()) before it is released, and before anything
- * that walks the lists (a callback may) runs. */
+/* Take a record from the free list (NULL if none): zeroed, key copied, on
+ * no list yet, since a new flow's class is known only once the tracker has
+ * set its states (listing it then spares a move between lists). Such a
+ * record is linked to itself, so that tcpstate__ft_touch() lists it and
+ * tcpstate__ft_release() frees it like any other. */
 struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key);
-/* A listed record turned into a taken one for `key`: what
+/* Turn a listed record into a taken one for `key`: what
  * tcpstate__ft_release() and then tcpstate__ft_take() do to an eviction's
  * victim when the pool is empty (the record goes through the free list and
  * back), without the detour. */
@@ -220,10 +220,13 @@ static inline int tcpstate__ft_pool_empty(const struct flowtable *ft)
 {
     return ft->free_head == FT_NIL;
 }
-/* Put a record on no list at the newest end of the list of class `cls`. */
-void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
-/* Take a record off its list; it stays allocated and indexed. */
-void tcpstate__ft_list_remove(struct flowtable *ft, struct tcpstate_flow *f);
+/* Index a record taken above; 0, or -1 when both candidate buckets are full. */
+int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash);
+/* Unindex, unlist and free a record. */
+void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
+
+/* Move a flow to the newest end of the list of class `cls`. */
+void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Take a record and list it as class `cls` (NULL if the pool is empty).
  * Inline: only the tests use it, and the library pays no bytes for it. */
 static inline struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft,
@@ -232,17 +235,10 @@ static inline struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft,
 {
     struct tcpstate_flow *f = tcpstate__ft_take(ft, key);
     if (f != NULL) {
-        tcpstate__ft_list_add(ft, f, cls);
+        tcpstate__ft_touch(ft, f, cls);
     }
     return f;
 }
-/* Index a record allocated above; 0, or -1 when both candidate buckets are full. */
-int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash);
-/* Unindex, unlist and free a record. */
-void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
-
-/* Move a flow to the newest end of the list of class `cls`. */
-void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Oldest flow of a class, or NULL. */
 struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_class cls);
 /* Next-newer flow on the same list, or NULL. */
