@@ -379,17 +379,7 @@ static void list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
 
 static void list_append(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
 {
-    struct ft_list *l = &ft->list[cls];
-    uint32_t idx = tcpstate__ft_index(ft, f);
-    f->cls = (uint8_t)cls;
-    f->next = FT_NIL;
-    f->prev = l->tail;
-    if (l->tail != FT_NIL) {
-        ft->flows[l->tail].next = idx;
-    } else {
-        l->head = idx;
-    }
-    l->tail = idx;
+    tcpstate__ft_list_add(ft, f, cls);
 }
 
 void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)

@@ -215,6 +215,24 @@ struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_
  * back), without the detour. */
 struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_flow *f,
                                          const struct flow_key *key);
+/* List a record on no list (taken) at the newest end of the list of class
+ * `cls`: tcpstate__ft_touch() without the unlink. Inline: the new-flow path
+ * runs it once per flow (feed.c). */
+static inline void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f,
+                                         enum flow_class cls)
+{
+    struct ft_list *l = &ft->list[cls];
+    uint32_t idx = (uint32_t)(f - ft->flows);
+    f->cls = (uint8_t)cls;
+    f->next = FT_NIL;
+    f->prev = l->tail;
+    if (l->tail != FT_NIL) {
+        ft->flows[l->tail].next = idx;
+    } else {
+        l->head = idx;
+    }
+    l->tail = idx;
+}
 /* Whether the pool has no free record. */
 static inline int tcpstate__ft_pool_empty(const struct flowtable *ft)
 {
