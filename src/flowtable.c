@@ -200,13 +200,6 @@ uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flo
     return z;
 }
 
-void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone)
-{
-    if (ft->zone_offset != UINT32_MAX) {
-        memcpy(tcpstate__ft_ext(ft, f) + ft->zone_offset, &zone, 4);
-    }
-}
-
 /* The hash a flow was indexed under (inline, as unindex() below: nearly
  * every new flow evicts a finished one, whose slot this finds). */
 static HOT_INLINE uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)

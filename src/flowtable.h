@@ -181,7 +181,8 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
                                 uint32_t zone);
 /* A flow's zone (0 unless the table is zone keyed), and setting it on a new record. */
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f);
-void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f, uint32_t zone);
+static inline void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f,
+                                         uint32_t zone);
 
 /* The two candidate buckets of a hash (distinct): 32 hash bits each mapped
  * onto [0, n) without division (multiply-shift). Inline: every frame. */
@@ -272,6 +273,15 @@ struct tcpstate_flow *tcpstate__ft_bucket_victim(const struct flowtable *ft, uin
 /* Pool index of a record, and its extension bytes. */
 uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f);
 uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow *f);
+
+/* Inline: every new flow sets its zone, and tables without zones skip it. */
+static inline void tcpstate__ft_set_zone(struct flowtable *ft, struct tcpstate_flow *f,
+                                         uint32_t zone)
+{
+    if (ft->zone_offset != UINT32_MAX) {
+        memcpy(tcpstate__ft_ext(ft, f) + ft->zone_offset, &zone, 4);
+    }
+}
 
 /* Time of the flow's last segment (first_ts + decoded age). Inline: once or
  * twice per packet. */
