@@ -502,8 +502,11 @@ static int better_victim(const struct tcpstate_flow *a, int rank_a, const struct
 static struct tcpstate_flow *older_head(const struct flowtable *ft, uint32_t a, uint32_t b)
 {
     struct tcpstate_flow *fa = a != FT_NIL ? &ft->flows[a] : NULL;
-    struct tcpstate_flow *fb = b != FT_NIL ? &ft->flows[b] : NULL;
-    return fb != NULL && better_victim(fb, 0, fa, 0) ? fb : fa;
+    if (b == FT_NIL) {
+        return fa;
+    }
+    struct tcpstate_flow *fb = &ft->flows[b];
+    return better_victim(fb, 0, fa, 0) ? fb : fa;
 }
 
 /* evict_rank()'s order read off the list heads, rank by rank: each list's
