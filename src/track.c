@@ -319,28 +319,44 @@ int tcpstate__track_may_open(const tcpstate_engine *e, const tcpstate_packet *p)
     return opening_syn || (e->flags & TCPSTATE_F_PICKUP_MIDSTREAM) != 0;
 }
 
+/* The originator's side of the key in fflags, from who sent the first segment. */
+static void set_roles(struct tcpstate_flow *f, int sender_is_orig, int src_is_hi)
+{
+    int orig_is_hi = sender_is_orig ? src_is_hi : !src_is_hi;
+    f->fflags = (uint8_t)(orig_is_hi ? FF_ORIG_IS_HI : 0u);
+}
+
+/* A flow picked up midstream (its first segment is no SYN): the side on a
+ * likely server port responds, with Zeek's tie-break when both ports are
+ * likely (the lower port is the server); otherwise the first sender
+ * originates. Both ends are assumed ESTABLISHED. Out of line: the usual
+ * first segment, a SYN, then needs no registers saved. */
+static RARE void open_midstream(tcpstate_engine *e, struct tcpstate_flow *f,
+                                const tcpstate_packet *p, int src_is_hi)
+{
+    int sender_is_orig = 1;
+    if (tcpstate__is_server_port(e, p->sport)) {
+        sender_is_orig = tcpstate__is_server_port(e, p->dport) && p->sport >= p->dport;
+    }
+    set_roles(f, sender_is_orig, src_is_hi);
+    f->ep[0].state = sES;
+    f->ep[1].state = sES;
+    f->fflags |= FF_MIDSTREAM;
+    e->stats.midstream_pickups++;
+}
+
 void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_packet *p,
                           int src_is_hi)
 {
     unsigned fl = p->tcp_flags;
-    int syn = (fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) == TCPSTATE_TH_SYN;
-    int sender_is_orig;
-
     /* Roles (DESIGN "Tracking semantics"): the sender of a SYN originates, the
-     * sender of a SYN-ACK responds. Otherwise the side on a likely server port
-     * responds, with Zeek's tie-break when both ports are likely: the lower
-     * port is the server. Otherwise the first sender originates. */
-    if (syn) {
-        sender_is_orig = (fl & TCPSTATE_TH_ACK) == 0;
-    } else if (tcpstate__is_server_port(e, p->sport)) {
-        sender_is_orig = tcpstate__is_server_port(e, p->dport) && p->sport >= p->dport;
-    } else {
-        sender_is_orig = 1;
+     * sender of a SYN-ACK responds; without either, open_midstream(). */
+    if ((fl & (TCPSTATE_TH_SYN | TCPSTATE_TH_RST)) != TCPSTATE_TH_SYN) {
+        open_midstream(e, f, p, src_is_hi);
+        return;
     }
-    int orig_is_hi = sender_is_orig ? src_is_hi : !src_is_hi;
-    f->fflags = (uint8_t)(orig_is_hi ? FF_ORIG_IS_HI : 0u);
-
-    if (syn && (fl & TCPSTATE_TH_ACK)) {
+    set_roles(f, (fl & TCPSTATE_TH_ACK) == 0, src_is_hi);
+    if (fl & TCPSTATE_TH_ACK) {
         /* A SYN-ACK first: the originator's SYN was missed, but the SYN-ACK says
          * what it was (ISN = ack - 1) and that it was in SYN_SENT. */
         struct endpoint *o = &f->ep[TCPSTATE_ORIG];
@@ -349,12 +365,6 @@ void tcpstate__track_open(tcpstate_engine *e, struct tcpstate_flow *f, const tcp
         o->nxt = p->ack;
         o->flags = EP_SYN | EP_SYN_IMPLIED;
         f->fflags |= FF_MIDSTREAM;
-    } else if (!syn) {
-        /* Picked up midstream: both ends assumed ESTABLISHED. */
-        f->ep[0].state = sES;
-        f->ep[1].state = sES;
-        f->fflags |= FF_MIDSTREAM;
-        e->stats.midstream_pickups++;
     }
 }
 
