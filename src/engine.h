@@ -112,8 +112,8 @@ void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_en
 /* The same but the record stays as it is (an eviction hands it straight to
  * the new flow: tcpstate__ft_reuse()). */
 void tcpstate__end_flow_report(tcpstate_engine *e, struct tcpstate_flow *f,
-                               tcpstate_end_reason reason, uint64_t ts,
-                               const tcpstate_packet *pkt, tcpstate_side dir);
+                               tcpstate_end_reason reason, uint64_t ts, const tcpstate_packet *pkt,
+                               tcpstate_side dir);
 /* End idle flows due by `now`, at most `budget` (0: all). */
 void tcpstate__run_expiry(tcpstate_engine *e, uint64_t now, size_t budget);
 /* a + b, saturating: a timeout of UINT64_MAX means "never". */

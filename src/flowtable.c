@@ -407,7 +407,8 @@ static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const str
     /* Key, then every byte after it zeroed, in two fixed-size parts: one
      * memset of the whole record became a `rep stos` (a slow start on x86). */
     f->key = *key;
-    memset(&f->fflags, 0, offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
+    memset(&f->fflags, 0,
+           offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
     memset(f->ep, 0, sizeof f->ep);
     /* On no list: linked to itself, which list_unlink() takes apart by
      * writing only this record (see tcpstate__ft_take()). */

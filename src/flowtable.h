@@ -248,9 +248,8 @@ void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
 void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Take a record and list it as class `cls` (NULL if the pool is empty).
  * Inline: only the tests use it, and the library pays no bytes for it. */
-static inline struct tcpstate_flow *tcpstate__ft_alloc(struct flowtable *ft,
-                                                       const struct flow_key *key,
-                                                       enum flow_class cls)
+static inline struct tcpstate_flow *
+tcpstate__ft_alloc(struct flowtable *ft, const struct flow_key *key, enum flow_class cls)
 {
     struct tcpstate_flow *f = tcpstate__ft_take(ft, key);
     if (f != NULL) {

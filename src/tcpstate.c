@@ -426,8 +426,8 @@ static void count_end(tcpstate_stats *st, tcpstate_end_reason reason)
 }
 
 void tcpstate__end_flow_report(tcpstate_engine *e, struct tcpstate_flow *f,
-                               tcpstate_end_reason reason, uint64_t ts,
-                               const tcpstate_packet *pkt, tcpstate_side dir)
+                               tcpstate_end_reason reason, uint64_t ts, const tcpstate_packet *pkt,
+                               tcpstate_side dir)
 {
     tcpstate_event ev;
     memset(&ev, 0, sizeof ev);

@@ -561,9 +561,9 @@ Test(flowtable, a_flow_end_callback_for_a_bucket_victim_sees_the_new_flow_in_the
         char c[32];
         client_ep(c, p);
         struct seg syn = seg_make(c, "10.0.0.2:80", S, 1000, 0, 0);
-        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, syn.bytes, syn.len, syn.len,
-                                        NS + n),
-                     TCPSTATE_OK));
+        cr_assert(eq(
+            int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, syn.bytes, syn.len, syn.len, NS + n),
+            TCPSTATE_OK));
         cr_assert_not_null(tcpstate__ft_lookup(&e->ft, &k, tcpstate__ft_hash(&e->ft, &k)));
         n++;
     }
