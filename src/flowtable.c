@@ -348,6 +348,8 @@ static HOT_INLINE void unindex(struct flowtable *ft, struct tcpstate_flow *f)
     }
 }
 
+/* ------------------------------------------------------------------ lists */
+
 uint32_t tcpstate__ft_index(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
     return (uint32_t)(f - ft->flows);

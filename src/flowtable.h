@@ -244,7 +244,8 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
 /* Unindex, unlist and free a record. */
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
 
-/* Move a flow to the newest end of the list of class `cls`. */
+/* Move a flow to the newest end of the list of class `cls` (a taken record,
+ * on no list, is listed there). */
 void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
 /* Take a record and list it as class `cls` (NULL if the pool is empty).
  * Inline: only the tests use it, and the library pays no bytes for it. */
