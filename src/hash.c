@@ -31,10 +31,14 @@ void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16])
     uint64_t k0 = load_le64(key);
     uint64_t k1 = load_le64(key + 8);
     /* "somepseudorandomlygeneratedbytes", the paper's initialisation constants */
-    k->v[0] = k0 ^ UINT64_C(0x736f6d6570736575);
-    k->v[1] = k1 ^ UINT64_C(0x646f72616e646f6d);
-    k->v[2] = k0 ^ UINT64_C(0x6c7967656e657261);
-    k->v[3] = k1 ^ UINT64_C(0x7465646279746573);
+    uint64_t v0 = k0 ^ UINT64_C(0x736f6d6570736575);
+    uint64_t v1 = k1 ^ UINT64_C(0x646f72616e646f6d);
+    k->v2 = k0 ^ UINT64_C(0x6c7967656e657261);
+    k->v3 = k1 ^ UINT64_C(0x7465646279746573);
+    /* The first steps of tcpstate__sipround() (see hash.h). */
+    v0 += v1;
+    k->r1 = tcpstate__sip_rotl(v1, 13) ^ v0;
+    k->r0 = tcpstate__sip_rotl(v0, 32);
 }
 
 uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len)
@@ -47,7 +51,10 @@ uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len
 uint64_t tcpstate__siphash13_key(const struct tcpstate_sipkey *k, const void *data, size_t len)
 {
     const uint8_t *in = data;
-    struct tcpstate_sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
+    /* Undo the first steps done ahead (hash.h): v0 + v1, then v1, then v0. */
+    uint64_t sum = tcpstate__sip_rotl(k->r0, 32);
+    uint64_t v1 = tcpstate__sip_rotl(k->r1 ^ sum, 64u - 13u);
+    struct tcpstate_sip s = {sum - v1, v1, k->v2, k->v3};
     size_t whole = len - (len % 8);
 
     for (size_t i = 0; i < whole; i += 8) {

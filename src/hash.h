@@ -11,9 +11,14 @@
  * nobody can aim many flows at one bucket. */
 uint64_t tcpstate__siphash13(const uint8_t key[16], const void *data, size_t len);
 
-/* SipHash's state after keying, computed once per engine. */
+/* SipHash's state after keying, computed once per engine. The first
+ * compression round starts with steps on v0 and v1 alone (the message enters
+ * through v3 and reaches v0 later), so those are done here too: r0 is v0 after
+ * its rotation by 32, r1 is v1 after its first XOR. tcpstate__siphash13_short()
+ * starts from them (the same values, four instructions fewer per hash); the
+ * general function recovers v0 and v1 from them. */
 struct tcpstate_sipkey {
-    uint64_t v[4];
+    uint64_t r0, r1, v2, v3;
 };
 void tcpstate__sipkey_init(struct tcpstate_sipkey *k, const uint8_t key[16]);
 
@@ -72,8 +77,17 @@ static inline uint64_t tcpstate__sip_finish(struct tcpstate_sip *s)
 static inline uint64_t tcpstate__siphash13_short(const struct tcpstate_sipkey *k, uint64_t w0,
                                                  uint64_t w1, unsigned len)
 {
-    struct tcpstate_sip s = {k->v[0], k->v[1], k->v[2], k->v[3]};
-    tcpstate__sip_compress(&s, w0);
+    /* The first block's round (tcpstate__sipround()), from where k left it. */
+    struct tcpstate_sip s;
+    s.v3 = k->v3 ^ w0;
+    s.v2 = k->v2 + s.v3;
+    s.v3 = tcpstate__sip_rotl(s.v3, 16) ^ s.v2;
+    s.v0 = k->r0 + s.v3;
+    s.v3 = tcpstate__sip_rotl(s.v3, 21) ^ s.v0;
+    s.v2 += k->r1;
+    s.v1 = tcpstate__sip_rotl(k->r1, 17) ^ s.v2;
+    s.v2 = tcpstate__sip_rotl(s.v2, 32);
+    s.v0 ^= w0;
     tcpstate__sip_compress(&s, w1 | (uint64_t)len << 56);
     return tcpstate__sip_finish(&s);
 }
