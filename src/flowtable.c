@@ -267,6 +267,26 @@ static HOT_INLINE uint64_t flow_hash(const struct flowtable *ft, const struct tc
     return tcpstate__ft_hash_zone(ft, &f->key, zone);
 }
 
+/* ------------------------------------------------------------------ lookup */
+
+struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
+                                                const struct flow_key *key, uint32_t zone,
+                                                uint64_t hash)
+{
+    struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+    for (unsigned k = 0; k < 2; k++) {
+        const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
+        for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask); m != 0;
+             m &= m - 1u) {
+            struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, &p, s[tcpstate__ft_lowest_bit(m)]);
+            if (tcpstate__ft_key_eq(&f->key, key) && tcpstate__ft_zone(ft, f) == zone) {
+                return f;
+            }
+        }
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ index */
 
 static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)

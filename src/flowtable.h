@@ -133,8 +133,11 @@ struct flowtable {
                                    sits in its extension bytes; UINT32_MAX: not keyed */
 };
 
-/* Equal keys: five overlapping 8-byte loads cover the 38 bytes, without a
- * branch (memcpy: keys need no alignment; compilers make each a load). */
+/* Equal keys: 8-byte loads (memcpy: keys need no alignment; compilers make
+ * each a load). Three cover the addresses' first 8 bytes and bytes 30-37
+ * (two zero bytes, the ports, the tag); when those agree the tags do, and
+ * for IPv4 that is all: the other address bytes are zero in every key. Only
+ * IPv6 keys compare the two words left (bytes 8-15 and 24-31). */
 static inline uint64_t tcpstate__ft_key_word(const struct flow_key *k, size_t off)
 {
     uint64_t w;
@@ -144,11 +147,14 @@ static inline uint64_t tcpstate__ft_key_word(const struct flow_key *k, size_t of
 
 static inline int tcpstate__ft_key_eq(const struct flow_key *a, const struct flow_key *b)
 {
-    return ((tcpstate__ft_key_word(a, 0) ^ tcpstate__ft_key_word(b, 0)) |
-            (tcpstate__ft_key_word(a, 8) ^ tcpstate__ft_key_word(b, 8)) |
-            (tcpstate__ft_key_word(a, 16) ^ tcpstate__ft_key_word(b, 16)) |
-            (tcpstate__ft_key_word(a, 24) ^ tcpstate__ft_key_word(b, 24)) |
-            (tcpstate__ft_key_word(a, 30) ^ tcpstate__ft_key_word(b, 30))) == 0;
+    if (((tcpstate__ft_key_word(a, 0) ^ tcpstate__ft_key_word(b, 0)) |
+         (tcpstate__ft_key_word(a, 16) ^ tcpstate__ft_key_word(b, 16)) |
+         (tcpstate__ft_key_word(a, 30) ^ tcpstate__ft_key_word(b, 30))) != 0) {
+        return 0;
+    }
+    return !(b->tag & FT_KEY_V6) ||
+           ((tcpstate__ft_key_word(a, 8) ^ tcpstate__ft_key_word(b, 8)) |
+            (tcpstate__ft_key_word(a, 24) ^ tcpstate__ft_key_word(b, 24))) == 0;
 }
 
 /* Sizes of the regions a table of `cap` flows needs (footprint and carving),

@@ -31,17 +31,21 @@ static inline uint32_t tcpstate__ft_tag_of(const struct flowtable *ft, uint64_t 
 /* Slots of a bucket whose tag matches, as a bit mask: four 4-slot vector
  * compares where SSE2 exists (every x86-64), else a branch-free loop. */
 #if defined(__SSE2__)
+static inline __m128i tcpstate__ft_match4(const uint32_t *s, __m128i t, __m128i k)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    return _mm_cmpeq_epi32(_mm_and_si128(v, k), t);
+}
+
+/* The four compare results (0 or -1 per slot) narrowed to one byte per slot
+ * by saturating packs, in slot order, then one byte mask: bit i is slot i. */
 static inline unsigned tcpstate__ft_bucket_matches(const uint32_t *s, uint32_t tag,
                                                    uint32_t tag_mask)
 {
     const __m128i t = _mm_set1_epi32((int)tag), k = _mm_set1_epi32((int)tag_mask);
-    unsigned m = 0;
-    for (unsigned i = 0; i < FT_BUCKET_SLOTS; i += 4) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i eq = _mm_cmpeq_epi32(_mm_and_si128(v, k), t);
-        m |= (unsigned)_mm_movemask_ps(_mm_castsi128_ps(eq)) << i;
-    }
-    return m;
+    __m128i lo = _mm_packs_epi32(tcpstate__ft_match4(s, t, k), tcpstate__ft_match4(s + 4, t, k));
+    __m128i hi = _mm_packs_epi32(tcpstate__ft_match4(s + 8, t, k), tcpstate__ft_match4(s + 12, t, k));
+    return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
 }
 #else
 static inline unsigned tcpstate__ft_bucket_matches(const uint32_t *s, uint32_t tag,
@@ -85,42 +89,67 @@ struct ft_probe {
 static inline struct ft_probe tcpstate__ft_probe_of(const struct flowtable *ft, uint64_t hash)
 {
     struct ft_probe p;
+    uint32_t idx_bits = ft->idx_bits;
     tcpstate__ft_buckets(ft, hash, p.b);
-    p.tag = tcpstate__ft_tag_of(ft, hash) << ft->idx_bits;
-    p.tag_mask = ~((1u << ft->idx_bits) - 1u);
+    /* tcpstate__ft_tag_of() << idx_bits in one shift: the hash bits above
+     * the tag's fall off the top. */
+    p.tag = (uint32_t)hash << idx_bits;
+    p.tag = p.tag != 0 ? p.tag : 1u << idx_bits;
+    p.tag_mask = UINT32_MAX << idx_bits;
     return p;
 }
 
-/* The flow of `key` in `zone` among the slots of bucket `b`, or NULL. */
-static inline struct tcpstate_flow *
-tcpstate__ft_find_in_bucket(const struct flowtable *ft, uint32_t b, const struct ft_probe *p,
-                            const struct flow_key *key, uint32_t zone)
+/* The record of a slot whose tag bits equal p->tag: the rest of the slot is
+ * the pool index + 1, so one subtraction decodes it. */
+static inline struct tcpstate_flow *tcpstate__ft_slot_flow(const struct flowtable *ft,
+                                                           const struct ft_probe *p,
+                                                           uint32_t slot)
+{
+    return ft->flows + (slot - p->tag) - 1;
+}
+
+/* The record holding `key` among the slots of bucket `b`, or NULL; zones are
+ * not compared (zone keyed tables use tcpstate__ft_lookup_zoned()). */
+static inline struct tcpstate_flow *tcpstate__ft_find_in_bucket(const struct flowtable *ft,
+                                                                uint32_t b,
+                                                                const struct ft_probe *p,
+                                                                const struct flow_key *key)
 {
     const uint32_t *s = &ft->slots[(size_t)b * FT_BUCKET_SLOTS];
     for (unsigned m = tcpstate__ft_bucket_matches(s, p->tag, p->tag_mask); m != 0; m &= m - 1u) {
-        struct tcpstate_flow *f =
-            &ft->flows[tcpstate__ft_slot_index(ft, s[tcpstate__ft_lowest_bit(m)])];
+        struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, p, s[tcpstate__ft_lowest_bit(m)]);
         /* The key is in the record's first line; the tracker will want the
          * rest (a record spans two or three lines): ask for it now. */
         PREFETCH((const char *)f + 64);
         PREFETCH((const char *)f + sizeof *f - 1u);
-        if (tcpstate__ft_key_eq(&f->key, key) &&
-            (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
+        if (tcpstate__ft_key_eq(&f->key, key)) {
             return f;
         }
     }
     return NULL;
 }
 
-/* Lookup of a key in a zone (zone keyed tables compare the zone too). */
+/* The lookup of a zone keyed table (out of line, flowtable.c): a key may be
+ * there once per zone, so the zone is compared too. */
+struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
+                                                const struct flow_key *key, uint32_t zone,
+                                                uint64_t hash);
+
+/* Lookup of a key in a zone (zone keyed tables compare the zone too). Other
+ * tables hold a key once, so the first record with it is the flow, and the
+ * loop above calls nothing (a call in it made the compiler save the probe's
+ * registers on every lookup). */
 static inline struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
                                                              const struct flow_key *key,
                                                              uint32_t zone, uint64_t hash)
 {
+    if (ft->zone_offset != UINT32_MAX) {
+        return tcpstate__ft_lookup_zoned(ft, key, zone, hash);
+    }
     struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
     PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
-    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key, zone);
-    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key, zone);
+    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
+    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
 }
 
 /* Lookup of a key (zone 0). */
@@ -140,7 +169,7 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowta
         const uint32_t *s = &ft->slots[(size_t)p->b[k] * FT_BUCKET_SLOTS];
         unsigned m = tcpstate__ft_bucket_matches(s, p->tag, p->tag_mask);
         if (m != 0) {
-            return &ft->flows[tcpstate__ft_slot_index(ft, s[tcpstate__ft_lowest_bit(m)])];
+            return tcpstate__ft_slot_flow(ft, p, s[tcpstate__ft_lowest_bit(m)]);
         }
     }
     return NULL;
