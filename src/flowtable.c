@@ -181,68 +181,18 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
     return tcpstate__siphash13_key(&ft->sip, in, sizeof in);
 }
 
-/* A 4-byte address as loaded (memory order) read as a little-endian and as
- * a big-endian number: plain moves and a byte swap where bytes are
- * little-endian, whatever the host (compilers see through the array). */
-static inline uint32_t raw_le32(uint32_t raw)
-{
-    uint8_t b[4];
-    memcpy(b, &raw, 4);
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static inline uint32_t raw_be32(uint32_t raw)
-{
-    uint8_t b[4];
-    memcpy(b, &raw, 4);
-    return be32(b);
-}
-
-/* IPv4 key and hash straight from the header fields, kept in registers:
- * the same key bytes as build_key() and the same value as hash_v4() (the
- * keying test compares them), without storing the key and loading it back.
- * One compare orders the endpoints: (address, port) as one 48-bit number. */
-static HOT_INLINE uint64_t key_hash_v4(const struct flowtable *ft, const tcpstate_packet *pkt,
-                                       int vlan_keyed, struct flow_key *key, int *src_is_hi)
-{
-    uint32_t s, d;
-    memcpy(&s, pkt->src, 4);
-    memcpy(&d, pkt->dst, 4);
-    uint32_t sp = pkt->sport, dp = pkt->dport;
-    int swap = ((uint64_t)raw_be32(s) << 16 | sp) > ((uint64_t)raw_be32(d) << 16 | dp);
-    uint32_t lo = swap ? d : s, hi = swap ? s : d;
-    uint32_t ports = swap ? dp | sp << 16 : sp | dp << 16; /* port[0] | port[1] << 16 */
-    uint32_t tag = vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u;
-
-    memset(key->addr, 0, sizeof key->addr);
-    memcpy(key->addr[0], &lo, 4);
-    memcpy(key->addr[1], &hi, 4);
-    key->port[0] = (uint16_t)ports;
-    key->port[1] = (uint16_t)(ports >> 16);
-    key->tag = (uint16_t)tag;
-    *src_is_hi = swap;
-
-    uint64_t w0 = (uint64_t)raw_le32(lo) | (uint64_t)raw_le32(hi) << 32;
-    uint64_t w1 = (uint64_t)ports | (uint64_t)tag << 32;
-    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
-}
-
+#if defined(__OPTIMIZE_SIZE__)
+uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
+                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi)
+#else
 /* IPv6, or a zone: the layered way, out of the IPv4 path's way. */
-static RARE uint64_t key_hash_other(const struct flowtable *ft, const tcpstate_packet *pkt,
-                                    int vlan_keyed, uint32_t zone, struct flow_key *key,
-                                    int *src_is_hi)
+RARE uint64_t tcpstate__ft_key_hash_other(const struct flowtable *ft, const tcpstate_packet *pkt,
+                                          int vlan_keyed, uint32_t zone, struct flow_key *key,
+                                          int *src_is_hi)
+#endif
 {
     *src_is_hi = build_key(key, pkt, vlan_keyed);
     return tcpstate__ft_hash_zone(ft, key, zone);
-}
-
-uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi)
-{
-    if (zone == 0 && pkt->ip_version != 6) {
-        return key_hash_v4(ft, pkt, vlan_keyed, key, src_is_hi);
-    }
-    return key_hash_other(ft, pkt, vlan_keyed, zone, key, src_is_hi);
 }
 
 uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flow *f)
@@ -279,7 +229,8 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
         for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask); m != 0;
              m &= m - 1u) {
             struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, &p, s[tcpstate__ft_lowest_bit(m)]);
-            if (tcpstate__ft_key_eq(&f->key, key) && tcpstate__ft_zone(ft, f) == zone) {
+            if (tcpstate__ft_key_eq(&f->key, key) &&
+                (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone)) {
                 return f;
             }
         }

@@ -177,11 +177,6 @@ void tcpstate__ft_clear(struct flowtable *ft);
 void tcpstate__ft_make_key(struct flow_key *key, const tcpstate_packet *pkt, int vlan_keyed,
                            int *src_is_hi);
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key);
-/* Build the key of a decoded packet (as tcpstate__ft_make_key()) and return
- * its hash in `zone` (as tcpstate__ft_hash_zone()), in one call: the
- * per-packet keying. */
-uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi);
 /* The hash of a key in a zone (zone 0 hashes as tcpstate__ft_hash()). */
 uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_key *key,
                                 uint32_t zone);
@@ -304,5 +299,8 @@ static inline void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t 
 /* The lookups (tcpstate__ft_lookup_zone(), tcpstate__ft_lookup(),
  * tcpstate__ft_lookup_hint()), inline. */
 #include "flowtable_probe.h"
+
+/* The per-packet keying (tcpstate__ft_key_hash()), inline. */
+#include "flowtable_key.h"
 
 #endif

@@ -130,7 +130,8 @@ static inline struct tcpstate_flow *tcpstate__ft_find_in_bucket(const struct flo
 }
 
 /* The lookup of a zone keyed table (out of line, flowtable.c): a key may be
- * there once per zone, so the zone is compared too. */
+ * there once per zone, so the zone is compared too. Any table's lookup in
+ * builds for size (-Os). */
 struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
                                                 const struct flow_key *key, uint32_t zone,
                                                 uint64_t hash);
@@ -143,13 +144,15 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowta
                                                              const struct flow_key *key,
                                                              uint32_t zone, uint64_t hash)
 {
-    if (ft->zone_offset != UINT32_MAX) {
-        return tcpstate__ft_lookup_zoned(ft, key, zone, hash);
+#if !defined(__OPTIMIZE_SIZE__)
+    if (ft->zone_offset == UINT32_MAX) {
+        struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+        PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
+        struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
+        return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
     }
-    struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
-    PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
-    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
-    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
+#endif
+    return tcpstate__ft_lookup_zoned(ft, key, zone, hash);
 }
 
 /* Lookup of a key (zone 0). */
