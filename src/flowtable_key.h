@@ -40,7 +40,7 @@ static inline uint32_t tcpstate__ft_raw_be32(uint32_t raw)
  * same key bytes as tcpstate__ft_make_key() and the same value as
  * tcpstate__ft_hash() (tests/test_keying.c compares them), without storing
  * the key and loading it back. One compare orders the endpoints: (address,
- * port) as one 48-bit number. */
+ * port) as one 64-bit number. */
 static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
                                                     const tcpstate_packet *pkt, int vlan_keyed,
                                                     struct flow_key *key, int *src_is_hi)
@@ -49,10 +49,11 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     memcpy(&s, pkt->src, 4);
     memcpy(&d, pkt->dst, 4);
     uint32_t sp = pkt->sport, dp = pkt->dport;
-    int swap = ((uint64_t)tcpstate__ft_raw_be32(s) << 16 | sp) >
-               ((uint64_t)tcpstate__ft_raw_be32(d) << 16 | dp);
+    int swap = ((uint64_t)tcpstate__ft_raw_be32(s) << 32 | sp) >
+               ((uint64_t)tcpstate__ft_raw_be32(d) << 32 | dp);
     uint32_t lo = swap ? d : s, hi = swap ? s : d;
-    uint32_t ports = swap ? dp | sp << 16 : sp | dp << 16; /* port[0] | port[1] << 16 */
+    uint32_t ports = sp | dp << 16; /* port[0] | port[1] << 16 */
+    ports = swap ? ports << 16 | ports >> 16 : ports;
     uint32_t tag = vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u;
 
     memset(key->addr, 0, sizeof key->addr);
