@@ -39,8 +39,7 @@ static inline uint32_t tcpstate__ft_raw_be32(uint32_t raw)
 /* IPv4 key and hash straight from the header fields, kept in registers: the
  * same key bytes as tcpstate__ft_make_key() and the same value as
  * tcpstate__ft_hash() (tests/test_keying.c compares them), without storing
- * the key and loading it back. One compare orders the endpoints: (address,
- * port) as one 64-bit number. */
+ * the key and loading it back. */
 static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
                                                     const tcpstate_packet *pkt, int vlan_keyed,
                                                     struct flow_key *key, int *src_is_hi)
@@ -49,8 +48,7 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     memcpy(&s, pkt->src, 4);
     memcpy(&d, pkt->dst, 4);
     uint32_t sp = pkt->sport, dp = pkt->dport;
-    int swap = ((uint64_t)tcpstate__ft_raw_be32(s) << 32 | sp) >
-               ((uint64_t)tcpstate__ft_raw_be32(d) << 32 | dp);
+    int swap = s != d ? tcpstate__ft_raw_be32(s) > tcpstate__ft_raw_be32(d) : sp > dp;
     uint32_t lo = swap ? d : s, hi = swap ? s : d;
     uint32_t ports = sp | dp << 16; /* port[0] | port[1] << 16 */
     ports = swap ? ports << 16 | ports >> 16 : ports;
