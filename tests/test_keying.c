@@ -134,3 +134,115 @@ Test(keying, a_slot_tag_names_its_flow_in_a_large_table)
     free(slots);
     free(pool);
 }
+
+/* The key compare reads three words for IPv4 and five for IPv6: an IPv6 key
+ * must differ from another in any one byte of either address, and an IPv4
+ * key from an IPv6 key with the same leading bytes. */
+Test(keying, keys_differing_in_one_address_byte_never_match)
+{
+    static _Alignas(64) uint32_t slots[8 * FT_BUCKET_SLOTS];
+    static struct tcpstate_flow pool[64];
+    uint8_t hash_key[16] = {1, 2, 3};
+    struct flowtable ft;
+    tcpstate__ft_init(&ft, 64, 0, slots, pool, NULL, hash_key);
+
+    struct flow_key base;
+    memset(&base, 0, sizeof base);
+    for (unsigned i = 0; i < 16; i++) {
+        base.addr[0][i] = (uint8_t)(0x20 + i);
+        base.addr[1][i] = (uint8_t)(0x40 + i);
+    }
+    base.port[0] = 1234;
+    base.port[1] = 443;
+    base.tag = FT_KEY_V6;
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &base, CLS_ESTABLISHED);
+    cr_assert_not_null(f);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, tcpstate__ft_hash(&ft, &base)), 0));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &base, tcpstate__ft_hash(&ft, &base)), f));
+
+    for (unsigned i = 0; i < 32; i++) {
+        struct flow_key k = base;
+        k.addr[i / 16][i % 16] ^= 0x01;
+        cr_assert(eq(int, tcpstate__ft_key_eq(&k, &base), 0), "byte %u", i);
+        cr_assert(eq(int, tcpstate__ft_key_eq(&base, &k), 0), "byte %u", i);
+        /* Looked up under the stored key's hash, so its buckets are searched. */
+        cr_assert_null(tcpstate__ft_lookup(&ft, &k, tcpstate__ft_hash(&ft, &base)), "byte %u", i);
+    }
+    struct flow_key v4 = base; /* the same leading bytes, zeros after, IPv4 */
+    memset(&v4.addr[0][4], 0, 12);
+    memset(&v4.addr[1][4], 0, 12);
+    v4.tag = 0;
+    struct flow_key v6 = v4;
+    v6.tag = FT_KEY_V6;
+    cr_assert(eq(int, tcpstate__ft_key_eq(&v4, &v6), 0));
+    cr_assert(eq(int, tcpstate__ft_key_eq(&v4, &v4), 1));
+    cr_assert(eq(int, tcpstate__ft_key_eq(&v6, &v6), 1));
+}
+
+/* The probe's tag (one shift of the hash) is the tag an insertion stores
+ * (tcpstate__ft_tag_of()), for every table size and for hashes whose tag
+ * bits are all zero (the tag is then 1: an empty slot never matches). */
+Test(keying, the_probe_tag_is_the_stored_tag)
+{
+    struct flowtable ft;
+    memset(&ft, 0, sizeof ft);
+    unsigned zero_tags = 0;
+    for (uint32_t bits = 1; bits <= 29; bits++) {
+        ft.idx_bits = bits;
+        ft.n_buckets = 1000;
+        for (unsigned n = 0; n < 2000; n++) {
+            uint64_t h = (uint64_t)next32() << 32 | next32();
+            if (n % 4 == 0) {
+                h &= ~(uint64_t)0 << (32 - bits); /* tag bits zero */
+            }
+            struct ft_probe p = tcpstate__ft_probe_of(&ft, h);
+            uint32_t want = tcpstate__ft_tag_of(&ft, h) << bits;
+            cr_assert(eq(u32, p.tag, want), "idx_bits %u hash %llx", bits, (unsigned long long)h);
+            cr_assert(eq(u32, p.tag_mask, ~((1u << bits) - 1u)));
+            cr_assert(ne(u32, p.tag, 0));
+            zero_tags += tcpstate__ft_tag_of(&ft, h) == 1u;
+        }
+    }
+    cr_assert(gt(u32, zero_tags, 29 * 400));
+}
+
+/* A zone keyed table holds one key once per zone (the out-of-line lookup),
+ * and finds each under its own zone only. */
+Test(keying, a_zone_keyed_table_holds_a_key_once_per_zone)
+{
+    static _Alignas(64) uint32_t slots[8 * FT_BUCKET_SLOTS];
+    static struct tcpstate_flow pool[64];
+    static uint8_t ext[64 * 4];
+    uint8_t hash_key[16] = {9, 8, 7};
+    struct flowtable ft;
+    tcpstate__ft_init(&ft, 64, 4, slots, pool, ext, hash_key);
+    ft.zone_offset = 0; /* as tcpstate_init() sets it for TCPSTATE_F_ZONE_KEY */
+
+    struct flow_key k;
+    memset(&k, 0, sizeof k);
+    k.addr[0][0] = 10;
+    k.addr[1][0] = 192;
+    k.port[0] = 40000;
+    k.port[1] = 80;
+    struct tcpstate_flow *in_zone[3] = {NULL, NULL, NULL};
+    for (uint32_t z = 0; z < 3; z++) {
+        struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &k, CLS_ESTABLISHED);
+        cr_assert_not_null(f);
+        tcpstate__ft_set_zone(&ft, f, z);
+        cr_assert(eq(int, tcpstate__ft_insert(&ft, f, tcpstate__ft_hash_zone(&ft, &k, z)), 0));
+        in_zone[z] = f;
+    }
+    for (uint32_t z = 0; z < 3; z++) {
+        cr_assert(eq(ptr, tcpstate__ft_lookup_zone(&ft, &k, z, tcpstate__ft_hash_zone(&ft, &k, z)),
+                     in_zone[z]),
+                  "zone %u", z);
+        /* Another zone's buckets searched for this zone: never that zone's
+         * record, though the key is equal. */
+        uint32_t other = (z + 1) % 3;
+        cr_assert(ne(ptr,
+                     tcpstate__ft_lookup_zone(&ft, &k, z, tcpstate__ft_hash_zone(&ft, &k, other)),
+                     in_zone[other]),
+                  "zone %u", z);
+    }
+    cr_assert_null(tcpstate__ft_lookup_zone(&ft, &k, 3, tcpstate__ft_hash_zone(&ft, &k, 3)));
+}
