@@ -25,7 +25,8 @@
 
 /* Canonical flow key: the two endpoints ordered (address, port) low to high,
  * so both directions of a connection build the same bytes. No padding (checked
- * below), zero-filled before use, compared with memcmp. */
+ * below), zero-filled before use: an IPv4 key's unused address bytes are zero,
+ * which tcpstate__ft_key_eq() and the IPv4 hash rely on. */
 struct flow_key {
     uint8_t addr[2][16]; /* IPv4 uses the first 4 bytes, the rest stay zero */
     uint16_t port[2];
