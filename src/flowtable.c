@@ -181,15 +181,11 @@ uint64_t tcpstate__ft_hash_zone(const struct flowtable *ft, const struct flow_ke
     return tcpstate__siphash13_key(&ft->sip, in, sizeof in);
 }
 
-#if defined(__OPTIMIZE_SIZE__)
-uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi)
-#else
-/* IPv6, or a zone: the layered way, out of the IPv4 path's way. */
+/* IPv6, or a zone (every packet in builds for size): the layered way, out
+ * of the IPv4 path's way (flowtable_key.h). */
 RARE uint64_t tcpstate__ft_key_hash_other(const struct flowtable *ft, const tcpstate_packet *pkt,
                                           int vlan_keyed, uint32_t zone, struct flow_key *key,
                                           int *src_is_hi)
-#endif
 {
     *src_is_hi = build_key(key, pkt, vlan_keyed);
     return tcpstate__ft_hash_zone(ft, key, zone);

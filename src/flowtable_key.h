@@ -11,14 +11,13 @@
 
 #include "hints.h"
 
-/* Build the key of a decoded packet (as tcpstate__ft_make_key()) and return
- * its hash in `zone` (as tcpstate__ft_hash_zone()), in one call: the
- * per-packet keying. Builds for size (-Os) keep it out of line, in its
- * layered form (flowtable.c). */
-#if defined(__OPTIMIZE_SIZE__)
-uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
-                               int vlan_keyed, uint32_t zone, struct flow_key *key, int *src_is_hi);
-#else
+/* The layered way, out of line (flowtable.c): IPv6 and zone keyed packets,
+ * and every packet in builds for size (-Os). */
+uint64_t tcpstate__ft_key_hash_other(const struct flowtable *ft, const tcpstate_packet *pkt,
+                                     int vlan_keyed, uint32_t zone, struct flow_key *key,
+                                     int *src_is_hi);
+
+#if !defined(__OPTIMIZE_SIZE__)
 /* A 4-byte address as loaded (memory order) read as a little-endian and as a
  * big-endian number: a move and a byte swap where bytes are little-endian,
  * whatever the host (compilers see through the array). */
@@ -68,21 +67,21 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
 }
 
-/* IPv6 or a zone (flowtable.c). */
-uint64_t tcpstate__ft_key_hash_other(const struct flowtable *ft, const tcpstate_packet *pkt,
-                                     int vlan_keyed, uint32_t zone, struct flow_key *key,
-                                     int *src_is_hi);
+#endif
 
+/* Build the key of a decoded packet (as tcpstate__ft_make_key()) and return
+ * its hash in `zone` (as tcpstate__ft_hash_zone()), in one call: the
+ * per-packet keying. */
 static inline uint64_t tcpstate__ft_key_hash(const struct flowtable *ft, const tcpstate_packet *pkt,
                                              int vlan_keyed, uint32_t zone, struct flow_key *key,
                                              int *src_is_hi)
 {
+#if !defined(__OPTIMIZE_SIZE__)
     if (zone == 0 && pkt->ip_version != 6) {
         return tcpstate__ft_key_hash_v4(ft, pkt, vlan_keyed, key, src_is_hi);
     }
+#endif
     return tcpstate__ft_key_hash_other(ft, pkt, vlan_keyed, zone, key, src_is_hi);
 }
-
-#endif
 
 #endif
