@@ -223,8 +223,7 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
     PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* as the inline lookup does */
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
-        for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask); m != 0;
-             m &= m - 1u) {
+        for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask); m != 0; m &= m - 1u) {
             struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, &p, s[tcpstate__ft_lowest_bit(m)]);
             PREFETCH((const char *)f + 64);
             PREFETCH((const char *)f + sizeof *f - 1u);

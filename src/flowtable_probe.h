@@ -44,7 +44,8 @@ static inline unsigned tcpstate__ft_bucket_matches(const uint32_t *s, uint32_t t
 {
     const __m128i t = _mm_set1_epi32((int)tag), k = _mm_set1_epi32((int)tag_mask);
     __m128i lo = _mm_packs_epi32(tcpstate__ft_match4(s, t, k), tcpstate__ft_match4(s + 4, t, k));
-    __m128i hi = _mm_packs_epi32(tcpstate__ft_match4(s + 8, t, k), tcpstate__ft_match4(s + 12, t, k));
+    __m128i hi =
+        _mm_packs_epi32(tcpstate__ft_match4(s + 8, t, k), tcpstate__ft_match4(s + 12, t, k));
     return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
 }
 #else
@@ -102,8 +103,7 @@ static inline struct ft_probe tcpstate__ft_probe_of(const struct flowtable *ft, 
 /* The record of a slot whose tag bits equal p->tag: the rest of the slot is
  * the pool index + 1, so one subtraction decodes it. */
 static inline struct tcpstate_flow *tcpstate__ft_slot_flow(const struct flowtable *ft,
-                                                           const struct ft_probe *p,
-                                                           uint32_t slot)
+                                                           const struct ft_probe *p, uint32_t slot)
 {
     return ft->flows + (slot - p->tag) - 1;
 }
