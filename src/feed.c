@@ -31,7 +31,7 @@
         }                                                                                          \
     } while (0)
 
-static void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
+static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
 {
     k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
     k->hash = tcpstate__ft_key_hash(&e->ft, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, k->zone,
