@@ -115,19 +115,25 @@ static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
 static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
 
 /* Options of another layout, all captured in [off, end): walked (RFC 9293
- * §3.1) as the layered decoder walks them. */
-RARE static void fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t off,
-                           size_t end)
+ * §3.1) as the layered decoder walks them. Returns TCPSTATE_OK, so that the
+ * fast path ends in a jump here. */
+RARE static tcpstate_status fast_walk(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                      size_t off, size_t end)
 {
     struct cur c = {p, caplen};
     tcpstate__tcp_options(pkt, &c, off, end);
+    return TCPSTATE_OK;
 }
 
-/* The n bytes of options at off, all captured; options never decline. */
-static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                    size_t off, size_t n)
+/* The n bytes of options at off, all captured (n may be 0); options never
+ * decline: always TCPSTATE_OK. */
+static HOT_INLINE tcpstate_status fast_options(tcpstate_packet *pkt, const uint8_t *p,
+                                               size_t caplen, size_t off, size_t n)
 {
     const uint8_t *o = p + off;
+    if (n == 0) {
+        return TCPSTATE_OK;
+    }
     if (n == 12) {
         uint64_t head = ld64(o);
         if ((head & ld64(syn_bsd_mask)) == ld64(syn_bsd_pat) &&
@@ -135,13 +141,13 @@ static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size
             pkt->opts = TCPSTATE_OPT_MSS | TCPSTATE_OPT_WSCALE | TCPSTATE_OPT_SACK_PERM;
             pkt->mss = rd16(o + 2);
             pkt->wscale = o[7];
-            return;
+            return TCPSTATE_OK;
         }
         if (ld32(o) == ld32(ts_only_pat)) {
             pkt->opts = TCPSTATE_OPT_TIMESTAMP;
             pkt->ts_val = rd32(o + 4);
             pkt->ts_ecr = rd32(o + 8);
-            return;
+            return TCPSTATE_OK;
         }
     } else if (n == 20) {
         if ((ld64(o) & ld64(syn_linux_mask)) == ld64(syn_linux_pat) &&
@@ -152,10 +158,10 @@ static HOT_INLINE void fast_options(tcpstate_packet *pkt, const uint8_t *p, size
             pkt->ts_val = rd32(o + 8);
             pkt->ts_ecr = rd32(o + 12);
             pkt->wscale = o[19];
-            return;
+            return TCPSTATE_OK;
         }
     }
-    fast_walk(pkt, p, caplen, off, off + n);
+    return fast_walk(pkt, p, caplen, off, off + n);
 }
 
 /* Ports, sequence and acknowledgment numbers: the first 12 bytes of the TCP
@@ -188,44 +194,48 @@ static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t
 #endif
 
 /* The TCP header (RFC 9293 §3.1) at l4 of the IP packet at l3 that ends at
- * ip_end; the callers wrote the view's frame, link and IP fields. */
-static HOT_INLINE int fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t l3,
-                               size_t l4, size_t ip_end)
+ * ip_end, its options aside; the callers wrote the view's frame, link and IP
+ * fields. Returns the header's length (at least TCP_HDR), 0 to decline. */
+static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                  size_t l3, size_t l4, size_t ip_end)
 {
-    /* The header and its options inside the IP packet and the capture. The
-     * callers checked that the IP packet holds at least TCP_HDR bytes after
-     * l4, so one unsigned comparison checks TCP_HDR <= hlen <= ip_end - l4
-     * (below TCP_HDR, hlen - TCP_HDR wraps to a huge number). */
+    /* The header and its options inside the IP packet. The callers checked
+     * that the IP packet holds at least TCP_HDR bytes after l4, so one
+     * unsigned comparison checks TCP_HDR <= hlen <= ip_end - l4 (below
+     * TCP_HDR, hlen - TCP_HDR wraps to a huge number). */
     const uint8_t *t = p + l4;
-    size_t hlen = (size_t)(t[12] & 0xF0u) >> 2; /* data offset, in 32-bit words */
-    size_t data = l4 + hlen;
-    if (hlen - TCP_HDR > ip_end - l4 - TCP_HDR || data > caplen) {
+    unsigned offflags = rd16(t + 12);
+    size_t hlen = (offflags >> 10) & 0x3Cu; /* data offset, in 32-bit words */
+    if (hlen - TCP_HDR > ip_end - l4 - TCP_HDR) {
         return 0;
     }
-    size_t cap_end = ip_end < caplen ? ip_end : caplen;
+    size_t data = l4 + hlen;
     pkt->l3_offset = (uint32_t)l3; /* next to l4_offset: one store for the two */
     pkt->l4_offset = (uint32_t)l4;
     pkt->payload_offset = (uint32_t)data;
     pkt->payload_len = (uint32_t)(ip_end - data);
-    pkt->payload_caplen = (uint32_t)(cap_end - data);
+    /* The whole IP packet captured, the common case: then so are the header
+     * and its options (data <= ip_end), and all of the payload. */
+    if (ip_end <= caplen) {
+        pkt->payload_caplen = (uint32_t)(ip_end - data);
+    } else if (data <= caplen) {
+        pkt->payload_caplen = (uint32_t)(caplen - data);
+        pkt->flags = TCPSTATE_PKT_PAYLOAD_TRUNCATED;
+    } else {
+        return 0;
+    }
     fast_ports_seq_ack(pkt, t);
     pkt->window = rd16(t + 14);
     pkt->urgent = rd16(t + 18);
-    pkt->tcp_flags = (uint16_t)(rd16(t + 12) & 0x01FFu); /* NS and the 8 classic flags */
+    pkt->tcp_flags = (uint16_t)(offflags & 0x01FFu); /* NS and the 8 classic flags */
     pkt->tcp_hlen = (uint8_t)hlen;
-    if (cap_end < ip_end) {
-        pkt->flags = TCPSTATE_PKT_PAYLOAD_TRUNCATED;
-    }
-    if (hlen > TCP_HDR) {
-        fast_options(pkt, p, caplen, l4 + TCP_HDR, hlen - TCP_HDR);
-    }
-    return 1;
+    return hlen;
 }
 
 /* An IPv4 header (RFC 791 §3.1) at l3, and caplen >= l3 + IPV4_HDR +
- * TCP_HDR (the caller checks). */
-static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                size_t wirelen, size_t l3)
+ * TCP_HDR (the caller checks); as fast_tcp() returns. */
+static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                   size_t wirelen, size_t l3)
 {
     const uint8_t *ip = p + l3;
     size_t total = rd16(ip + 2);
@@ -247,9 +257,9 @@ static HOT_INLINE int fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t c
 
 #if !defined(TCPSTATE_NO_IPV6)
 /* An IPv6 header (RFC 8200 §3) at l3, and caplen >= l3 + IPV6_HDR +
- * TCP_HDR (the caller checks). */
-static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                size_t wirelen, size_t l3)
+ * TCP_HDR (the caller checks); as fast_tcp() returns. */
+static HOT_INLINE size_t fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
+                                   size_t wirelen, size_t l3)
 {
     const uint8_t *ip = p + l3;
     size_t plen = rd16(ip + 4);
@@ -269,10 +279,10 @@ static HOT_INLINE int fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_t c
 #endif
 
 /* The one pass over a frame whose view holds frame, caplen, wirelen and
- * linktype, the rest zeroed (fast_start()): 1 with the view filled, 0 (the
- * view possibly written) to leave the frame to the layered decoder. */
-static HOT_INLINE int fast_decode(uint32_t linktype, const uint8_t *p, size_t caplen,
-                                  size_t wirelen, tcpstate_packet *pkt)
+ * linktype, the rest zeroed (fast_start()), options aside: as fast_tcp()
+ * returns (the view possibly written when it declines). */
+static HOT_INLINE size_t fast_decode(uint32_t linktype, const uint8_t *p, size_t caplen,
+                                     size_t wirelen, tcpstate_packet *pkt)
 {
     /* The link layer: where the IP header starts, and its ethertype. Every
      * IPv4 or IPv6 TCP segment is at least 40 bytes after it. */
@@ -337,8 +347,15 @@ static HOT_INLINE int fast_start(uint32_t linktype, const uint8_t *p, size_t cap
 int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen, size_t wirelen,
                           tcpstate_packet *pkt)
 {
-    return fast_start(linktype, frame, caplen, &wirelen, pkt) &&
-           fast_decode(linktype, frame, caplen, wirelen, pkt);
+    if (!fast_start(linktype, frame, caplen, &wirelen, pkt)) {
+        return 0;
+    }
+    size_t hlen = fast_decode(linktype, frame, caplen, wirelen, pkt);
+    if (hlen == 0) {
+        return 0;
+    }
+    (void)fast_options(pkt, frame, caplen, pkt->l4_offset + (size_t)TCP_HDR, hlen - TCP_HDR);
+    return 1;
 }
 
 /* A frame the fast path declined after fast_start(): the layered decoder,
@@ -356,13 +373,20 @@ RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size
                                        size_t wirelen, const tcpstate_decode_options *opt,
                                        tcpstate_packet *pkt)
 {
+    size_t hlen;
 #if !defined(TCPSTATE_NO_IPV6)
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV6_HDR + TCP_HDR &&
         rd16(p + 12) == 0x86DD) {
-        return fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK : fast_declined(pkt, opt);
+        hlen = fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR);
+        return hlen == 0 ? fast_declined(pkt, opt)
+                         : fast_options(pkt, p, caplen, ETH_HDR + IPV6_HDR + TCP_HDR,
+                                        hlen - TCP_HDR);
     }
 #endif
-    return fast_decode(linktype, p, caplen, wirelen, pkt) ? TCPSTATE_OK : fast_declined(pkt, opt);
+    hlen = fast_decode(linktype, p, caplen, wirelen, pkt);
+    return hlen == 0 ? fast_declined(pkt, opt)
+                     : fast_options(pkt, p, caplen, pkt->l4_offset + (size_t)TCP_HDR,
+                                    hlen - TCP_HDR);
 }
 
 tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_t *frame,
@@ -376,11 +400,14 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
         return tcpstate__decode_layered(linktype, frame, caplen, wirelen, opt, pkt);
     }
     /* Untagged Ethernet and IPv4, the commonest frame, with the offsets as
-     * constants and no other case's values in registers. */
+     * constants and no other case's values in registers. Every exit is a
+     * jump: to the layered decoder, the option walker, or the return. */
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
         rd16(frame + 12) == 0x0800) {
-        return fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR) ? TCPSTATE_OK
-                                                               : fast_declined(pkt, opt);
+        size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR);
+        return hlen == 0 ? fast_declined(pkt, opt)
+                         : fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR,
+                                        hlen - TCP_HDR);
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
