@@ -52,6 +52,13 @@ static HOT_INLINE uint64_t ld64(const uint8_t *p)
     return v;
 }
 
+static HOT_INLINE uint16_t ld16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 static HOT_INLINE uint32_t ld32(const uint8_t *p)
 {
     uint32_t v;
@@ -113,6 +120,10 @@ static const uint8_t syn_linux_mask[8] = {0xFF, 0xFF, 0, 0, 0xFF, 0xFF, 0xFF, 0x
 static const uint8_t syn_linux_tail[4] = {1, 3, 3, 0};
 static const uint8_t syn_linux_tail_mask[4] = {0xFF, 0xFF, 0xFF, 0};
 static const uint8_t ts_only_pat[4] = {1, 1, 8, 10};
+
+/* The IPv4 flags and fragment offset field (RFC 791 §3.1) with DF masked
+ * out: zero when the packet is not a fragment (MF clear, offset 0). */
+static const uint8_t ipv4_frag_mask[2] = {0x3F, 0xFF};
 
 /* Options of another layout, all captured in [off, end): walked (RFC 9293
  * §3.1) as the layered decoder walks them. Returns TCPSTATE_OK, so that the
@@ -242,7 +253,7 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
     /* No options, TCP, not a fragment, IPV4_HDR + TCP_HDR <= total <=
      * wirelen - l3 (in one unsigned comparison, as in fast_tcp(): the frame
      * holds at least IPV4_HDR + TCP_HDR bytes after l3). */
-    if (ip[0] != 0x45 || ip[9] != 6 || (rd16(ip + 6) & 0x3FFFu) != 0 ||
+    if (ip[0] != 0x45 || ip[9] != 6 || (ld16(ip + 6) & ld16(ipv4_frag_mask)) != 0 ||
         total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
         return 0;
     }
