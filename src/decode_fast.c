@@ -204,31 +204,42 @@ static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t
 }
 #endif
 
+/* What fast_tcp() returns for an IP packet the capture cut, when the caller
+ * asked for whole ones only (never a header length: those are multiples of 4). */
+enum { FAST_CUT = 1 };
+
 /* The TCP header (RFC 9293 §3.1) at l4 of the IP packet at l3 that ends at
  * ip_end, its options aside; the callers wrote the view's frame, link and IP
- * fields. Returns the header's length (at least TCP_HDR), 0 to decline. */
+ * fields. Returns the header's length (at least TCP_HDR), 0 to decline, or
+ * (with `whole`, where the caller takes only fully captured IP packets)
+ * FAST_CUT with nothing written when the capture ends inside the IP packet. */
 static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                  size_t l3, size_t l4, size_t ip_end)
+                                  size_t l3, size_t l4, size_t ip_end, int whole)
 {
-    /* The header and its options inside the IP packet. The callers checked
-     * that the IP packet holds at least TCP_HDR bytes after l4, so one
-     * unsigned comparison checks TCP_HDR <= hlen <= ip_end - l4 (below
-     * TCP_HDR, hlen - TCP_HDR wraps to a huge number). */
+    if (whole && ip_end > caplen) {
+        return FAST_CUT;
+    }
+    /* The header and its options inside the IP packet: TCP_HDR <= hlen <=
+     * ip_end - l4. The callers checked that the IP packet holds at least
+     * TCP_HDR bytes after l4, so the payload's length, computed in unsigned
+     * arithmetic, is at most ip_end - l4 - TCP_HDR exactly when hlen is in
+     * that range (below it, or past ip_end, the subtraction wraps around). */
     const uint8_t *t = p + l4;
     unsigned offflags = rd16(t + 12);
     size_t hlen = (offflags >> 10) & 0x3Cu; /* data offset, in 32-bit words */
-    if (hlen - TCP_HDR > ip_end - l4 - TCP_HDR) {
+    size_t payload = ip_end - l4 - hlen;
+    if (payload > ip_end - l4 - TCP_HDR) {
         return 0;
     }
     size_t data = l4 + hlen;
     pkt->l3_offset = (uint32_t)l3; /* next to l4_offset: one store for the two */
     pkt->l4_offset = (uint32_t)l4;
     pkt->payload_offset = (uint32_t)data;
-    pkt->payload_len = (uint32_t)(ip_end - data);
+    pkt->payload_len = (uint32_t)payload;
     /* The whole IP packet captured, the common case: then so are the header
      * and its options (data <= ip_end), and all of the payload. */
     if (ip_end <= caplen) {
-        pkt->payload_caplen = (uint32_t)(ip_end - data);
+        pkt->payload_caplen = (uint32_t)payload;
     } else if (data <= caplen) {
         pkt->payload_caplen = (uint32_t)(caplen - data);
         pkt->flags = TCPSTATE_PKT_PAYLOAD_TRUNCATED;
@@ -246,7 +257,7 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
 /* An IPv4 header (RFC 791 §3.1) at l3, and caplen >= l3 + IPV4_HDR +
  * TCP_HDR (the caller checks); as fast_tcp() returns. */
 static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                   size_t wirelen, size_t l3)
+                                   size_t wirelen, size_t l3, int whole)
 {
     const uint8_t *ip = p + l3;
     size_t total = rd16(ip + 2);
@@ -263,7 +274,7 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
     pkt->ip_id = rd16(ip + 4);
     pkt->src = ip + 12;
     pkt->dst = ip + 16;
-    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total);
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total, whole);
 }
 
 #if !defined(TCPSTATE_NO_IPV6)
@@ -285,7 +296,7 @@ static HOT_INLINE size_t fast_ipv6(tcpstate_packet *pkt, const uint8_t *p, size_
     pkt->ip_id = 0;
     pkt->src = ip + 8;
     pkt->dst = ip + 24;
-    return fast_tcp(pkt, p, caplen, l3, l3 + IPV6_HDR, l3 + IPV6_HDR + plen);
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV6_HDR, l3 + IPV6_HDR + plen, 0);
 }
 #endif
 
@@ -326,7 +337,7 @@ static HOT_INLINE size_t fast_decode(uint32_t linktype, const uint8_t *p, size_t
         return 0;
     }
     if (type == 0x0800 && caplen - l3 >= IPV4_HDR + TCP_HDR) {
-        return fast_ipv4(pkt, p, caplen, wirelen, l3);
+        return fast_ipv4(pkt, p, caplen, wirelen, l3, 0);
     }
 #if !defined(TCPSTATE_NO_IPV6)
     if (type == 0x86DD && caplen - l3 >= IPV6_HDR + TCP_HDR) {
@@ -378,6 +389,19 @@ RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_d
     return tcpstate__decode_layered(pkt->linktype, pkt->frame, pkt->caplen, pkt->wirelen, opt, pkt);
 }
 
+/* An IPv4 packet of ip_len bytes at l3 (fast_ipv4() wrote its fields) whose
+ * end the capture cut: its TCP segment, the payload partly captured. Out of
+ * line: full captures, the usual kind, never come here. */
+RARE static tcpstate_status fast_cut(tcpstate_packet *pkt, size_t l3, size_t ip_len,
+                                     const tcpstate_decode_options *opt)
+{
+    const uint8_t *p = pkt->frame;
+    size_t caplen = pkt->caplen;
+    size_t hlen = fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + ip_len, 0);
+    return hlen == 0 ? fast_declined(pkt, opt)
+                     : fast_options(pkt, p, caplen, l3 + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
+}
+
 /* The frames fast_or_layered() does not take inline: VLAN-tagged, raw IP,
  * IPv6 (untagged Ethernet with constant offsets, as IPv4 is there). */
 RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size_t caplen,
@@ -415,10 +439,17 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
      * jump: to the layered decoder, the option walker, or the return. */
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
         rd16(frame + 12) == 0x0800) {
-        size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR);
-        return hlen == 0 ? fast_declined(pkt, opt)
-                         : fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR,
-                                        hlen - TCP_HDR);
+        size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR, 1);
+        if (hlen == TCP_HDR) { /* no options: the commonest segment */
+            return TCPSTATE_OK;
+        }
+        if (hlen == 0) {
+            return fast_declined(pkt, opt);
+        }
+        if (hlen == FAST_CUT) {
+            return fast_cut(pkt, ETH_HDR, pkt->ip_len, opt);
+        }
+        return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
