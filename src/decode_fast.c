@@ -34,11 +34,19 @@
 static HOT_INLINE uint16_t rd16(const uint8_t *p) { return (uint16_t)((unsigned)p[0] << 8 | p[1]); }
 
 /* A little-endian machine and a compiler with byte-swap built-ins: some
- * fields are then loaded several at once (fast_ports_seq_ack). */
+ * fields are then loaded several at once (fast_tcp_fields). */
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define FAST_LE 1
 #else
 #define FAST_LE 0
+#endif
+
+/* SSE2 (every x86-64 processor has it): eight 16-bit fields at once. */
+#if FAST_LE && defined(__SSE2__)
+#include <emmintrin.h>
+#define FAST_SSE2 1
+#else
+#define FAST_SSE2 0
 #endif
 
 static HOT_INLINE uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) << 16 | rd16(p + 2); }
@@ -175,17 +183,47 @@ static HOT_INLINE tcpstate_status fast_options(tcpstate_packet *pkt, const uint8
     return fast_walk(pkt, p, caplen, off, off + n);
 }
 
-/* Ports, sequence and acknowledgment numbers: the first 12 bytes of the TCP
- * header, laid out in the view in the header's order (sport, dport, seq,
- * ack). On a little-endian machine, two loads, byte swaps and rotations give
- * them as the view holds them (two 16-bit and two 32-bit numbers in host
- * order); elsewhere, field by field. */
-#if FAST_LE
+/* The TCP header's fields at t in the view (offflags: the header's 16-bit
+ * word of data offset and flags, in host order), tcp_hlen aside: the caller
+ * writes it afterwards. The view holds sport, dport, seq and ack in the
+ * header's order, as 16-bit and 32-bit numbers in host order; then window,
+ * urgent, tcp_flags. */
 _Static_assert(offsetof(tcpstate_packet, dport) == offsetof(tcpstate_packet, sport) + 2 &&
                    offsetof(tcpstate_packet, ack) == offsetof(tcpstate_packet, seq) + 4,
                "sport, dport and seq, ack are adjacent");
-static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t)
+#if FAST_SSE2
+/* From seq on, the view's 16 bytes (seq, ack, window, urgent, tcp_flags,
+ * tcp_hlen, opts) are the header's bytes 4 to 19 (seq, ack, offset and
+ * flags, window, checksum, urgent) with each 16-bit word byte-swapped and
+ * the words reordered: SSE2 does all eight words at once. The ports: one
+ * load, a byte swap and a rotation. */
+_Static_assert(offsetof(tcpstate_packet, window) == offsetof(tcpstate_packet, seq) + 8 &&
+                   offsetof(tcpstate_packet, urgent) == offsetof(tcpstate_packet, seq) + 10 &&
+                   offsetof(tcpstate_packet, tcp_flags) == offsetof(tcpstate_packet, seq) + 12 &&
+                   offsetof(tcpstate_packet, tcp_hlen) == offsetof(tcpstate_packet, seq) + 14 &&
+                   offsetof(tcpstate_packet, opts) == offsetof(tcpstate_packet, seq) + 15,
+               "seq, ack, window, urgent, tcp_flags, tcp_hlen, opts are adjacent");
+static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, unsigned offflags)
 {
+    (void)offflags; /* the flags come with the other words */
+    unsigned char *b = (unsigned char *)pkt;
+    uint32_t ports = __builtin_bswap32(ld32(t));
+    ports = ports << 16 | ports >> 16;
+    memcpy(b + offsetof(tcpstate_packet, sport), &ports, sizeof ports);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + 4));
+    v = _mm_or_si128(_mm_slli_epi16(v, 8), _mm_srli_epi16(v, 8));
+    /* seq and ack low word first; then window, urgent, offset and flags */
+    v = _mm_shufflelo_epi16(v, _MM_SHUFFLE(2, 3, 0, 1));
+    v = _mm_shufflehi_epi16(v, _MM_SHUFFLE(0, 0, 3, 1));
+    /* NS and the 8 classic flags; tcp_hlen and opts 0 */
+    v = _mm_and_si128(v, _mm_set_epi16(0, 0x01FF, -1, -1, -1, -1, -1, -1));
+    _mm_storeu_si128((__m128i *)(void *)(b + offsetof(tcpstate_packet, seq)), v);
+}
+#else
+static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, unsigned offflags)
+{
+#if FAST_LE
+    /* Two loads, byte swaps and rotations for the first 12 bytes. */
     unsigned char *b = (unsigned char *)pkt;
     uint32_t ports = __builtin_bswap32(ld32(t));
     uint64_t nums = __builtin_bswap64(ld64(t + 4));
@@ -193,14 +231,15 @@ static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t
     nums = nums << 32 | nums >> 32;
     memcpy(b + offsetof(tcpstate_packet, sport), &ports, sizeof ports);
     memcpy(b + offsetof(tcpstate_packet, seq), &nums, sizeof nums);
-}
 #else
-static HOT_INLINE void fast_ports_seq_ack(tcpstate_packet *pkt, const uint8_t *t)
-{
     pkt->sport = rd16(t);
     pkt->dport = rd16(t + 2);
     pkt->seq = rd32(t + 4);
     pkt->ack = rd32(t + 8);
+#endif
+    pkt->window = rd16(t + 14);
+    pkt->urgent = rd16(t + 18);
+    pkt->tcp_flags = (uint16_t)(offflags & 0x01FFu); /* NS and the 8 classic flags */
 }
 #endif
 
@@ -246,10 +285,7 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
     } else {
         return 0;
     }
-    fast_ports_seq_ack(pkt, t);
-    pkt->window = rd16(t + 14);
-    pkt->urgent = rd16(t + 18);
-    pkt->tcp_flags = (uint16_t)(offflags & 0x01FFu); /* NS and the 8 classic flags */
+    fast_tcp_fields(pkt, t, offflags);
     pkt->tcp_hlen = (uint8_t)hlen;
     return hlen;
 }
