@@ -183,8 +183,7 @@ static HOT_INLINE tcpstate_status fast_options(tcpstate_packet *pkt, const uint8
     return fast_walk(pkt, p, caplen, off, off + n);
 }
 
-/* The TCP header's fields at t in the view (offflags: the header's 16-bit
- * word of data offset and flags, in host order), tcp_hlen aside: the caller
+/* The TCP header's fields at t in the view, tcp_hlen aside: the caller
  * writes it afterwards. The view holds sport, dport, seq and ack in the
  * header's order, as 16-bit and 32-bit numbers in host order; then window,
  * urgent, tcp_flags. */
@@ -203,9 +202,8 @@ _Static_assert(offsetof(tcpstate_packet, window) == offsetof(tcpstate_packet, se
                    offsetof(tcpstate_packet, tcp_hlen) == offsetof(tcpstate_packet, seq) + 14 &&
                    offsetof(tcpstate_packet, opts) == offsetof(tcpstate_packet, seq) + 15,
                "seq, ack, window, urgent, tcp_flags, tcp_hlen, opts are adjacent");
-static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, unsigned offflags)
+static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t)
 {
-    (void)offflags; /* the flags come with the other words */
     unsigned char *b = (unsigned char *)pkt;
     uint32_t ports = __builtin_bswap32(ld32(t));
     ports = ports << 16 | ports >> 16;
@@ -220,7 +218,7 @@ static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, u
     _mm_storeu_si128((__m128i *)(void *)(b + offsetof(tcpstate_packet, seq)), v);
 }
 #else
-static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, unsigned offflags)
+static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t)
 {
 #if FAST_LE
     /* Two loads, byte swaps and rotations for the first 12 bytes. */
@@ -239,7 +237,7 @@ static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t, u
 #endif
     pkt->window = rd16(t + 14);
     pkt->urgent = rd16(t + 18);
-    pkt->tcp_flags = (uint16_t)(offflags & 0x01FFu); /* NS and the 8 classic flags */
+    pkt->tcp_flags = (uint16_t)(rd16(t + 12) & 0x01FFu); /* NS and the 8 classic flags */
 }
 #endif
 
@@ -264,8 +262,7 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
      * arithmetic, is at most ip_end - l4 - TCP_HDR exactly when hlen is in
      * that range (below it, or past ip_end, the subtraction wraps around). */
     const uint8_t *t = p + l4;
-    unsigned offflags = rd16(t + 12);
-    size_t hlen = (offflags >> 10) & 0x3Cu; /* data offset, in 32-bit words */
+    size_t hlen = (size_t)(t[12] & 0xF0u) >> 2; /* data offset, in 32-bit words */
     size_t payload = ip_end - l4 - hlen;
     if (payload > ip_end - l4 - TCP_HDR) {
         return 0;
@@ -285,7 +282,7 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
     } else {
         return 0;
     }
-    fast_tcp_fields(pkt, t, offflags);
+    fast_tcp_fields(pkt, t);
     pkt->tcp_hlen = (uint8_t)hlen;
     return hlen;
 }
@@ -479,13 +476,12 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
         if (hlen == TCP_HDR) { /* no options: the commonest segment */
             return TCPSTATE_OK;
         }
-        if (hlen == 0) {
-            return fast_declined(pkt, opt);
+        if (hlen > TCP_HDR) {
+            return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR,
+                                hlen - TCP_HDR);
         }
-        if (hlen == FAST_CUT) {
-            return fast_cut(pkt, ETH_HDR, pkt->ip_len, opt);
-        }
-        return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
+        return hlen == FAST_CUT ? fast_cut(pkt, ETH_HDR, pkt->ip_len, opt)
+                                : fast_declined(pkt, opt);
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
