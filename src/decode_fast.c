@@ -242,7 +242,7 @@ static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t)
 #endif
 
 /* What fast_tcp() returns for an IP packet the capture cut, when the caller
- * asked for whole ones only (never a header length: those are multiples of 4). */
+ * takes whole ones only (never a header length: those are multiples of 4). */
 enum { FAST_CUT = 1 };
 
 /* The TCP header (RFC 9293 §3.1) at l4 of the IP packet at l3 that ends at
@@ -287,17 +287,26 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
     return hlen;
 }
 
-/* An IPv4 header (RFC 791 §3.1) at l3, and caplen >= l3 + IPV4_HDR +
- * TCP_HDR (the caller checks); as fast_tcp() returns. */
+/* An IPv4 header (RFC 791 §3.1) the fast path takes: version 4 and no
+ * options (IHL 5), TCP, not a fragment (MF clear, offset 0). */
+static HOT_INLINE int fast_ipv4_plain(const uint8_t *ip)
+{
+    return ip[0] == 0x45 && ip[9] == 6 && (ld16(ip + 6) & ld16(ipv4_frag_mask)) == 0;
+}
+
+/* An IPv4 header at l3, and caplen >= l3 + IPV4_HDR + TCP_HDR (the caller
+ * checks); as fast_tcp() returns. `hot`: the inline path for untagged
+ * Ethernet, whose caller checked fast_ipv4_plain() and takes only fully
+ * captured IP packets. */
 static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                   size_t wirelen, size_t l3, int whole)
+                                   size_t wirelen, size_t l3, int hot)
 {
     const uint8_t *ip = p + l3;
     size_t total = rd16(ip + 2);
-    /* No options, TCP, not a fragment, IPV4_HDR + TCP_HDR <= total <=
-     * wirelen - l3 (in one unsigned comparison, as in fast_tcp(): the frame
-     * holds at least IPV4_HDR + TCP_HDR bytes after l3). */
-    if (ip[0] != 0x45 || ip[9] != 6 || (ld16(ip + 6) & ld16(ipv4_frag_mask)) != 0 ||
+    /* IPV4_HDR + TCP_HDR <= total <= wirelen - l3, in one unsigned comparison
+     * as in fast_tcp() (the frame holds at least IPV4_HDR + TCP_HDR bytes
+     * after l3). */
+    if ((!hot && !fast_ipv4_plain(ip)) ||
         total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
         return 0;
     }
@@ -307,8 +316,31 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
     pkt->ip_id = rd16(ip + 4);
     pkt->src = ip + 12;
     pkt->dst = ip + 16;
-    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total, whole);
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total, hot);
 }
+
+/* Untagged Ethernet carrying an IPv4 header fast_ipv4_plain() takes, in a
+ * frame of at least ETH_HDR + IPV4_HDR + TCP_HDR bytes (the caller checks):
+ * the frame fast_or_layered() decodes inline. */
+#if FAST_SSE2
+/* The ethertype and the header's first 14 bytes in one 16-byte compare. */
+_Alignas(16) static const uint8_t eth_ipv4_mask[16] = {
+    0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0x3F, 0xFF, 0, 0xFF, 0, 0, 0, 0};
+_Alignas(16) static const uint8_t eth_ipv4_pat[16] = {0x08, 0x00, 0x45, 0, 0, 0, 0, 0,
+                                                       0,    0,    0,    6, 0, 0, 0, 0};
+static HOT_INLINE int fast_eth_ipv4(const uint8_t *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 12));
+    v = _mm_and_si128(v, _mm_load_si128((const __m128i *)(const void *)eth_ipv4_mask));
+    v = _mm_cmpeq_epi8(v, _mm_load_si128((const __m128i *)(const void *)eth_ipv4_pat));
+    return _mm_movemask_epi8(v) == 0xFFFF;
+}
+#else
+static HOT_INLINE int fast_eth_ipv4(const uint8_t *p)
+{
+    return rd16(p + 12) == 0x0800 && fast_ipv4_plain(p + ETH_HDR);
+}
+#endif
 
 #if !defined(TCPSTATE_NO_IPV6)
 /* An IPv6 header (RFC 8200 §3) at l3, and caplen >= l3 + IPV6_HDR +
@@ -471,7 +503,7 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
      * constants and no other case's values in registers. Every exit is a
      * jump: to the layered decoder, the option walker, or the return. */
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
-        rd16(frame + 12) == 0x0800) {
+        fast_eth_ipv4(frame)) {
         size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR, 1);
         if (hlen == TCP_HDR) { /* no options: the commonest segment */
             return TCPSTATE_OK;
