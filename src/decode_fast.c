@@ -241,21 +241,13 @@ static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t)
 }
 #endif
 
-/* What fast_tcp() returns for an IP packet the capture cut, when the caller
- * takes whole ones only (never a header length: those are multiples of 4). */
-enum { FAST_CUT = 1 };
-
 /* The TCP header (RFC 9293 §3.1) at l4 of the IP packet at l3 that ends at
  * ip_end, its options aside; the callers wrote the view's frame, link and IP
- * fields. Returns the header's length (at least TCP_HDR), 0 to decline, or
- * (with `whole`, where the caller takes only fully captured IP packets)
- * FAST_CUT with nothing written when the capture ends inside the IP packet. */
+ * fields. `whole`: the caller checked ip_end <= caplen. Returns the header's
+ * length (at least TCP_HDR), or 0 to decline. */
 static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                   size_t l3, size_t l4, size_t ip_end, int whole)
 {
-    if (whole && ip_end > caplen) {
-        return FAST_CUT;
-    }
     /* The header and its options inside the IP packet: TCP_HDR <= hlen <=
      * ip_end - l4. The callers checked that the IP packet holds at least
      * TCP_HDR bytes after l4, so the payload's length, computed in unsigned
@@ -274,7 +266,7 @@ static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t
     pkt->payload_len = (uint32_t)payload;
     /* The whole IP packet captured, the common case: then so are the header
      * and its options (data <= ip_end), and all of the payload. */
-    if (ip_end <= caplen) {
+    if (whole || ip_end <= caplen) {
         pkt->payload_caplen = (uint32_t)payload;
     } else if (data <= caplen) {
         pkt->payload_caplen = (uint32_t)(caplen - data);
@@ -294,10 +286,15 @@ static HOT_INLINE int fast_ipv4_plain(const uint8_t *ip)
     return ip[0] == 0x45 && ip[9] == 6 && (ld16(ip + 6) & ld16(ipv4_frag_mask)) == 0;
 }
 
+/* What fast_ipv4() returns, on its `hot` path, for a frame to decode again
+ * by the general path (never a header length: those are multiples of 4). */
+enum { FAST_AGAIN = 1 };
+
 /* An IPv4 header at l3, and caplen >= l3 + IPV4_HDR + TCP_HDR (the caller
  * checks); as fast_tcp() returns. `hot`: the inline path for untagged
- * Ethernet, whose caller checked fast_ipv4_plain() and takes only fully
- * captured IP packets. */
+ * Ethernet, whose caller checked fast_ipv4_plain(); it takes only IP packets
+ * the capture holds whole and returns FAST_AGAIN, nothing written, for the
+ * rest. */
 static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
                                    size_t wirelen, size_t l3, int hot)
 {
@@ -305,9 +302,14 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
     size_t total = rd16(ip + 2);
     /* IPV4_HDR + TCP_HDR <= total <= wirelen - l3, in one unsigned comparison
      * as in fast_tcp() (the frame holds at least IPV4_HDR + TCP_HDR bytes
-     * after l3). */
-    if ((!hot && !fast_ipv4_plain(ip)) ||
-        total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
+     * after l3). The hot path compares with caplen instead: that bounds the
+     * packet by the capture, and so by the wire (wirelen >= caplen). */
+    if (hot) {
+        if (total - (IPV4_HDR + TCP_HDR) > caplen - l3 - (IPV4_HDR + TCP_HDR)) {
+            return FAST_AGAIN;
+        }
+    } else if (!fast_ipv4_plain(ip) ||
+               total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
         return 0;
     }
     pkt->ip_len = (uint32_t)total;
@@ -454,17 +456,16 @@ RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_d
     return tcpstate__decode_layered(pkt->linktype, pkt->frame, pkt->caplen, pkt->wirelen, opt, pkt);
 }
 
-/* An IPv4 packet of ip_len bytes at l3 (fast_ipv4() wrote its fields) whose
- * end the capture cut: its TCP segment, the payload partly captured. Out of
- * line: full captures, the usual kind, never come here. */
-RARE static tcpstate_status fast_cut(tcpstate_packet *pkt, size_t l3, size_t ip_len,
-                                     const tcpstate_decode_options *opt)
+/* An untagged Ethernet and IPv4 frame the inline path gave back
+ * (FAST_AGAIN): its IP packet cut by the capture, or of a length the general
+ * path declines. Out of line: full captures, the usual kind, never come here. */
+RARE static tcpstate_status fast_again(tcpstate_packet *pkt, const tcpstate_decode_options *opt)
 {
     const uint8_t *p = pkt->frame;
     size_t caplen = pkt->caplen;
-    size_t hlen = fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + ip_len, 0);
+    size_t hlen = fast_ipv4(pkt, p, caplen, pkt->wirelen, ETH_HDR, 0);
     return hlen == 0 ? fast_declined(pkt, opt)
-                     : fast_options(pkt, p, caplen, l3 + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
+                     : fast_options(pkt, p, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
 }
 
 /* The frames fast_or_layered() does not take inline: VLAN-tagged, raw IP,
@@ -512,8 +513,7 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
             return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR,
                                 hlen - TCP_HDR);
         }
-        return hlen == FAST_CUT ? fast_cut(pkt, ETH_HDR, pkt->ip_len, opt)
-                                : fast_declined(pkt, opt);
+        return hlen == FAST_AGAIN ? fast_again(pkt, opt) : fast_declined(pkt, opt);
     }
     return fast_other(linktype, frame, caplen, wirelen, opt, pkt);
 }
