@@ -13,12 +13,15 @@
  * other link types and encapsulations) goes the long way.
  *
  * Every frame of a capture runs this, so it is written for few instructions:
- * tcpstate_decode_ex() is a jump to it, and it calls the layered decoder
- * itself when it declines; the view's head (every field up to the TCP
- * options) is written field by field and only the rest is zeroed; untagged
- * Ethernet and IPv4 is decoded with constant offsets; the usual option
- * layouts of SYNs and timestamped segments are matched whole instead of
- * walked. A frame declined half-way is decoded again from scratch.
+ * tcpstate_decode_ex() is a jump to it, and every way out of it is a jump
+ * too (to the layered decoder when it declines, to the option walker, or
+ * the return); the view's head (every field up to the TCP options) is
+ * written and only the rest is zeroed; untagged Ethernet and IPv4 whose IP
+ * packet the capture holds whole is decoded inline with constant offsets,
+ * and on x86-64 (SSE2) its headers are checked with one 16-byte compare and
+ * eight TCP fields byte-swapped at once; the usual option layouts of SYNs
+ * and timestamped segments are matched whole instead of walked. A frame
+ * declined half-way is decoded again from scratch.
  */
 #include <stddef.h>
 #include <string.h>
@@ -77,7 +80,7 @@ static HOT_INLINE uint32_t ld32(const uint8_t *p)
 enum { ETH_HDR = 14, VLAN_TAG = 4, IPV4_HDR = 20, IPV6_HDR = 40, TCP_HDR = 20 };
 
 /* Where the view's head ends: the fields up to and including tcp_hlen, which
- * the fast path writes one by one. The sum below proves the head has no
+ * the fast path writes every one of. The sum below proves the head has no
  * padding, so those writes cover every byte of it and zeroing the rest
  * leaves the view as the layered decoder's memset() and writes leave it. */
 #define PKT_FIELD(f) sizeof(((tcpstate_packet *)0)->f)
@@ -457,8 +460,9 @@ RARE static tcpstate_status fast_declined(tcpstate_packet *pkt, const tcpstate_d
 }
 
 /* An untagged Ethernet and IPv4 frame the inline path gave back
- * (FAST_AGAIN): its IP packet cut by the capture, or of a length the general
- * path declines. Out of line: full captures, the usual kind, never come here. */
+ * (FAST_AGAIN): its IP packet cut by the capture, or its length below the
+ * headers' (which the general path declines). Out of line: full captures,
+ * the usual kind, never come here. */
 RARE static tcpstate_status fast_again(tcpstate_packet *pkt, const tcpstate_decode_options *opt)
 {
     const uint8_t *p = pkt->frame;
