@@ -289,29 +289,28 @@ static HOT_INLINE int fast_ipv4_plain(const uint8_t *ip)
     return ip[0] == 0x45 && ip[9] == 6 && (ld16(ip + 6) & ld16(ipv4_frag_mask)) == 0;
 }
 
-/* What fast_ipv4() returns, on its `hot` path, for a frame to decode again
- * by the general path (never a header length: those are multiples of 4). */
-enum { FAST_AGAIN = 1 };
+/* How fast_ipv4() takes its header: FAST_PLAIN, the caller checked
+ * fast_ipv4_plain(); FAST_WHOLE, only an IP packet the capture holds whole,
+ * any other frame given back as FAST_AGAIN with nothing written. */
+enum { FAST_PLAIN = 1, FAST_WHOLE = 2 };
+enum { FAST_AGAIN = 1 }; /* never a header length: those are multiples of 4 */
 
 /* An IPv4 header at l3, and caplen >= l3 + IPV4_HDR + TCP_HDR (the caller
- * checks); as fast_tcp() returns. `hot`: the inline path for untagged
- * Ethernet, whose caller checked fast_ipv4_plain(); it takes only IP packets
- * the capture holds whole and returns FAST_AGAIN, nothing written, for the
- * rest. */
+ * checks), taken as `how` says; as fast_tcp() returns. */
 static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                   size_t wirelen, size_t l3, int hot)
+                                   size_t wirelen, size_t l3, unsigned how)
 {
     const uint8_t *ip = p + l3;
     size_t total = rd16(ip + 2);
     /* IPV4_HDR + TCP_HDR <= total <= wirelen - l3, in one unsigned comparison
      * as in fast_tcp() (the frame holds at least IPV4_HDR + TCP_HDR bytes
-     * after l3). The hot path compares with caplen instead: that bounds the
+     * after l3). For whole packets caplen stands for wirelen: that bounds the
      * packet by the capture, and so by the wire (wirelen >= caplen). */
-    if (hot) {
+    if (how & FAST_WHOLE) {
         if (total - (IPV4_HDR + TCP_HDR) > caplen - l3 - (IPV4_HDR + TCP_HDR)) {
             return FAST_AGAIN;
         }
-    } else if (!fast_ipv4_plain(ip) ||
+    } else if ((!(how & FAST_PLAIN) && !fast_ipv4_plain(ip)) ||
                total - (IPV4_HDR + TCP_HDR) > wirelen - l3 - (IPV4_HDR + TCP_HDR)) {
         return 0;
     }
@@ -321,7 +320,7 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
     pkt->ip_id = rd16(ip + 4);
     pkt->src = ip + 12;
     pkt->dst = ip + 16;
-    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total, hot);
+    return fast_tcp(pkt, p, caplen, l3, l3 + IPV4_HDR, l3 + total, (how & FAST_WHOLE) != 0);
 }
 
 /* Untagged Ethernet carrying an IPv4 header fast_ipv4_plain() takes, in a
@@ -467,7 +466,7 @@ RARE static tcpstate_status fast_again(tcpstate_packet *pkt, const tcpstate_deco
 {
     const uint8_t *p = pkt->frame;
     size_t caplen = pkt->caplen;
-    size_t hlen = fast_ipv4(pkt, p, caplen, pkt->wirelen, ETH_HDR, 0);
+    size_t hlen = fast_ipv4(pkt, p, caplen, pkt->wirelen, ETH_HDR, FAST_PLAIN);
     return hlen == 0 ? fast_declined(pkt, opt)
                      : fast_options(pkt, p, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
 }
@@ -509,7 +508,7 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
      * jump: to the layered decoder, the option walker, or the return. */
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV4_HDR + TCP_HDR &&
         fast_eth_ipv4(frame)) {
-        size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR, 1);
+        size_t hlen = fast_ipv4(pkt, frame, caplen, wirelen, ETH_HDR, FAST_PLAIN | FAST_WHOLE);
         if (hlen == TCP_HDR) { /* no options: the commonest segment */
             return TCPSTATE_OK;
         }
