@@ -248,8 +248,8 @@ static HOT_INLINE void fast_tcp_fields(tcpstate_packet *pkt, const uint8_t *t)
  * ip_end, its options aside; the callers wrote the view's frame, link and IP
  * fields. `whole`: the caller checked ip_end <= caplen. Returns the header's
  * length (at least TCP_HDR), or 0 to decline. */
-static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen,
-                                  size_t l3, size_t l4, size_t ip_end, int whole)
+static HOT_INLINE size_t fast_tcp(tcpstate_packet *pkt, const uint8_t *p, size_t caplen, size_t l3,
+                                  size_t l4, size_t ip_end, int whole)
 {
     /* The header and its options inside the IP packet: TCP_HDR <= hlen <=
      * ip_end - l4. The callers checked that the IP packet holds at least
@@ -328,10 +328,10 @@ static HOT_INLINE size_t fast_ipv4(tcpstate_packet *pkt, const uint8_t *p, size_
  * the frame fast_or_layered() decodes inline. */
 #if FAST_SSE2
 /* The ethertype and the header's first 14 bytes in one 16-byte compare. */
-_Alignas(16) static const uint8_t eth_ipv4_mask[16] = {
-    0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0x3F, 0xFF, 0, 0xFF, 0, 0, 0, 0};
+_Alignas(16) static const uint8_t eth_ipv4_mask[16] = {0xFF, 0xFF, 0xFF, 0,    0, 0, 0, 0,
+                                                       0x3F, 0xFF, 0,    0xFF, 0, 0, 0, 0};
 _Alignas(16) static const uint8_t eth_ipv4_pat[16] = {0x08, 0x00, 0x45, 0, 0, 0, 0, 0,
-                                                       0,    0,    0,    6, 0, 0, 0, 0};
+                                                      0,    0,    0,    6, 0, 0, 0, 0};
 static HOT_INLINE int fast_eth_ipv4(const uint8_t *p)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 12));
@@ -482,15 +482,15 @@ RARE static tcpstate_status fast_other(uint32_t linktype, const uint8_t *p, size
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV6_HDR + TCP_HDR &&
         rd16(p + 12) == 0x86DD) {
         hlen = fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR);
-        return hlen == 0 ? fast_declined(pkt, opt)
-                         : fast_options(pkt, p, caplen, ETH_HDR + IPV6_HDR + TCP_HDR,
-                                        hlen - TCP_HDR);
+        return hlen == 0
+                   ? fast_declined(pkt, opt)
+                   : fast_options(pkt, p, caplen, ETH_HDR + IPV6_HDR + TCP_HDR, hlen - TCP_HDR);
     }
 #endif
     hlen = fast_decode(linktype, p, caplen, wirelen, pkt);
-    return hlen == 0 ? fast_declined(pkt, opt)
-                     : fast_options(pkt, p, caplen, pkt->l4_offset + (size_t)TCP_HDR,
-                                    hlen - TCP_HDR);
+    return hlen == 0
+               ? fast_declined(pkt, opt)
+               : fast_options(pkt, p, caplen, pkt->l4_offset + (size_t)TCP_HDR, hlen - TCP_HDR);
 }
 
 tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_t *frame,
@@ -513,8 +513,7 @@ tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_
             return TCPSTATE_OK;
         }
         if (hlen > TCP_HDR) {
-            return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR,
-                                hlen - TCP_HDR);
+            return fast_options(pkt, frame, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
         }
         return hlen == FAST_AGAIN ? fast_again(pkt, opt) : fast_declined(pkt, opt);
     }
