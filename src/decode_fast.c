@@ -24,7 +24,6 @@
  * declined half-way is decoded again from scratch.
  */
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "decode.h"
@@ -422,10 +421,7 @@ static HOT_INLINE size_t fast_decode(uint32_t linktype, const uint8_t *p, size_t
 static HOT_INLINE int fast_start(uint32_t linktype, const uint8_t *p, size_t caplen,
                                  size_t *wirelen, tcpstate_packet *pkt)
 {
-    /* Both pointers in one test: the AND of their bits is 0 when either is
-     * NULL (and, rarely and harmlessly, for two with no bit in common: the
-     * layered decoder takes those frames). Lengths beyond 32 bits too. */
-    if (((uintptr_t)pkt & (uintptr_t)p) == 0 || ((caplen | *wirelen) >> 16 >> 16) != 0) {
+    if (pkt == NULL || p == NULL || (caplen >> 16 >> 16) != 0 || (*wirelen >> 16 >> 16) != 0) {
         return 0;
     }
     if (*wirelen < caplen) {
