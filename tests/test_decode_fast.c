@@ -229,6 +229,21 @@ Test(decode_fast, every_value_of_the_header_bytes_decodes_the_same_either_way)
     }
 }
 
+/* NULL arguments with lengths the fast path would take: it must leave them
+ * to the layered decoder (TCPSTATE_E_INVAL), never read through them. */
+Test(decode_fast, null_frame_or_view_with_a_full_length_is_invalid_either_way)
+{
+    static uint8_t f[256];
+    for (unsigned kind = 0; kind < KINDS; kind++) {
+        size_t n = base_frame(kind, f, sizeof f);
+        same(kind_linktype(kind), NULL, n, n, "NULL frame");
+        cr_assert(eq(int, tcpstate_decode_ex(kind_linktype(kind), f, n, n, NULL, NULL),
+                     TCPSTATE_E_INVAL));
+        cr_assert(eq(int, tcpstate_decode_ex(kind_linktype(kind), NULL, n, n, NULL, NULL),
+                     TCPSTATE_E_INVAL));
+    }
+}
+
 /* A wire length beyond 32 bits is held at UINT32_MAX in the view: the fast
  * path must not cut it to its low 32 bits. */
 Test(decode_fast, wire_lengths_beyond_32_bits_decode_the_same_either_way)
