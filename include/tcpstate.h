@@ -677,7 +677,9 @@ typedef struct tcpstate_config {
                                      hashed and prefetched before any is tracked); each costs
                                      about 400 bytes of the engine's memory. 0: the batch call
                                      feeds frame by frame (small targets). At most 256.
-                                     Default 16. */
+                                     Default 16; 64 to 128 were faster on a server CPU
+                                     with 100,000 flows (BENCHMARKS.md), since each
+                                     frame's record then has longer to arrive. */
     /* ---- IP fragment reassembly (issue 8): appended ---- */
     uint32_t reasm_contexts;    /**< IP datagrams reassembled at once (at most 65534). 0 turns
                                      reassembly off: fragments are reported as
