@@ -386,35 +386,6 @@ uint8_t *tcpstate__ft_ext(const struct flowtable *ft, const struct tcpstate_flow
     return ft->ext + (size_t)tcpstate__ft_index(ft, f) * ft->ext_stride;
 }
 
-static void list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
-{
-    struct ft_list *l = &ft->list[f->cls];
-    if (f->prev != FT_NIL) {
-        ft->flows[f->prev].next = f->next;
-    } else {
-        l->head = f->next;
-    }
-    if (f->next != FT_NIL) {
-        ft->flows[f->next].prev = f->prev;
-    } else {
-        l->tail = f->prev;
-    }
-}
-
-static void list_append(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
-{
-    tcpstate__ft_list_add(ft, f, cls);
-}
-
-void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls)
-{
-    if (f->cls == cls && f->next == FT_NIL) {
-        return; /* already the newest of its class */
-    }
-    list_unlink(ft, f);
-    list_append(ft, f, cls);
-}
-
 struct tcpstate_flow *tcpstate__ft_oldest(const struct flowtable *ft, enum flow_class cls)
 {
     uint32_t h = ft->list[cls].head;
@@ -435,7 +406,7 @@ static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const str
     memset(&f->fflags, 0,
            offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
     memset(f->ep, 0, sizeof f->ep);
-    /* On no list: linked to itself, which list_unlink() takes apart by
+    /* On no list: linked to itself, which tcpstate__ft_list_unlink() takes apart by
      * writing only this record (see tcpstate__ft_take()). */
     uint32_t idx = tcpstate__ft_index(ft, f);
     f->prev = idx;
@@ -468,7 +439,7 @@ struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_f
     return tcpstate__ft_take(ft, key);
 #else
     unindex(ft, f);
-    list_unlink(ft, f);
+    tcpstate__ft_list_unlink(ft, f);
     record_init(ft, f, key);
     return f;
 #endif
@@ -477,7 +448,7 @@ struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_f
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)
 {
     unindex(ft, f);
-    list_unlink(ft, f);
+    tcpstate__ft_list_unlink(ft, f);
     f->cls = CLS_FREE;
     f->next = ft->free_head;
     ft->free_head = tcpstate__ft_index(ft, f);

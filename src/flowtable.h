@@ -246,9 +246,34 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
 /* Unindex, unlist and free a record. */
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
 
+/* Take a record off its class's list (a taken record, linked to itself,
+ * only writes itself). */
+static inline void tcpstate__ft_list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
+{
+    struct ft_list *l = &ft->list[f->cls];
+    if (f->prev != FT_NIL) {
+        ft->flows[f->prev].next = f->next;
+    } else {
+        l->head = f->next;
+    }
+    if (f->next != FT_NIL) {
+        ft->flows[f->next].prev = f->prev;
+    } else {
+        l->tail = f->prev;
+    }
+}
 /* Move a flow to the newest end of the list of class `cls` (a taken record,
- * on no list, is listed there). */
-void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f, enum flow_class cls);
+ * on no list, is listed there). Inline: the per-frame path refiles a flow
+ * on nearly every class change, about four times per connection. */
+static inline void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f,
+                                      enum flow_class cls)
+{
+    if (f->cls == cls && f->next == FT_NIL) {
+        return; /* already the newest of its class */
+    }
+    tcpstate__ft_list_unlink(ft, f);
+    tcpstate__ft_list_add(ft, f, cls);
+}
 /* Take a record and list it as class `cls` (NULL if the pool is empty).
  * Inline: only the tests use it, and the library pays no bytes for it. */
 static inline struct tcpstate_flow *
