@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "decode_fast.h"
 #include "tcpstate.h"
 
 enum {
@@ -495,12 +496,14 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
                                    tcpstate_packet *pkt)
 {
 #if !defined(__OPTIMIZE_SIZE__)
-    /* decode_fast.c's one-pass path first, where it may answer (no checksum
-     * to verify); it hands the rest to the layered decoder itself, so that
-     * this stays a jump. Built for size (-Os) it is left out: it is only a
-     * speed copy of the layered decoder (test_decode_fast holds them
-     * byte-identical), and the linker then drops decode_fast.c. */
-    return tcpstate__decode_fast_or_layered(linktype, frame, caplen, wirelen, opt, pkt);
+    /* The one-pass path first, where it may answer (no checksum to verify);
+     * it hands the rest to the layered decoder itself. The same inline code
+     * as feed.c's (decode_fast.h), with opt and pkt checked for NULL, so
+     * that test_decode_fast, testing through this, tests what feed.c runs.
+     * Built for size (-Os) it is left out: it is only a speed copy of the
+     * layered decoder (test_decode_fast holds them byte-identical), and
+     * decode_fast.c is then empty. */
+    return fast_or_layered(linktype, frame, caplen, wirelen, opt, pkt, 1);
 #else
     return decode_frame(linktype, frame, caplen, wirelen, opt, pkt);
 #endif

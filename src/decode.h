@@ -122,19 +122,13 @@ uint16_t tcpstate__csum_fold(uint64_t sum);
 /* The TCP options in [off, end) into pkt (decode_tcp.c). */
 void tcpstate__tcp_options(tcpstate_packet *pkt, const struct cur *c, size_t off, size_t end);
 
-/* The common frames in one pass (decode_fast.c): 1 with pkt filled as the
+/* The common frames in one pass (decode_fast.c; the per-frame part of the
+ * fast path itself is inline, in decode_fast.h): 1 with pkt filled as the
  * layered decoder fills it, or 0 with pkt possibly written: run the layered
  * decoder. Arguments as tcpstate_decode_ex() takes them; it never verifies
  * checksums. */
 int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen, size_t wirelen,
                           tcpstate_packet *pkt);
-
-/* tcpstate_decode_ex() built for speed: the one-pass decoder where it answers
- * and checksums are not to be verified, else the layered one. */
-tcpstate_status tcpstate__decode_fast_or_layered(uint32_t linktype, const uint8_t *frame,
-                                                 size_t caplen, size_t wirelen,
-                                                 const tcpstate_decode_options *opt,
-                                                 tcpstate_packet *pkt);
 
 /* tcpstate_decode_ex() without the fast path (for the tests that hold the two
  * to the same result). */

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "decode_fast.h"
 #include "engine.h"
 #include "hints.h"
 #include "tcpstate.h"
@@ -356,7 +357,7 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
         return TCPSTATE_E_REENTRANT;
     }
     tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
-    tcpstate_status st = tcpstate_decode_ex(linktype, frame, caplen, wirelen, &e->decode, pkt);
+    tcpstate_status st = tcpstate__decode_hot(linktype, frame, caplen, wirelen, &e->decode, pkt);
     return feed_decoded(e, pkt, st, NULL, NULL, ts);
 }
 
@@ -372,7 +373,7 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
         struct batch_slot *b = &e->batch[i];
         const tcpstate_frame *fr = &frames[i];
         b->status =
-            tcpstate_decode_ex(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode, &b->pkt);
+            tcpstate__decode_hot(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode, &b->pkt);
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
             make_keyed(e, &b->pkt, &b->k);
