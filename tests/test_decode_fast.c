@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The decoder's fast path (src/decode_fast.c) against the layered decoder:
- * for every frame, tcpstate_decode_ex() (which tries the fast path first)
- * and the layered decoder alone give the same status and the same packet
- * view, byte for byte. Frames: every capture of both shared corpora
+ * The decoder's fast path (src/decode_fast.h, src/decode_fast.c) against
+ * the layered decoder: for every frame, tcpstate_decode_ex() (which tries
+ * the fast path first), tcpstate__decode_hot() (the same inline code as
+ * feed.c runs it, for a view and options never NULL) and the layered
+ * decoder alone give the same status and the same packet view, byte for
+ * byte. Frames: every capture of both shared corpora
  * (skipped when ../shared is absent), and a million mutations of frames the
  * fast path takes (lengths, versions, flags, options, truncation).
  */
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "decode_fast.h"
 #include "support/corpus.h"
 #include "support/frames.h"
 
@@ -43,6 +46,14 @@ static void same(uint32_t linktype, const uint8_t *f, size_t caplen, size_t wire
     tcpstate_status sb = tcpstate__decode_layered(linktype, f, caplen, wirelen, NULL, &b);
     cr_assert(eq(int, sa, sb), "%s: status %d with the fast path, %d without", what, sa, sb);
     cr_assert(memcmp(&a, &b, sizeof a) == 0, "%s: the packet views differ", what);
+    /* As feed.c calls it: the engine's options (zeroed by default), never
+     * NULL, and its own view. */
+    static tcpstate_packet d;
+    static const tcpstate_decode_options none;
+    memset(&d, 0xC3, sizeof d);
+    tcpstate_status sd = tcpstate__decode_hot(linktype, f, caplen, wirelen, &none, &d);
+    cr_assert(eq(int, sd, sb), "%s: status %d as feed.c decodes, %d layered", what, sd, sb);
+    cr_assert(memcmp(&d, &b, sizeof d) == 0, "%s: the packet views differ as feed.c decodes", what);
     static tcpstate_packet c;
     memset(&c, 0, sizeof c);
     c.frame = f;
