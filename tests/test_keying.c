@@ -203,7 +203,7 @@ Test(keying, the_probe_tag_is_the_stored_tag)
             zero_tags += tcpstate__ft_tag_of(&ft, h) == 1u;
         }
     }
-    cr_assert(gt(u32, zero_tags, 29 * 400));
+    cr_assert(ge(u32, zero_tags, 29 * 400 + 1));
 }
 
 /* A zone keyed table holds one key once per zone (the out-of-line lookup),
