@@ -24,6 +24,8 @@
 #define TCPSTATE_TRACK_FAST 1
 #endif
 
+#define STEPS_INLINE HOT_INLINE
+
 /* What the ACK step does for a sender in state s and a receiver in state r,
  * as the fast path takes it, read off the ACK rows of the transition tables
  * (track_table.c): one load instead of two cells and five compares per
@@ -50,43 +52,67 @@ static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COU
 #undef ACKF
 /* clang-format on */
 
-/* The common segments: a plausible segment with ACK and no SYN or RST, and
- * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
- *  - the ACK step: the sender's cell keeps, and the receiver's keeps or is
- *    guarded by "acknowledges our SYN" / "covers our FIN" (the steady state,
- *    a half-closed flow's data, the ACKs that complete a handshake or a
- *    close);
- *  - the FIN step (with FIN): the FIN is acceptable and the sender's cell is
- *    unguarded or CLOSE_WAIT's (the first FIN of a close, the second).
- * Handled here without the general path's per-segment context, with the
- * same guards, events and bookkeeping functions, in run_step()'s order.
- * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
- * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
-static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
-                                   const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                   uint32_t evflags, struct track_out *out, const int fin)
+/* note_sender() for the segments track_common() takes: ACK, no SYN, no
+ * RST, the sender not moved to a new connection (syn_new 0), the FIN (if
+ * any) acceptable. The same updates in the same order, with the sender's
+ * flags read once and written once (the compiler cannot merge the separate
+ * read-modify-writes of s->flags and peer->flags: the two might alias). */
+static HOT_INLINE void note_common_sender(struct endpoint *s, struct endpoint *peer,
+                                          const tcpstate_packet *p, uint32_t seglen, int fin)
 {
-    const unsigned fl = fin ? TCPSTATE_TH_ACK | TCPSTATE_TH_FIN : TCPSTATE_TH_ACK;
+    const unsigned sf = s->flags;
+    if (!(sf & (EP_SYN | EP_BELIEVED))) {
+        /* First segment believed from it, no SYN known: sequence space starts here. */
+        s->isn = p->seq;
+        s->nxt = p->seq;
+    }
+    /* advance_nxt() reads the flags: EP_BELIEVED must be there first. */
+    s->flags = (uint8_t)(sf | EP_BELIEVED);
+    advance_nxt(s, peer, p, seglen);
+    uint32_t ack = p->ack;
+    if ((sf & EP_ACKED) && !seq_ge(ack, s->ack)) {
+        ack = s->ack; /* an older acknowledgment does not move it back */
+    }
+    s->ack = ack;
+    /* It acknowledged data of the peer that the capture did not show:
+     * the peer's sequence space reaches at least that far. */
+    const unsigned pf = peer->flags;
+    if ((pf & (EP_BELIEVED | EP_SYN)) && seq_gt(ack, peer->nxt)) {
+        peer->nxt = ack;
+    }
+    s->win = p->window;
+    /* Traffic after an unconfirmed RST: the connection lives on. Its last
+     * window came in a segment without SYN. */
+    s->flags = (uint8_t)((sf | EP_BELIEVED | EP_ACKED | (fin ? EP_FIN : 0u)) &
+                         ~(EP_WIN_SYN | EP_RST_PENDING));
+    peer->flags = (uint8_t)(pf & ~EP_RST_PENDING);
+}
+
+/* note_flow() after a segment with ACK and no SYN or RST. */
+static HOT_INLINE void note_common_flow(struct tcpstate_flow *f)
+{
+    unsigned a = f->ep[0].state, b = f->ep[1].state, ff = f->fflags;
+    if (a == sES && b == sES && !(ff & FF_MIDSTREAM)) {
+        ff |= FF_HANDSHAKE;
+    }
+    /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
+    if (!(ff & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
+        (f->ep[0].flags & f->ep[1].flags & EP_FIN)) {
+        ff |= FF_CLOSED;
+    }
+    f->fflags = (uint8_t)(ff & ~(FF_PREV_SYN | FF_PREV_SYNACK));
+}
+
+/* The steps of track_common() that may move a state: the ACK step where
+ * the receiver's cell is guarded (ACKF_SYN, ACKF_FIN), and the FIN step; their
+ * events, and the handshake's round-trip time. Apart from the steady state's
+ * ACKs (nothing moves there), for fewer live values on their path. */
+static STEPS_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
+                                      const tcpstate_packet *pkt, tcpstate_side sender,
+                                      uint64_t ts, uint32_t evflags, struct track_out *out,
+                                      unsigned how, const struct cell *sc, const int fin)
+{
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
-    const unsigned how = tcpstate__ack_fast[s->state][r->state];
-    if (how == ACKF_NO) {
-        return 0;
-    }
-    const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
-    if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
-        return 0; /* implausible: the general path reports it */
-    }
-    /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
-     * its state as it is. */
-    const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
-    if (fin) {
-        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
-        if ((sc->guard != G_NONE && sc->guard != G_FIN_CROSS) ||
-            (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
-            return 0;
-        }
-    }
-    out->n = 0;
     const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                             ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
@@ -118,11 +144,51 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
         emit_changes(out, sender, pre, after, flags);
     }
     note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+}
+
+/* The common segments: a plausible segment with ACK and no SYN or RST, and
+ * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
+ *  - the ACK step: the sender's cell keeps, and the receiver's keeps or is
+ *    guarded by "acknowledges our SYN" / "covers our FIN" (the steady state,
+ *    a half-closed flow's data, the ACKs that complete a handshake or a
+ *    close);
+ *  - the FIN step (with FIN): the FIN is acceptable and the sender's cell is
+ *    unguarded or CLOSE_WAIT's (the first FIN of a close, the second).
+ * Handled here without the general path's per-segment context, with the
+ * same guards, events and bookkeeping functions, in run_step()'s order.
+ * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
+ * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
+static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
+                                   const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                   uint32_t evflags, struct track_out *out, const int fin)
+{
+    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    const unsigned how = tcpstate__ack_fast[s->state][r->state];
+    if (how == ACKF_NO) {
+        return 0;
+    }
+    const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
+    if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+        return 0; /* implausible: the general path reports it */
+    }
+    /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
+     * its state as it is. */
+    const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
+    if (fin) {
+        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
+        if ((sc->guard != G_NONE && sc->guard != G_FIN_CROSS) ||
+            (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
+            return 0;
+        }
+    }
+    out->n = 0;
+    if (fin || how != ACKF_KEEP) {
+        /* (With neither, the steady state's ACK: no state moves, no event.) */
+        common_steps(e, f, pkt, sender, ts, evflags, out, how, sc, fin);
+    }
     s->pkts++;
-    /* The flags as far as the two below look, as constants where they can be
-     * (the compiler then drops the SYN and RST branches). */
-    note_sender(s, r, pkt, fl, pkt->payload_len + (fin ? 1u : 0u), 0, fin);
-    note_flow(f, TCPSTATE_TH_ACK);
+    note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
+    note_common_flow(f);
     return 1;
 }
 
