@@ -89,16 +89,17 @@ static HOT_INLINE int seq_acceptable_ep(const struct endpoint *s, const struct e
     return seq_in_window(x, r->ack - below, w + below);
 }
 
-/* The ACK test above, for segment p from s to peer. */
-static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct endpoint *peer,
-                                       const tcpstate_packet *p)
+/* The ACK test above, of acknowledgment number ack (the segment has ACK)
+ * from s to peer. */
+static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct endpoint *peer,
+                                       uint32_t ack)
 {
-    if (!(p->tcp_flags & TCPSTATE_TH_ACK) || !(peer->flags & (EP_SYN | EP_BELIEVED))) {
+    if (!(peer->flags & (EP_SYN | EP_BELIEVED))) {
         return 1;
     }
     uint32_t hi = peer->nxt + ((peer->flags & EP_SYN) ? 0u : ACK_UNSEEN);
     uint32_t lo = ((s->flags & EP_ACKED) ? s->ack : peer->isn) - ACK_BEHIND;
-    if (!seq_gt(lo, hi) && seq_in_window(p->ack, lo, hi - lo + 1u)) {
+    if (!seq_gt(lo, hi) && seq_in_window(ack, lo, hi - lo + 1u)) {
         return 1; /* within what the peer was seen to send: the window below can
                      only widen the range, so it need not be computed */
     }
@@ -113,7 +114,14 @@ static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct en
     if (seq_gt(lo, hi)) {
         lo = hi - ACK_BEHIND;
     }
-    return seq_in_window(p->ack, lo, hi - lo + 1u);
+    return seq_in_window(ack, lo, hi - lo + 1u);
+}
+
+/* The ACK test above, for segment p from s to peer. */
+static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct endpoint *peer,
+                                       const tcpstate_packet *p)
+{
+    return !(p->tcp_flags & TCPSTATE_TH_ACK) || ack_plausible_of(s, peer, p->ack);
 }
 
 /* The ACK step's guards on the receiver (RFC 9293 §3.10.7.4 "fifth"): does

@@ -168,7 +168,7 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
         return 0;
     }
     const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
-    if (checks && !(ack_plausible_ep(s, r, pkt) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+    if (checks && !(ack_plausible_of(s, r, pkt->ack) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
         return 0; /* implausible: the general path reports it */
     }
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
@@ -211,7 +211,7 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
         (f->fflags & (FF_RESET | FF_CLOSED))) {
         return 0;
     }
-    if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_ep(s, r, pkt)) {
+    if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_of(s, r, pkt->ack)) {
         return 0;
     }
     out->n = 0;
