@@ -45,7 +45,8 @@ enum ack_fast { ACKF_NO, ACKF_KEEP, ACKF_SYN, ACKF_FIN };
                                                : ACKF_KEEP)
 #define ROW(a) {ACKF(a, sCL), ACKF(a, sLI), ACKF(a, sSS), ACKF(a, sSR), ACKF(a, sES), ACKF(a, sF1), \
                 ACKF(a, sF2), ACKF(a, sCW), ACKF(a, sCG), ACKF(a, sLA), ACKF(a, sTW)}
-static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT] = {
+/* Rows of 16 (the rest ACKF_NO, never read): a shift indexes them. */
+static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][16] = {
     ROW(sCL), ROW(sLI), ROW(sSS), ROW(sSR), ROW(sES), ROW(sF1),
     ROW(sF2), ROW(sCW), ROW(sCG), ROW(sLA), ROW(sTW)};
 #undef ROW
