@@ -119,7 +119,9 @@ static STEPS_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
     if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
-        if (how == ACKF_SYN ? acks_syn_of(r, pkt) : acks_fin_of(r, pkt)) {
+        /* (acks_fin_of(), the segment having ACK.) */
+        if (how == ACKF_SYN ? acks_syn_of(r, pkt)
+                            : (r->flags & EP_FIN) && seq_ge(pkt->ack, r->nxt)) {
             r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
             const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
             emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
