@@ -220,7 +220,9 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
     out->n = 0;
     uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                      ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
-    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
+    uint8_t before[2]; /* as tested above */
+    before[sender] = sCL;
+    before[sender ^ 1] = synack ? sSS : sCL;
     if (!synack || synack_acks_syn_of(r, pkt)) {
         s->state = tcpstate__sender_next[step][sCL].next;
         if (synack) {
@@ -233,7 +235,9 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
     const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
     emit_to(out, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN, sender, before, after, flags);
     emit_changes(out, sender, before, after, flags);
-    note_rtt(f, before, sender, fl, ts);
+    if (synack) {
+        note_rtt(f, before, sender, fl, ts); /* (a SYN completes no handshake) */
+    }
     s->pkts++;
     note_sender(s, r, pkt, fl, pkt->payload_len + 1u, !synack, 0);
     note_flow(f, fl);
