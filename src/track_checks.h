@@ -89,7 +89,27 @@ static HOT_INLINE int seq_acceptable_ep(const struct endpoint *s, const struct e
     return seq_in_window(x, r->ack - below, w + below);
 }
 
-/* The ACK test above, of acknowledgment number ack (the segment has ACK)
+/* The rest of ack_plausible_of() below, for the few acknowledgments beyond
+ * what the peer was seen to send (lo and hi as it computed them): apart, so
+ * that its values need not stay live on the common path. */
+static RARE int ack_in_sender_window(const struct endpoint *s, const struct endpoint *peer,
+                                     uint32_t ack, uint32_t lo, uint32_t hi)
+{
+    if (s->flags & EP_ACKED) {
+        int known;
+        uint32_t w = window_of(s, peer, &known);
+        uint32_t edge = s->ack + (!known && w > ACK_UNSEEN ? ACK_UNSEEN : w);
+        if (seq_gt(edge, hi)) {
+            hi = edge;
+        }
+    }
+    if (seq_gt(lo, hi)) {
+        lo = hi - ACK_BEHIND;
+    }
+    return seq_in_window(ack, lo, hi - lo + 1u);
+}
+
+/* The ACK test of the plausibility rules above, of acknowledgment number ack (the segment has ACK)
  * from s to peer. */
 static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct endpoint *peer,
                                        uint32_t ack)
@@ -103,18 +123,7 @@ static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct en
         return 1; /* within what the peer was seen to send: the window below can
                      only widen the range, so it need not be computed */
     }
-    if (s->flags & EP_ACKED) {
-        int known;
-        uint32_t w = window_of(s, peer, &known);
-        uint32_t edge = s->ack + (!known && w > ACK_UNSEEN ? ACK_UNSEEN : w);
-        if (seq_gt(edge, hi)) {
-            hi = edge;
-        }
-    }
-    if (seq_gt(lo, hi)) {
-        lo = hi - ACK_BEHIND;
-    }
-    return seq_in_window(ack, lo, hi - lo + 1u);
+    return ack_in_sender_window(s, peer, ack, lo, hi);
 }
 
 /* The ACK test above, for segment p from s to peer. */
