@@ -109,8 +109,8 @@ static RARE int ack_in_sender_window(const struct endpoint *s, const struct endp
     return seq_in_window(ack, lo, hi - lo + 1u);
 }
 
-/* The ACK test of the plausibility rules above, of acknowledgment number ack (the segment has ACK)
- * from s to peer. */
+/* The ACK test of the plausibility rules above, of acknowledgment number
+ * ack (the segment has ACK) from s to peer. */
 static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct endpoint *peer,
                                        uint32_t ack)
 {
