@@ -158,7 +158,8 @@ static STEPS_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *
  *  - the FIN step (with FIN): the FIN is acceptable and the sender's cell is
  *    unguarded or CLOSE_WAIT's (the first FIN of a close, the second).
  * Handled here without the general path's per-segment context, with the
- * same guards, events and bookkeeping functions, in run_step()'s order.
+ * same guards and events in run_step()'s order, and the same bookkeeping
+ * (note_sender() and note_flow() as specialised above).
  * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
  * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
 static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
