@@ -24,8 +24,6 @@
 #define TCPSTATE_TRACK_FAST 1
 #endif
 
-#define STEPS_INLINE HOT_INLINE
-
 /* What the ACK step does for a sender in state s and a receiver in state r,
  * as the fast path takes it, read off the ACK rows of the transition tables
  * (track_table.c): one load instead of two cells and five compares per
@@ -108,10 +106,10 @@ static HOT_INLINE void note_common_flow(struct tcpstate_flow *f)
  * the receiver's cell is guarded (ACKF_SYN, ACKF_FIN), and the FIN step; their
  * events, and the handshake's round-trip time. Apart from the steady state's
  * ACKs (nothing moves there), for fewer live values on their path. */
-static STEPS_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
-                                      const tcpstate_packet *pkt, tcpstate_side sender,
-                                      uint64_t ts, uint32_t evflags, struct track_out *out,
-                                      unsigned how, const struct cell *sc, const int fin)
+static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
+                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
+                                    uint32_t evflags, struct track_out *out, unsigned how,
+                                    const struct cell *sc, const int fin)
 {
     struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
     const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
@@ -172,7 +170,8 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
         return 0;
     }
     const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
-    if (checks && !(ack_plausible_of(s, r, pkt->ack) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+    if (checks &&
+        !(ack_plausible_of(s, r, pkt->ack) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
         return 0; /* implausible: the general path reports it */
     }
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
@@ -251,8 +250,8 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
  * needs the general path. tests/test_track_fast.c holds the two to the same
  * results. */
 static HOT_INLINE int tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
-                                 const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                 uint32_t evflags, struct track_out *out)
+                                           const tcpstate_packet *pkt, tcpstate_side sender,
+                                           uint64_t ts, uint32_t evflags, struct track_out *out)
 {
     const unsigned fl =
         pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);
