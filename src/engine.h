@@ -50,7 +50,8 @@ struct tcpstate_engine {
     uint32_t user_bytes;         /* inline application bytes per flow (start of ext) */
     uint32_t history_offset;     /* history record's offset in ext, or UINT32_MAX */
     uint64_t timeout[CLS_COUNT]; /* idle timeout per flow class, ns */
-    tcpstate_event_cb cb[TCPSTATE_EV_COUNT]; /* the callbacks, by event kind (NULL: none) */
+    /* The callbacks, by event kind (NULL: none). */
+    tcpstate_event_cb cb[TCPSTATE_EV_COUNT];
     void *user;
     uint64_t now;        /* newest timestamp seen */
     uint64_t frame_no;   /* tcpstate_feed() calls */

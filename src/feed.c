@@ -32,7 +32,8 @@
         }                                                                                          \
     } while (0)
 
-static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt, struct keyed *k)
+static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt,
+                                  struct keyed *k)
 {
     k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
     k->hash = tcpstate__ft_key_hash(&e->ft, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, k->zone,
@@ -215,8 +216,8 @@ static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
  * and its register saves were a tenth of the tracker's cost), the general
  * path for the rest. */
 static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpstate_flow *f,
-                                              const tcpstate_packet *pkt, tcpstate_side side,
-                                              uint64_t ts, uint32_t evflags, struct track_out *out)
+                                               const tcpstate_packet *pkt, tcpstate_side side,
+                                               uint64_t ts, uint32_t evflags, struct track_out *out)
 {
 #if TCPSTATE_TRACK_FAST
     if (tcpstate__track_fast(e, f, pkt, side, ts, evflags, out)) {

@@ -149,7 +149,8 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
         unsigned flips = 1 + (unsigned)(rnd(&seed) % 3);
         for (unsigned k = 0; k < flips; k++) {
             uint64_t v = rnd(&seed);
-            f[v % n] = (v >> 16) & 1u ? (uint8_t)(v >> 24) : (uint8_t)(f[v % n] ^ (1u << ((v >> 8) % 8)));
+            f[v % n] =
+                (v >> 16) & 1u ? (uint8_t)(v >> 24) : (uint8_t)(f[v % n] ^ (1u << ((v >> 8) % 8)));
         }
         uint64_t v = rnd(&seed);
         size_t cap = v % 4 == 0 ? (size_t)((v >> 8) % (n + 1)) : n;
