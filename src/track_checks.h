@@ -141,9 +141,15 @@ static HOT_INLINE int acks_syn_of(const struct endpoint *r, const tcpstate_packe
     return seq_ge(p->ack, r->isn + 1u) && seq_le(p->ack, r->nxt);
 }
 
+/* Acknowledgment number ack (the segment has ACK) covers r's FIN. */
+static HOT_INLINE int covers_fin_of(const struct endpoint *r, uint32_t ack)
+{
+    return (r->flags & EP_FIN) && seq_ge(ack, r->nxt);
+}
+
 static HOT_INLINE int acks_fin_of(const struct endpoint *r, const tcpstate_packet *p)
 {
-    return (r->flags & EP_FIN) && (p->tcp_flags & TCPSTATE_TH_ACK) && seq_ge(p->ack, r->nxt);
+    return (p->tcp_flags & TCPSTATE_TH_ACK) && covers_fin_of(r, p->ack);
 }
 
 /* Where the sender of a FIN goes from CLOSE_WAIT (G_FIN_CROSS): the ACK step

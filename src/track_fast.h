@@ -117,9 +117,7 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
     if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
-        /* (acks_fin_of(), the segment having ACK.) */
-        if (how == ACKF_SYN ? acks_syn_of(r, pkt)
-                            : (r->flags & EP_FIN) && seq_ge(pkt->ack, r->nxt)) {
+        if (how == ACKF_SYN ? acks_syn_of(r, pkt) : covers_fin_of(r, pkt->ack)) {
             r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
             const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
             emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
