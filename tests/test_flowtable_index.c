@@ -30,16 +30,21 @@ static void client_ep(char *buf, unsigned p) { snprintf(buf, 32, "10.0.0.1:%u", 
 static _Alignas(64) uint32_t slots[8 * FT_BUCKET_SLOTS];
 static struct tcpstate_flow pool[64];
 
-static struct flowtable small_table(void)
+/* A table of `cap` flows on the caller's slots (`slots_bytes` of them) and
+ * pool, under the all-zero hash key. */
+static struct flowtable table_on(uint32_t cap, uint32_t *s, size_t slots_bytes,
+                                 struct tcpstate_flow *p)
 {
     struct flowtable ft;
     uint8_t key[16] = {0};
     struct ft_sizes sz;
-    cr_assert(eq(int, tcpstate__ft_sizes(64, 0, &sz), 0));
-    cr_assert(le(sz, sz.slots_bytes, sizeof slots));
-    tcpstate__ft_init(&ft, 64, 0, slots, pool, NULL, key);
+    cr_assert(eq(int, tcpstate__ft_sizes(cap, 0, &sz), 0));
+    cr_assert(le(sz, sz.slots_bytes, slots_bytes));
+    tcpstate__ft_init(&ft, cap, 0, s, p, NULL, key);
     return ft;
 }
+
+static struct flowtable small_table(void) { return table_on(64, slots, sizeof slots, pool); }
 
 static struct flow_key key_n(unsigned n)
 {
@@ -123,12 +128,7 @@ Test(flowtable_index, a_full_bucket_pair_makes_room_by_moving_a_flow_to_its_othe
 {
     static _Alignas(64) uint32_t big_slots[32 * FT_BUCKET_SLOTS];
     static struct tcpstate_flow big_pool[256];
-    struct flowtable ft;
-    uint8_t key[16] = {0};
-    struct ft_sizes sz;
-    cr_assert(eq(int, tcpstate__ft_sizes(256, 0, &sz), 0));
-    cr_assert(le(sz, sz.slots_bytes, sizeof big_slots));
-    tcpstate__ft_init(&ft, 256, 0, big_slots, big_pool, NULL, key);
+    struct flowtable ft = table_on(256, big_slots, sizeof big_slots, big_pool);
 
     struct flow_key target = key_n(100000);
     uint64_t h = tcpstate__ft_hash(&ft, &target);
