@@ -80,7 +80,6 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
     int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
     /* The record is on no list until its class is known (filed below). */
     struct tcpstate_flow *f;
-    int listed = 0;
     if (!tcpstate__ft_pool_empty(&e->ft)) {
         f = tcpstate__ft_take(&e->ft, key);
     } else {
@@ -99,7 +98,6 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
          * record is listed meanwhile, as embryonic: the victim's flow-end
          * callback may walk the table (tcpstate_foreach()). */
         tcpstate__ft_touch(&e->ft, f, CLS_EMBRYONIC);
-        listed = 1;
         struct tcpstate_flow *victim = tcpstate__ft_bucket_victim(&e->ft, hash, allow_est);
         if (victim == NULL) {
             tcpstate__ft_release(&e->ft, f);
@@ -115,21 +113,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
         int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
     }
-#if defined(__OPTIMIZE_SIZE__)
-    listed = 1; /* built for size: file_flow() files it, on a list or not */
-#endif
-    if (listed) {
-        file_flow(e, f, UINT64_MAX, ts);
-    } else {
-        /* What file_flow() does to a record on no list, without the call and
-         * the unlink (which would write only the record itself). */
-        enum flow_class cls = tcpstate__track_class(f);
-        tcpstate__ft_list_add(&e->ft, f, cls);
-        uint64_t deadline = tcpstate__add_sat(ts, e->timeout[cls]);
-        if (deadline < e->expiry_floor) {
-            e->expiry_floor = deadline;
-        }
-    }
+    file_flow(e, f, UINT64_MAX, ts);
     e->stats.flows_created++;
     if (e->ft.used > e->stats.flows_peak) {
         e->stats.flows_peak = e->ft.used;
