@@ -128,7 +128,7 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
                                                   struct tcpstate_flow *hint,
                                                   const tcpstate_packet *pkt, uint64_t ts,
                                                   tcpstate_side *side, uint32_t *evflags,
-                                                  tcpstate_status *why_none)
+                                                  tcpstate_status *why_none, const int zeek)
 {
     int src_is_hi = k->src_is_hi;
     /* A batch's guess (NULL: none) saves the lookup when it holds the key. */
@@ -138,7 +138,7 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
         PREFETCH_NEIGHBOURS(e, f); /* the batch asked for them ahead */
     }
 
-    if (f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
+    if (zeek && f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
         const uint8_t *rec = tcpstate__flow_history_record(e, f);
         int from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         if (ts >= tcpstate__zeek_deadline(rec)) {
@@ -213,32 +213,33 @@ static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpsta
 
 static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
                                               struct tcpstate_flow *hint,
-                                              const tcpstate_packet *pkt, uint64_t ts)
+                                              const tcpstate_packet *pkt, uint64_t ts,
+                                              const int zeek)
 {
     tcpstate_side side;
     uint32_t evflags;
     tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, k, hint, pkt, ts, &side, &evflags, &none);
+    struct tcpstate_flow *f = find_flow(e, k, hint, pkt, ts, &side, &evflags, &none, zeek);
     if (f == NULL) {
         return none;
     }
     struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
     out->want = e->ev_want;
     if (track_one(e, f, pkt, side, ts, evflags, out) == TRACK_REUSE) {
-        if (e->flags & TCPSTATE_F_ZEEK_LIFETIME) {
+        if (zeek && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
             tcpstate__track_restart(f);
         } else {
             tcpstate__end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
-            f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none);
+            f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none, zeek);
             if (f == NULL) {
                 return none;
             }
         }
         (void)tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
     }
-    if (e->history_offset != UINT32_MAX) {
+    if (zeek && e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     uint64_t was = tcpstate__flow_last_ts(f);
@@ -284,7 +285,7 @@ static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
     tcpstate_side side;
     uint32_t evflags;
     tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none);
+    struct tcpstate_flow *f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none, 1);
     if (f != NULL && (evflags & TCPSTATE_EVF_NEW_FLOW)) {
         bad_checksum_roles(e, f, pkt, &side, ts);
     }
@@ -296,10 +297,12 @@ static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
 /* Everything a frame does after decoding, in tcpstate_feed()'s order: the
  * frame count, expiry at its time, tracking, the status count. `k` is the
  * frame's key (NULL: computed here when needed), `hint` a guess of its record
- * (NULL: none). */
+ * (NULL: none). `zeek` 0 promises that the engine keeps no Zeek history (and
+ * so no Zeek lifetimes, which need it): their tests then leave the copy. */
 static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
                                                tcpstate_status st, const struct keyed *k,
-                                               struct tcpstate_flow *hint, uint64_t ts)
+                                               struct tcpstate_flow *hint, uint64_t ts,
+                                               const int zeek)
 {
     e->frame_no++;
     e->stats.frames++;
@@ -307,7 +310,7 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
     ts = tcpstate__clamp_time(e, ts);
     /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead). */
     if (e->expire_budget != 0 &&
-        (ts >= e->expiry_floor || (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) {
+        (ts >= e->expiry_floor || (zeek && (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0))) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
     if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
@@ -317,19 +320,40 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
         hint = NULL;
     }
     int track = st == TCPSTATE_OK;
-    int note_csum = st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
+    int note_csum = zeek && st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
     if ((track || note_csum) && k == NULL) {
         make_keyed(e, pkt, &e->scratch_key); /* not on the stack: see engine.h */
         k = &e->scratch_key;
     }
     if (track) {
-        st = track_frame(e, k, hint, pkt, ts);
+        st = track_frame(e, k, hint, pkt, ts, zeek);
     } else if (note_csum) {
         note_bad_checksum(e, k, pkt, ts);
     }
     st = tcpstate__call_result(e, st);
     e->stats.frames_by_status[tcpstate_status_index(st)]++;
     return st;
+}
+/* feed_decoded() for an engine with the Zeek history: out of line, so that
+ * the common copy stays lean. */
+static RARE tcpstate_status feed_decoded_zeek(tcpstate_engine *e, const tcpstate_packet *pkt,
+                                              tcpstate_status st, const struct keyed *k,
+                                              struct tcpstate_flow *hint, uint64_t ts)
+{
+    return feed_decoded(e, pkt, st, k, hint, ts, 1);
+}
+/* feed_decoded() in the copy the engine's configuration needs (one copy at
+ * -Os, where size counts more). */
+static HOT_INLINE tcpstate_status feed_frame(tcpstate_engine *e, const tcpstate_packet *pkt,
+                                             tcpstate_status st, const struct keyed *k,
+                                             struct tcpstate_flow *hint, uint64_t ts)
+{
+#if !defined(__OPTIMIZE_SIZE__)
+    if (e->history_offset == UINT32_MAX) {
+        return feed_decoded(e, pkt, st, k, hint, ts, 0);
+    }
+#endif
+    return feed_decoded_zeek(e, pkt, st, k, hint, ts);
 }
 
 tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
@@ -343,7 +367,7 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
     }
     tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
     tcpstate_status st = tcpstate__decode_hot(linktype, frame, caplen, wirelen, &e->decode, pkt);
-    return feed_decoded(e, pkt, st, NULL, NULL, ts);
+    return feed_frame(e, pkt, st, NULL, NULL, ts);
 }
 
 /* ------------------------------------------------------------------ batch */
@@ -399,6 +423,35 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
  * 131). */
 #define NEIGHBOUR_LEAD 8u
 
+/* Stage 3: in order, everything that changes state; feed_decoded() on each
+ * frame of the stage, `zeek` as there. Returns the frames it ran: all, or up
+ * to the one whose callback stopped the call. */
+static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *frames, size_t n,
+                                     tcpstate_status *status, const int zeek)
+{
+    for (size_t i = 0; i < n && i < NEIGHBOUR_LEAD; i++) {
+        PREFETCH_NEIGHBOURS(e, e->batch[i].keyed ? e->batch[i].hint : NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct batch_slot *b = &e->batch[i];
+        if (i + NEIGHBOUR_LEAD < n) {
+            const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
+            PREFETCH_NEIGHBOURS(e, ahead->keyed ? ahead->hint : NULL);
+        }
+        status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
+                                 b->keyed ? b->hint : NULL, frames[i].ts, zeek);
+        if (status[i] == TCPSTATE_E_CALLBACK) {
+            return i + 1;
+        }
+    }
+    return n;
+}
+static RARE size_t stage_track_zeek(tcpstate_engine *e, const tcpstate_frame *frames, size_t n,
+                                    tcpstate_status *status)
+{
+    return stage_track(e, frames, n, status, 1);
+}
+
 size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
                            size_t n, tcpstate_status *status)
 {
@@ -428,24 +481,17 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         }
         stage_decode_hash(e, linktype, frames + done, chunk);
         stage_prefetch_flows(e, chunk);
-        /* Stage 3: in order, everything that changes state. */
-        for (size_t i = 0; i < chunk && i < NEIGHBOUR_LEAD; i++) {
-            PREFETCH_NEIGHBOURS(e, e->batch[i].keyed ? e->batch[i].hint : NULL);
+#if !defined(__OPTIMIZE_SIZE__)
+        size_t ran = e->history_offset == UINT32_MAX
+                         ? stage_track(e, frames + done, chunk, status + done, 0)
+                         : stage_track_zeek(e, frames + done, chunk, status + done);
+#else
+        size_t ran = stage_track_zeek(e, frames + done, chunk, status + done);
+#endif
+        done += ran;
+        if (ran < chunk) {
+            return done; /* a callback stopped the call */
         }
-        for (size_t i = 0; i < chunk; i++) {
-            struct batch_slot *b = &e->batch[i];
-            if (i + NEIGHBOUR_LEAD < chunk) {
-                const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
-                PREFETCH_NEIGHBOURS(e, ahead->keyed ? ahead->hint : NULL);
-            }
-            tcpstate_status st = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
-                                              b->keyed ? b->hint : NULL, frames[done + i].ts);
-            status[done + i] = st;
-            if (st == TCPSTATE_E_CALLBACK) {
-                return done + i + 1;
-            }
-        }
-        done += chunk;
     }
     return done;
 }
