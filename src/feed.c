@@ -402,6 +402,7 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
+        b->hint = NULL;
         if (b->keyed) {
             b->hint = tcpstate__ft_lookup_hint(&e->ft, &b->probe);
             if (b->hint != NULL) {
@@ -430,16 +431,16 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
                                      tcpstate_status *status, const int zeek)
 {
     for (size_t i = 0; i < n && i < NEIGHBOUR_LEAD; i++) {
-        PREFETCH_NEIGHBOURS(e, e->batch[i].keyed ? e->batch[i].hint : NULL);
+        PREFETCH_NEIGHBOURS(e, e->batch[i].hint);
     }
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
         if (i + NEIGHBOUR_LEAD < n) {
             const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
-            PREFETCH_NEIGHBOURS(e, ahead->keyed ? ahead->hint : NULL);
+            PREFETCH_NEIGHBOURS(e, ahead->hint);
         }
         status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
-                                 b->keyed ? b->hint : NULL, frames[i].ts, zeek);
+                                 b->hint, frames[i].ts, zeek);
         if (status[i] == TCPSTATE_E_CALLBACK) {
             return i + 1;
         }
