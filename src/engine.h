@@ -104,9 +104,29 @@ static inline tcpstate_event_cb tcpstate__callback_for(const tcpstate_engine *e,
 }
 /* Call `fn` with `ev`, recording STOP and DROP_FLOW answers; after a STOP
  * only flow-end events are delivered, so the application can still release
- * per-flow resources. */
-void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
-                    tcpstate_event_cb fn);
+ * per-flow resources. Inline: the per-frame path delivers a third of its
+ * segments' events on short connections. */
+static inline void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f,
+                                  const tcpstate_event *ev, tcpstate_event_cb fn)
+{
+    if (e->stop && ev->kind != TCPSTATE_EV_FLOW_END) {
+        return;
+    }
+    uint8_t was = e->in_callback;
+    e->in_callback = 1;
+    int r = fn(e->user, f, ev);
+    e->in_callback = was;
+    if (r == TCPSTATE_CB_CONTINUE) {
+        return;
+    }
+    if (r == TCPSTATE_CB_DROP_FLOW) {
+        if (ev->kind != TCPSTATE_EV_FLOW_END) {
+            f->fflags |= FF_DROP;
+        }
+        return;
+    }
+    e->stop = 1;
+}
 /* Report a flow's end, count it, and free its record. */
 void tcpstate__end_flow(tcpstate_engine *e, struct tcpstate_flow *f, tcpstate_end_reason reason,
                         uint64_t ts, const tcpstate_packet *pkt, tcpstate_side dir);

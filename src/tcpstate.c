@@ -377,30 +377,6 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
 
 /* ------------------------------------------------------------------ events, ends */
 
-/* Deliver one event to its callback. Records STOP and DROP_FLOW answers;
- * after a STOP only flow-end events are delivered, so the application can
- * still release per-flow resources. */
-void tcpstate__emit(tcpstate_engine *e, struct tcpstate_flow *f, const tcpstate_event *ev,
-                    tcpstate_event_cb fn)
-{
-    if (e->stop && ev->kind != TCPSTATE_EV_FLOW_END) {
-        return;
-    }
-    uint8_t was = e->in_callback;
-    e->in_callback = 1;
-    int r = fn(e->user, f, ev);
-    e->in_callback = was;
-    if (r == TCPSTATE_CB_CONTINUE) {
-        return;
-    }
-    if (r == TCPSTATE_CB_DROP_FLOW) {
-        if (ev->kind != TCPSTATE_EV_FLOW_END) {
-            f->fflags |= FF_DROP;
-        }
-        return;
-    }
-    e->stop = 1;
-}
 
 /* Where each end reason is counted in tcpstate_stats (a table, not a
  * switch: smaller, and one load on every flow's end). */
