@@ -126,6 +126,26 @@ static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct en
     return ack_in_sender_window(s, peer, ack, lo, hi);
 }
 
+/* ack_plausible_of() and then seq_acceptable_ep(.., UINT32_MAX) for a
+ * segment with ACK from s to peer r, as the fast paths run them. Nearly every
+ * segment of a connection seen from its SYNs is sent in order by an end that
+ * acknowledged before, to an end whose SYN was seen: its sequence number is
+ * then the sender's next (acceptable as it is) and its ACK test one range
+ * test, [s->ack - ACK_BEHIND, r->nxt] (empty if it would wrap: the full test
+ * decides then). Any other segment takes the two tests in full. */
+static HOT_INLINE int plausible_of(const struct endpoint *s, const struct endpoint *r,
+                                   uint32_t ack, uint32_t seq)
+{
+    if ((s->flags & (EP_ACKED | EP_SYN)) == (EP_ACKED | EP_SYN) && (r->flags & EP_SYN) &&
+        seq == s->nxt) {
+        uint32_t lo = s->ack - ACK_BEHIND, span = r->nxt - lo;
+        if (span < UINT32_C(0x80000000) && ack - lo <= span) {
+            return 1;
+        }
+    }
+    return ack_plausible_of(s, r, ack) && seq_acceptable_ep(s, r, seq, UINT32_MAX);
+}
+
 /* The ACK test above, for segment p from s to peer. */
 static HOT_INLINE int ack_plausible_ep(const struct endpoint *s, const struct endpoint *peer,
                                        const tcpstate_packet *p)

@@ -169,7 +169,7 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     }
     const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
     if (checks &&
-        !(ack_plausible_of(s, r, pkt->ack) && seq_acceptable_ep(s, r, pkt->seq, UINT32_MAX))) {
+        !plausible_of(s, r, pkt->ack, pkt->seq)) {
         return 0; /* implausible: the general path reports it */
     }
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
