@@ -60,25 +60,24 @@ static HOT_INLINE void emit_changes(struct track_out *o, unsigned s, const uint8
 
 /* ------------------------------------------------------------------ endpoint facts */
 
+/* The SYN options' bits move to EP_OPT_* with two shifts (no test per
+ * option): SACK-permitted from bit 2, timestamps and TFO from bits 4 and 5. */
+_Static_assert(TCPSTATE_OPT_SACK_PERM >> 2 == EP_OPT_SACK_PERM &&
+                   TCPSTATE_OPT_TIMESTAMP >> 3 == EP_OPT_TIMESTAMP &&
+                   TCPSTATE_OPT_TFO >> 3 == EP_OPT_TFO && (TCPSTATE_OPT_SACK >> 3 & 6u) == 0,
+               "SYN option bits");
+
 static void note_syn_options(struct endpoint *ep, const tcpstate_packet *p)
 {
-    ep->mss = (p->opts & TCPSTATE_OPT_MSS) ? p->mss : 0;
-    uint8_t opt = 0;
-    if (p->opts & TCPSTATE_OPT_SACK_PERM) {
-        opt |= EP_OPT_SACK_PERM;
+    const unsigned o = p->opts;
+    ep->mss = (o & TCPSTATE_OPT_MSS) ? p->mss : 0;
+    unsigned opt = ((o >> 2) & EP_OPT_SACK_PERM) | ((o >> 3) & (EP_OPT_TIMESTAMP | EP_OPT_TFO));
+    /* RFC 7323 §2.3: a shift above 14 is used as 14. */
+    unsigned ws = p->wscale > 14 ? 14u : p->wscale;
+    if (o & TCPSTATE_OPT_WSCALE) {
+        opt |= (ws + 1u) << 4;
     }
-    if (p->opts & TCPSTATE_OPT_TIMESTAMP) {
-        opt |= EP_OPT_TIMESTAMP;
-    }
-    if (p->opts & TCPSTATE_OPT_TFO) {
-        opt |= EP_OPT_TFO;
-    }
-    if (p->opts & TCPSTATE_OPT_WSCALE) {
-        /* RFC 7323 §2.3: a shift above 14 is used as 14. */
-        unsigned ws = p->wscale > 14 ? 14u : p->wscale;
-        opt = (uint8_t)(opt | ((ws + 1u) << 4));
-    }
-    ep->synopt = opt;
+    ep->synopt = (uint8_t)opt;
 }
 
 /* Advance the sender's highest sequence number, counting the times its
