@@ -193,6 +193,51 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     return 1;
 }
 
+/* note_sender() for the segments track_opening() takes, the same updates
+ * in the same order with the sender's flags read once: a SYN from CLOSED
+ * (syn_new: its sequence space starts here), or a SYN-ACK from CLOSED,
+ * whose SYN starts one only if it moved the sender (it acknowledged the SYN
+ * it answers). */
+static HOT_INLINE void note_opening_sender(struct endpoint *s, struct endpoint *peer,
+                                           const tcpstate_packet *p, const int synack)
+{
+    const uint32_t seq = p->seq;
+    const unsigned sf0 = s->flags;
+    unsigned sf = sf0 | EP_BELIEVED;
+    if (!synack || (!(sf0 & EP_SYN) && s->state != sCL)) {
+        /* (This also covers note_sender()'s first-believed start.) */
+        s->isn = seq;
+        s->nxt = seq;
+        s->wraps = 0;
+        sf |= EP_SYN;
+        note_syn_options(s, p);
+    } else if (!(sf0 & (EP_SYN | EP_BELIEVED))) {
+        s->isn = seq;
+        s->nxt = seq;
+    }
+    if (synack && (sf & EP_SYN)) {
+        sf |= EP_SYNACK;
+    }
+    s->flags = (uint8_t)sf; /* advance_nxt() reads them */
+    advance_nxt(s, peer, p, p->payload_len + 1u);
+    unsigned pf = peer->flags;
+    if (synack) {
+        uint32_t ack = p->ack;
+        if ((sf & EP_ACKED) && !seq_ge(ack, s->ack)) {
+            ack = s->ack; /* an older acknowledgment does not move it back */
+        }
+        s->ack = ack;
+        /* The peer's sequence space reaches at least that far (note_sender()). */
+        if ((pf & (EP_BELIEVED | EP_SYN)) && seq_gt(ack, peer->nxt)) {
+            peer->nxt = ack;
+        }
+        s->win = p->window;
+        sf |= EP_ACKED | EP_WIN_SYN; /* its window came in a SYN: never scaled */
+    }
+    s->flags = (uint8_t)(sf & ~EP_RST_PENDING);
+    peer->flags = (uint8_t)(pf & ~EP_RST_PENDING);
+}
+
 /* The opening of a connection: a SYN between two CLOSED ends (RFC 9293
  * §3.10.1: SYN_SENT; the receiver stays CLOSED, LISTEN not being
  * observable), or the plausible SYN-ACK answering it (the sender to
@@ -237,8 +282,12 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
         note_rtt(f, before, sender, fl, ts); /* (a SYN completes no handshake) */
     }
     s->pkts++;
-    note_sender(s, r, pkt, fl, pkt->payload_len + 1u, !synack, 0);
-    note_flow(f, fl);
+    note_opening_sender(s, r, pkt, synack);
+    /* note_flow(): the sender is in SYN_SENT, SYN_RECEIVED or (a wrong
+     * acknowledgment) CLOSED with its peer in SYN_SENT, so neither the
+     * handshake nor the close is complete; the previous segment is this one. */
+    f->fflags = (uint8_t)((f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK)) |
+                          (synack ? FF_PREV_SYNACK : FF_PREV_SYN));
     return 1;
 }
 
