@@ -25,11 +25,15 @@ void tcpstate__track_restart(struct tcpstate_flow *f);
 /* Whether a segment with no flow may create one (a SYN, or midstream pickup on). */
 int tcpstate__track_may_open(const tcpstate_engine *e, const tcpstate_packet *pkt);
 
-/* The side that sent a segment whose source is key endpoint [src_is_hi]. */
+/* The side that sent a segment whose source is key endpoint [src_is_hi]
+ * (0 or 1, as the key builders set it): the originator (0) when the
+ * originator's end of the key is the source's, else the responder (1). One
+ * XOR of the two bits: every packet asks. */
+_Static_assert(FF_ORIG_IS_HI == 1u && TCPSTATE_ORIG == 0 && TCPSTATE_RESP == 1,
+               "the sender is the XOR of two bits");
 static inline tcpstate_side tcpstate__track_sender(const struct tcpstate_flow *f, int src_is_hi)
 {
-    int orig_is_hi = (f->fflags & FF_ORIG_IS_HI) != 0;
-    return orig_is_hi == (src_is_hi != 0) ? TCPSTATE_ORIG : TCPSTATE_RESP;
+    return (tcpstate_side)(((unsigned)f->fflags ^ (unsigned)src_is_hi) & 1u);
 }
 
 /* What a segment did, in callback order: the tracker returns its events and
