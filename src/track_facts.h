@@ -11,6 +11,7 @@
 #define TCPSTATE_TRACK_FACTS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "compact.h"
 #include "divfree.h"
@@ -31,10 +32,8 @@ static HOT_INLINE void emit_to(struct track_out *o, tcpstate_event_kind kind, tc
     struct track_event *ev = &o->ev[o->n++];
     ev->kind = (uint8_t)kind;
     ev->side = (uint8_t)side;
-    ev->before[0] = before[0];
-    ev->before[1] = before[1];
-    ev->after[0] = after[0];
-    ev->after[1] = after[1];
+    memcpy(ev->before, before, 2); /* (each pair in one load and store) */
+    memcpy(ev->after, after, 2);
     ev->flags = flags;
 }
 
