@@ -51,6 +51,12 @@ static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][16] = {
 #undef ACKF
 /* clang-format on */
 
+/* The sender's and the receiver's endpoint, addressed by a byte offset
+ * into the pair (the receiver's is the other one: the offset XOR one
+ * endpoint's size). With the index form, &f->ep[sender], the compiler
+ * recomputed sender * 24 (two instructions) at nearly every access. */
+#define EP_AT(f, off) ((struct endpoint *)(void *)((char *)(f)->ep + (off)))
+
 /* note_sender() for the segments track_common() takes: ACK, no SYN, no
  * RST, the sender not moved to a new connection (syn_new 0), the FIN (if
  * any) acceptable. The same updates in the same order, with the sender's
@@ -107,11 +113,11 @@ static HOT_INLINE void note_common_flow(struct tcpstate_flow *f)
  * events, and the handshake's round-trip time. Apart from the steady state's
  * ACKs (nothing moves there), for fewer live values on their path. */
 static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
+                                    struct endpoint *s, struct endpoint *r,
                                     const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
                                     uint32_t evflags, struct track_out *out, unsigned how,
                                     const struct cell *sc, const int fin)
 {
-    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
     const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                             ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
@@ -162,7 +168,8 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
                                    uint32_t evflags, struct track_out *out, const int fin)
 {
-    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    const size_t so = (size_t)sender * sizeof(struct endpoint);
+    struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
     const unsigned how = tcpstate__ack_fast[s->state][r->state];
     if (how == ACKF_NO) {
         return 0;
@@ -185,7 +192,7 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     out->n = 0;
     if (fin || how != ACKF_KEEP) {
         /* (With neither, the steady state's ACK: no state moves, no event.) */
-        common_steps(e, f, pkt, sender, ts, evflags, out, how, sc, fin);
+        common_steps(e, f, s, r, pkt, sender, ts, evflags, out, how, sc, fin);
     }
     s->pkts++;
     note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
@@ -252,7 +259,8 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
 {
     const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
     const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
-    struct endpoint *s = &f->ep[sender], *r = &f->ep[sender ^ 1];
+    const size_t so = (size_t)sender * sizeof(struct endpoint);
+    struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
     if (s->state != sCL || r->state != (synack ? sSS : sCL) ||
         (f->fflags & (FF_RESET | FF_CLOSED))) {
         return 0;
