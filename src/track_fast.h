@@ -71,8 +71,9 @@ static HOT_INLINE void note_common_sender(struct endpoint *s, struct endpoint *p
         s->isn = p->seq;
         s->nxt = p->seq;
     }
-    /* advance_nxt() reads the flags: EP_BELIEVED must be there first. */
-    s->flags = (uint8_t)(sf | EP_BELIEVED);
+    /* (note_sender() sets EP_BELIEVED before advance_nxt(); here it is set
+     * below: advance_nxt() reads it only in seq_acceptable_ep()'s test of
+     * x == s->nxt, which it reaches only for a sequence number past s->nxt.) */
     advance_nxt(s, peer, p, seglen);
     uint32_t ack = p->ack;
     if ((sf & EP_ACKED) && !seq_ge(ack, s->ack)) {
