@@ -128,17 +128,18 @@ static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct en
 
 /* ack_plausible_of() and then seq_acceptable_ep(.., UINT32_MAX) for a
  * segment with ACK from s to peer r, as the fast paths run them. Nearly every
- * segment of a connection seen from its SYNs is sent in order by an end that
- * acknowledged before, to an end whose SYN was seen: its sequence number is
- * then the sender's next (acceptable as it is) and its ACK test one range
- * test, [s->ack - ACK_BEHIND, r->nxt] (empty if it would wrap: the full test
- * decides then). Any other segment takes the two tests in full. */
+ * segment of a connection seen from its SYNs is sent in order, to an end
+ * whose SYN was seen: its sequence number is then the sender's next
+ * (acceptable as it is) and its ACK test one range test, [s->ack - ACK_BEHIND
+ * (the peer's ISN if s never acknowledged), r->nxt] (empty if it would wrap:
+ * the full test decides then). Any other segment takes the two tests in
+ * full. */
 static HOT_INLINE int plausible_of(const struct endpoint *s, const struct endpoint *r,
                                    uint32_t ack, uint32_t seq)
 {
-    if ((s->flags & (EP_ACKED | EP_SYN)) == (EP_ACKED | EP_SYN) && (r->flags & EP_SYN) &&
-        seq == s->nxt) {
-        uint32_t lo = s->ack - ACK_BEHIND, span = r->nxt - lo;
+    const unsigned sf = s->flags;
+    if ((sf & (EP_BELIEVED | EP_SYN)) && (r->flags & EP_SYN) && seq == s->nxt) {
+        uint32_t lo = ((sf & EP_ACKED) ? s->ack : r->isn) - ACK_BEHIND, span = r->nxt - lo;
         if (span < UINT32_C(0x80000000) && ack - lo <= span) {
             return 1;
         }
