@@ -175,20 +175,20 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     if (how == ACKF_NO) {
         return 0;
     }
-    const int checks = !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK);
-    if (checks &&
-        !plausible_of(s, r, pkt->ack, pkt->seq)) {
-        return 0; /* implausible: the general path reports it */
+    if (!(e->flags & TCPSTATE_F_NO_WINDOW_CHECK)) {
+        if (!plausible_of(s, r, pkt->ack, pkt->seq)) {
+            return 0; /* implausible: the general path reports it */
+        }
+        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
+        if (fin && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1)) {
+            return 0;
+        }
     }
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
      * its state as it is. */
     const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
-    if (fin) {
-        /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
-        if ((sc->guard != G_NONE && sc->guard != G_FIN_CROSS) ||
-            (checks && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1))) {
-            return 0;
-        }
+    if (fin && sc->guard != G_NONE && sc->guard != G_FIN_CROSS) {
+        return 0; /* G_FIN_AGAIN: the general path tells a retransmission */
     }
     out->n = 0;
     if (fin || how != ACKF_KEEP) {
