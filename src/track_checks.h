@@ -134,8 +134,8 @@ static HOT_INLINE int ack_plausible_of(const struct endpoint *s, const struct en
  * (the peer's ISN if s never acknowledged), r->nxt] (empty if it would wrap:
  * the full test decides then). Any other segment takes the two tests in
  * full. */
-static HOT_INLINE int plausible_of(const struct endpoint *s, const struct endpoint *r,
-                                   uint32_t ack, uint32_t seq)
+static HOT_INLINE int plausible_of(const struct endpoint *s, const struct endpoint *r, uint32_t ack,
+                                   uint32_t seq)
 {
     const unsigned sf = s->flags;
     if ((sf & (EP_BELIEVED | EP_SYN)) && (r->flags & EP_SYN) && seq == s->nxt) {

@@ -113,11 +113,11 @@ static HOT_INLINE void note_common_flow(struct tcpstate_flow *f)
  * the receiver's cell is guarded (ACKF_SYN, ACKF_FIN), and the FIN step; their
  * events, and the handshake's round-trip time. Apart from the steady state's
  * ACKs (nothing moves there), for fewer live values on their path. */
-static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
-                                    struct endpoint *s, struct endpoint *r,
-                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                    uint32_t evflags, struct track_out *out, unsigned how,
-                                    const struct cell *sc, const int fin)
+static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f, struct endpoint *s,
+                                    struct endpoint *r, const tcpstate_packet *pkt,
+                                    tcpstate_side sender, uint64_t ts, uint32_t evflags,
+                                    struct track_out *out, unsigned how, const struct cell *sc,
+                                    const int fin)
 {
     const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
                             ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
