@@ -21,6 +21,14 @@
 #define SERVER_PORT_BITMAP_BYTES (65536u / 8u)
 #define SERVER_PORT_LIST_MAX     (SERVER_PORT_BITMAP_BYTES / 2u)
 
+/* The engine flags that add tests to every frame's path: the Zeek history
+ * (and the Zeek lifetimes, which need it), zone and VLAN keying, no window
+ * checks. An engine with none of them (the default configuration) runs a
+ * copy of the per-frame path compiled with those tests known false (feed.c's
+ * `opts` parameters). */
+#define TCPSTATE_F_PER_FRAME_OPTS                                                                  \
+    (TCPSTATE_F_HISTORY | TCPSTATE_F_ZONE_KEY | TCPSTATE_F_VLAN_KEY | TCPSTATE_F_NO_WINDOW_CHECK)
+
 /* A frame's flow key, zone and hash (feed.c). */
 struct keyed {
     struct flow_key key;

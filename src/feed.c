@@ -32,12 +32,14 @@
         }                                                                                          \
     } while (0)
 
+/* `opts` 0 here and below: the engine has none of TCPSTATE_F_PER_FRAME_OPTS
+ * (engine.h), and the tests of those flags leave that copy of the code. */
 static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt,
-                                  struct keyed *k)
+                                  struct keyed *k, const int opts)
 {
-    k->zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
-    k->hash = tcpstate__ft_key_hash(&e->ft, pkt, (e->flags & TCPSTATE_F_VLAN_KEY) != 0, k->zone,
-                                    &k->key, &k->src_is_hi);
+    k->zone = opts && (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
+    k->hash = tcpstate__ft_key_hash(&e->ft, pkt, opts && (e->flags & TCPSTATE_F_VLAN_KEY) != 0,
+                                    k->zone, &k->key, &k->src_is_hi);
 }
 
 /* Lazy aging. Moving a flow to the newest end of its list on every segment
@@ -128,17 +130,18 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
                                                   struct tcpstate_flow *hint,
                                                   const tcpstate_packet *pkt, uint64_t ts,
                                                   tcpstate_side *side, uint32_t *evflags,
-                                                  tcpstate_status *why_none, const int zeek)
+                                                  tcpstate_status *why_none, const int opts)
 {
     int src_is_hi = k->src_is_hi;
     /* A batch's guess (NULL: none) saves the lookup when it holds the key. */
     struct tcpstate_flow *f = hint;
     if (f == NULL || !tcpstate__ft_holds(&e->ft, f, &k->key, k->zone)) {
-        f = tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash);
+        f = opts ? tcpstate__ft_lookup_zone(&e->ft, &k->key, k->zone, k->hash)
+                 : tcpstate__ft_lookup_unzoned(&e->ft, &k->key, k->hash);
         PREFETCH_NEIGHBOURS(e, f); /* the batch asked for them ahead */
     }
 
-    if (zeek && f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
+    if (opts && f != NULL && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
         const uint8_t *rec = tcpstate__flow_history_record(e, f);
         int from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         if (ts >= tcpstate__zeek_deadline(rec)) {
@@ -201,10 +204,11 @@ static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
  * path for the rest. */
 static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpstate_flow *f,
                                                const tcpstate_packet *pkt, tcpstate_side side,
-                                               uint64_t ts, uint32_t evflags, struct track_out *out)
+                                               uint64_t ts, uint32_t evflags, struct track_out *out,
+                                               const int opts)
 {
 #if TCPSTATE_TRACK_FAST
-    if (tcpstate__track_fast(e, f, pkt, side, ts, evflags, out)) {
+    if (tcpstate__track_fast(e, f, pkt, side, ts, evflags, out, opts)) {
         return TRACK_DONE;
     }
 #endif
@@ -214,32 +218,32 @@ static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpsta
 static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
                                               struct tcpstate_flow *hint,
                                               const tcpstate_packet *pkt, uint64_t ts,
-                                              const int zeek)
+                                              const int opts)
 {
     tcpstate_side side;
     uint32_t evflags;
     tcpstate_status none;
-    struct tcpstate_flow *f = find_flow(e, k, hint, pkt, ts, &side, &evflags, &none, zeek);
+    struct tcpstate_flow *f = find_flow(e, k, hint, pkt, ts, &side, &evflags, &none, opts);
     if (f == NULL) {
         return none;
     }
     struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
     out->want = e->ev_want;
-    if (track_one(e, f, pkt, side, ts, evflags, out) == TRACK_REUSE) {
-        if (zeek && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
+    if (track_one(e, f, pkt, side, ts, evflags, out, opts) == TRACK_REUSE) {
+        if (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
             tcpstate__track_restart(f);
         } else {
             tcpstate__end_flow(e, f, TCPSTATE_END_REUSED, ts, pkt, side);
-            f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none, zeek);
+            f = find_flow(e, k, NULL, pkt, ts, &side, &evflags, &none, opts);
             if (f == NULL) {
                 return none;
             }
         }
         (void)tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
     }
-    if (zeek && e->history_offset != UINT32_MAX) {
+    if (opts && e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     uint64_t was = tcpstate__flow_last_ts(f);
@@ -297,12 +301,11 @@ static RARE void note_bad_checksum(tcpstate_engine *e, const struct keyed *k,
 /* Everything a frame does after decoding, in tcpstate_feed()'s order: the
  * frame count, expiry at its time, tracking, the status count. `k` is the
  * frame's key (NULL: computed here when needed), `hint` a guess of its record
- * (NULL: none). `zeek` 0 promises that the engine keeps no Zeek history (and
- * so no Zeek lifetimes, which need it): their tests then leave the copy. */
+ * (NULL: none). `opts`: see make_keyed(). */
 static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstate_packet *pkt,
                                                tcpstate_status st, const struct keyed *k,
                                                struct tcpstate_flow *hint, uint64_t ts,
-                                               const int zeek)
+                                               const int opts)
 {
     e->frame_no++;
     e->stats.frames++;
@@ -310,7 +313,7 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
     ts = tcpstate__clamp_time(e, ts);
     /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead). */
     if (e->expire_budget != 0 &&
-        (ts >= e->expiry_floor || (zeek && (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0))) {
+        (ts >= e->expiry_floor || (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0))) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
     if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
@@ -320,13 +323,13 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
         hint = NULL;
     }
     int track = st == TCPSTATE_OK;
-    int note_csum = zeek && st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
+    int note_csum = opts && st == TCPSTATE_E_BAD_TCP_CHECKSUM && e->history_offset != UINT32_MAX;
     if ((track || note_csum) && k == NULL) {
-        make_keyed(e, pkt, &e->scratch_key); /* not on the stack: see engine.h */
+        make_keyed(e, pkt, &e->scratch_key, opts); /* not on the stack: see engine.h */
         k = &e->scratch_key;
     }
     if (track) {
-        st = track_frame(e, k, hint, pkt, ts, zeek);
+        st = track_frame(e, k, hint, pkt, ts, opts);
     } else if (note_csum) {
         note_bad_checksum(e, k, pkt, ts);
     }
@@ -334,9 +337,9 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
     e->stats.frames_by_status[tcpstate_status_index(st)]++;
     return st;
 }
-/* feed_decoded() for an engine with the Zeek history: out of line, so that
- * the common copy stays lean. */
-static RARE tcpstate_status feed_decoded_zeek(tcpstate_engine *e, const tcpstate_packet *pkt,
+/* feed_decoded() for an engine with some of TCPSTATE_F_PER_FRAME_OPTS: out
+ * of line, so that the common copy stays lean. */
+static RARE tcpstate_status feed_decoded_opts(tcpstate_engine *e, const tcpstate_packet *pkt,
                                               tcpstate_status st, const struct keyed *k,
                                               struct tcpstate_flow *hint, uint64_t ts)
 {
@@ -349,11 +352,11 @@ static HOT_INLINE tcpstate_status feed_frame(tcpstate_engine *e, const tcpstate_
                                              struct tcpstate_flow *hint, uint64_t ts)
 {
 #if !defined(__OPTIMIZE_SIZE__)
-    if (e->history_offset == UINT32_MAX) {
+    if (!(e->flags & TCPSTATE_F_PER_FRAME_OPTS)) {
         return feed_decoded(e, pkt, st, k, hint, ts, 0);
     }
 #endif
-    return feed_decoded_zeek(e, pkt, st, k, hint, ts);
+    return feed_decoded_opts(e, pkt, st, k, hint, ts);
 }
 
 tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8_t *frame,
@@ -375,8 +378,8 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
 /* Stage 1: decode every frame, key and hash the ones with a segment, and ask
  * for both candidate buckets of each. Reads only the frames and the table's
  * layout: nothing changes, so the order of frames does not matter yet. */
-static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
-                              size_t n)
+static HOT_INLINE void stage_decode_hash(tcpstate_engine *e, uint32_t linktype,
+                                         const tcpstate_frame *frames, size_t n, const int opts)
 {
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
@@ -385,7 +388,7 @@ static void stage_decode_hash(tcpstate_engine *e, uint32_t linktype, const tcpst
             tcpstate__decode_hot(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode, &b->pkt);
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
-            make_keyed(e, &b->pkt, &b->k);
+            make_keyed(e, &b->pkt, &b->k, opts);
             b->probe = tcpstate__ft_probe_of(&e->ft, b->k.hash);
             PREFETCH(&e->ft.slots[(size_t)b->probe.b[0] * FT_BUCKET_SLOTS]);
             PREFETCH(&e->ft.slots[(size_t)b->probe.b[1] * FT_BUCKET_SLOTS]);
@@ -425,10 +428,10 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
 #define NEIGHBOUR_LEAD 8u
 
 /* Stage 3: in order, everything that changes state; feed_decoded() on each
- * frame of the stage, `zeek` as there. Returns the frames it ran: all, or up
- * to the one whose callback stopped the call. */
+ * frame of the stage. Returns the frames it ran: all, or up to the one whose
+ * callback stopped the call. */
 static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *frames, size_t n,
-                                     tcpstate_status *status, const int zeek)
+                                     tcpstate_status *status, const int opts)
 {
     for (size_t i = 0; i < n && i < NEIGHBOUR_LEAD; i++) {
         PREFETCH_NEIGHBOURS(e, e->batch[i].hint);
@@ -439,18 +442,30 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
             const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
             PREFETCH_NEIGHBOURS(e, ahead->hint);
         }
-        status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL,
-                                 b->hint, frames[i].ts, zeek);
+        status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL, b->hint,
+                                 frames[i].ts, opts);
         if (status[i] == TCPSTATE_E_CALLBACK) {
             return i + 1;
         }
     }
     return n;
 }
-static RARE size_t stage_track_zeek(tcpstate_engine *e, const tcpstate_frame *frames, size_t n,
-                                    tcpstate_status *status)
+/* The three stages on n <= batch_max frames; returns the frames run (as
+ * stage_track()). `opts`: see make_keyed(). */
+static HOT_INLINE size_t run_stages(tcpstate_engine *e, uint32_t linktype,
+                                    const tcpstate_frame *frames, size_t n, tcpstate_status *status,
+                                    const int opts)
 {
-    return stage_track(e, frames, n, status, 1);
+    stage_decode_hash(e, linktype, frames, n, opts);
+    stage_prefetch_flows(e, n);
+    return stage_track(e, frames, n, status, opts);
+}
+/* run_stages() for an engine with some of TCPSTATE_F_PER_FRAME_OPTS, out of
+ * line (one copy at -Os). */
+static RARE size_t run_stages_opts(tcpstate_engine *e, uint32_t linktype,
+                                   const tcpstate_frame *frames, size_t n, tcpstate_status *status)
+{
+    return run_stages(e, linktype, frames, n, status, 1);
 }
 
 size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate_frame *frames,
@@ -480,14 +495,12 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         if (chunk > e->batch_max) {
             chunk = e->batch_max;
         }
-        stage_decode_hash(e, linktype, frames + done, chunk);
-        stage_prefetch_flows(e, chunk);
 #if !defined(__OPTIMIZE_SIZE__)
-        size_t ran = e->history_offset == UINT32_MAX
-                         ? stage_track(e, frames + done, chunk, status + done, 0)
-                         : stage_track_zeek(e, frames + done, chunk, status + done);
+        size_t ran = !(e->flags & TCPSTATE_F_PER_FRAME_OPTS)
+                         ? run_stages(e, linktype, frames + done, chunk, status + done, 0)
+                         : run_stages_opts(e, linktype, frames + done, chunk, status + done);
 #else
-        size_t ran = stage_track_zeek(e, frames + done, chunk, status + done);
+        size_t ran = run_stages_opts(e, linktype, frames + done, chunk, status + done);
 #endif
         done += ran;
         if (ran < chunk) {

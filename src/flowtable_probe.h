@@ -136,22 +136,31 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
                                                 const struct flow_key *key, uint32_t zone,
                                                 uint64_t hash);
 
-/* Lookup of a key in a zone (zone keyed tables compare the zone too). Other
- * tables hold a key once, so the first record with it is the flow, and the
- * loop above calls nothing (a call in it made the compiler save the probe's
- * registers on every lookup). */
+/* Lookup of a key in a table that is not zone keyed: such a table holds a
+ * key once, so the first record with it is the flow, and the loop above
+ * calls nothing (a call in it made the compiler save the probe's registers
+ * on every lookup). */
+static inline struct tcpstate_flow *
+tcpstate__ft_lookup_unzoned(const struct flowtable *ft, const struct flow_key *key, uint64_t hash)
+{
+#if !defined(__OPTIMIZE_SIZE__)
+    struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+    PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
+    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
+    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
+#else
+    return tcpstate__ft_lookup_zoned(ft, key, 0, hash);
+#endif
+}
+
+/* Lookup of a key in a zone (zone keyed tables compare the zone too). */
 static inline struct tcpstate_flow *tcpstate__ft_lookup_zone(const struct flowtable *ft,
                                                              const struct flow_key *key,
                                                              uint32_t zone, uint64_t hash)
 {
-#if !defined(__OPTIMIZE_SIZE__)
     if (ft->zone_offset == UINT32_MAX) {
-        struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
-        PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
-        struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
-        return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
+        return tcpstate__ft_lookup_unzoned(ft, key, hash);
     }
-#endif
     return tcpstate__ft_lookup_zoned(ft, key, zone, hash);
 }
 

@@ -167,7 +167,8 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
  * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
 static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                   uint32_t evflags, struct track_out *out, const int fin)
+                                   uint32_t evflags, struct track_out *out, const int fin,
+                                   const int opts)
 {
     const size_t so = (size_t)sender * sizeof(struct endpoint);
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
@@ -175,7 +176,7 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     if (how == ACKF_NO) {
         return 0;
     }
-    if (!(e->flags & TCPSTATE_F_NO_WINDOW_CHECK)) {
+    if (!(opts && (e->flags & TCPSTATE_F_NO_WINDOW_CHECK))) {
         if (!plausible_of(s, r, pkt->ack, pkt->seq)) {
             return 0; /* implausible: the general path reports it */
         }
@@ -256,7 +257,8 @@ static HOT_INLINE void note_opening_sender(struct endpoint *s, struct endpoint *
  * for any other SYN. */
 static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
                                     const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                    uint32_t evflags, struct track_out *out, const int synack)
+                                    uint32_t evflags, struct track_out *out, const int synack,
+                                    const int opts)
 {
     const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
     const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
@@ -266,7 +268,8 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
         (f->fflags & (FF_RESET | FF_CLOSED))) {
         return 0;
     }
-    if (synack && !(e->flags & TCPSTATE_F_NO_WINDOW_CHECK) && !ack_plausible_of(s, r, pkt->ack)) {
+    if (synack && !(opts && (e->flags & TCPSTATE_F_NO_WINDOW_CHECK)) &&
+        !ack_plausible_of(s, r, pkt->ack)) {
         return 0;
     }
     out->n = 0;
@@ -302,26 +305,29 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
 
 /* The fast paths: track_common() for a segment with ACK, or ACK and FIN,
  * and track_opening() for a SYN or SYN-ACK (a copy for each, where the
- * compiler makes copies, with the flags known). Returns 0 when the segment
+ * compiler makes copies, with the flags known). `opts` 0 promises that the
+ * engine has none of TCPSTATE_F_PER_FRAME_OPTS (engine.h): the windows are
+ * checked. Returns 0 when the segment
  * needs the general path. tests/test_track_fast.c holds the two to the same
  * results. */
 static HOT_INLINE int tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
-                                           uint64_t ts, uint32_t evflags, struct track_out *out)
+                                           uint64_t ts, uint32_t evflags, struct track_out *out,
+                                           const int opts)
 {
     const unsigned fl =
         pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);
     if (fl == TCPSTATE_TH_ACK) {
-        return track_common(e, f, pkt, sender, ts, evflags, out, 0);
+        return track_common(e, f, pkt, sender, ts, evflags, out, 0, opts);
     }
     if (fl == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN)) {
-        return track_common(e, f, pkt, sender, ts, evflags, out, 1);
+        return track_common(e, f, pkt, sender, ts, evflags, out, 1, opts);
     }
     if (fl == TCPSTATE_TH_SYN) {
-        return track_opening(e, f, pkt, sender, ts, evflags, out, 0);
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 0, opts);
     }
     if (fl == (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK)) {
-        return track_opening(e, f, pkt, sender, ts, evflags, out, 1);
+        return track_opening(e, f, pkt, sender, ts, evflags, out, 1, opts);
     }
     return 0;
 }

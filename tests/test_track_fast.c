@@ -40,7 +40,8 @@ static enum track_verdict fast_then_general(tcpstate_engine *e, struct tcpstate_
                                             const tcpstate_packet *pkt, tcpstate_side sender,
                                             uint64_t ts, uint32_t evflags, struct track_out *out)
 {
-    if (tcpstate__track_fast(e, f, pkt, sender, ts, evflags, out)) {
+    if (tcpstate__track_fast(e, f, pkt, sender, ts, evflags, out,
+                             (e->flags & TCPSTATE_F_PER_FRAME_OPTS) != 0)) {
         return TRACK_DONE;
     }
     return tcpstate__track_general(e, f, pkt, sender, ts, evflags, out);
