@@ -171,30 +171,35 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
 }
 
 /* Deliver what the tracker returned for one segment sent by `dir`; nothing is
- * built for an event without a callback. */
+ * built for an event without a callback. The fields its events share are
+ * written once, into a frame the callbacks cannot change (they see it
+ * const), so that fewer values live across the calls. */
 static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
                                const struct track_out *out, const tcpstate_packet *pkt,
                                tcpstate_side dir, uint64_t ts)
 {
-    for (unsigned i = 0; i < out->n; i++) {
+    if (out->n == 0) {
+        return;
+    }
+    tcpstate_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.dir = (uint8_t)dir;
+    ev.reason = TCPSTATE_END_NONE;
+    ev.ts = ts;
+    ev.frame = e->frame_no;
+    ev.pkt = pkt;
+    ev.engine = e;
+    for (unsigned i = 0, n = out->n; i < n; i++) {
         const struct track_event *t = &out->ev[i];
         tcpstate_event_cb fn = tcpstate__callback_for(e, t->kind);
         if (fn == NULL) {
             continue;
         }
-        tcpstate_event ev;
-        memset(&ev, 0, sizeof ev);
         ev.kind = t->kind;
-        ev.dir = (uint8_t)dir;
         ev.side = t->side;
-        ev.reason = TCPSTATE_END_NONE;
         memcpy(ev.before, t->before, 2);
         memcpy(ev.after, t->after, 2);
         ev.flags = t->flags;
-        ev.ts = ts;
-        ev.frame = e->frame_no;
-        ev.pkt = pkt;
-        ev.engine = e;
         tcpstate__emit(e, f, &ev, fn);
     }
 }
