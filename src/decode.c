@@ -503,7 +503,7 @@ tcpstate_status tcpstate_decode_ex(uint32_t linktype, const uint8_t *frame, size
      * Built for size (-Os) it is left out: it is only a speed copy of the
      * layered decoder (test_decode_fast holds them byte-identical), and
      * decode_fast.c is then empty. */
-    return fast_or_layered(linktype, frame, caplen, wirelen, opt, pkt, 1);
+    return fast_or_layered(linktype, frame, caplen, wirelen, opt, pkt, 1, NULL);
 #else
     return decode_frame(linktype, frame, caplen, wirelen, opt, pkt);
 #endif

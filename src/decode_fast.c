@@ -16,13 +16,15 @@
  * its common part (decode_fast.h) is inline in the per-frame path (feed.c)
  * and in tcpstate_decode_ex(), and every way out of it is a jump (to the
  * layered decoder when it declines, to this file's rarer paths, to the
- * option walker, or the return); the view's head (every field up to the TCP options) is
- * written and only the rest is zeroed; untagged Ethernet and IPv4 whose IP
- * packet the capture holds whole is decoded inline with constant offsets,
- * and on x86-64 (SSE2) its headers are checked with one 16-byte compare and
- * eight TCP fields byte-swapped at once; the usual option layouts of SYNs
- * and timestamped segments are matched whole instead of walked. A frame
- * declined half-way is decoded again from scratch.
+ * option walker, or the return); the view's head (every field up to the TCP
+ * options) is written and only the rest is zeroed, and in tcpstate_feed()'s
+ * view, kept clean between frames, only the option fields (decode_fast.h,
+ * fast_or_layered()); untagged Ethernet and IPv4 whose IP packet the capture
+ * holds whole is decoded inline with constant offsets, and on x86-64 (SSE2)
+ * its headers are checked with one 16-byte compare and eight TCP fields
+ * byte-swapped at once; the usual option layouts of SYNs and timestamped
+ * segments are matched whole instead of walked. A frame declined half-way is
+ * decoded again from scratch.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -125,8 +127,15 @@ int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen
     if (hlen == 0) {
         return 0;
     }
-    (void)fast_options(pkt, frame, caplen, pkt->l4_offset + (size_t)TCP_HDR, hlen - TCP_HDR);
+    (void)fast_options(pkt, frame, caplen, pkt->l4_offset + (size_t)TCP_HDR, hlen - TCP_HDR, NULL);
     return 1;
+}
+
+/* Out of line: only the frames that left tcpstate_feed()'s view dirty
+ * (decode_fast.h, fast_or_layered()) come here. */
+void tcpstate__decode_scrub(tcpstate_packet *pkt)
+{
+    zero_tail(pkt);
 }
 
 /* A frame the fast path declined after fast_start(): the layered decoder,
@@ -149,30 +158,36 @@ tcpstate_status tcpstate__decode_fast_again(tcpstate_packet *pkt,
     const uint8_t *p = pkt->frame;
     size_t caplen = pkt->caplen;
     size_t hlen = fast_ipv4(pkt, p, caplen, pkt->wirelen, ETH_HDR, FAST_PLAIN);
-    return hlen == 0 ? tcpstate__decode_fast_declined(pkt, opt)
-                     : fast_options(pkt, p, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR);
+    return hlen == 0
+               ? tcpstate__decode_fast_declined(pkt, opt)
+               : fast_options(pkt, p, caplen, ETH_HDR + IPV4_HDR + TCP_HDR, hlen - TCP_HDR, NULL);
 }
 
 /* The frames fast_or_layered() (decode_fast.h) does not take inline: VLAN-tagged, raw IP,
- * IPv6 (untagged Ethernet with constant offsets, as IPv4 is there). */
-tcpstate_status tcpstate__decode_fast_other(uint32_t linktype, const uint8_t *p, size_t caplen,
-                                            size_t wirelen, const tcpstate_decode_options *opt,
-                                            tcpstate_packet *pkt)
+ * IPv6 (untagged Ethernet with constant offsets, as IPv4 is there); and for the layered
+ * decoder those fast_start() rejects, and every frame whose checksums are to be verified. */
+tcpstate_status tcpstate__decode_fast_other(tcpstate_packet *pkt, uint32_t linktype,
+                                            const uint8_t *p, size_t caplen, size_t wirelen,
+                                            const tcpstate_decode_options *opt)
 {
+    if ((opt != NULL && (opt->flags & TCPSTATE_DECODE_VERIFY_CHECKSUMS) != 0) ||
+        !fast_start(linktype, p, caplen, &wirelen, pkt)) {
+        return tcpstate__decode_layered(linktype, p, caplen, wirelen, opt, pkt);
+    }
     size_t hlen;
 #if !defined(TCPSTATE_NO_IPV6)
     if (linktype == TCPSTATE_LINKTYPE_ETHERNET && caplen >= ETH_HDR + IPV6_HDR + TCP_HDR &&
         rd16(p + 12) == 0x86DD) {
         hlen = fast_ipv6(pkt, p, caplen, wirelen, ETH_HDR);
-        return hlen == 0
-                   ? tcpstate__decode_fast_declined(pkt, opt)
-                   : fast_options(pkt, p, caplen, ETH_HDR + IPV6_HDR + TCP_HDR, hlen - TCP_HDR);
+        return hlen == 0 ? tcpstate__decode_fast_declined(pkt, opt)
+                         : fast_options(pkt, p, caplen, ETH_HDR + IPV6_HDR + TCP_HDR,
+                                        hlen - TCP_HDR, NULL);
     }
 #endif
     hlen = fast_decode(linktype, p, caplen, wirelen, pkt);
-    return hlen == 0
-               ? tcpstate__decode_fast_declined(pkt, opt)
-               : fast_options(pkt, p, caplen, pkt->l4_offset + (size_t)TCP_HDR, hlen - TCP_HDR);
+    return hlen == 0 ? tcpstate__decode_fast_declined(pkt, opt)
+                     : fast_options(pkt, p, caplen, pkt->l4_offset + (size_t)TCP_HDR,
+                                    hlen - TCP_HDR, NULL);
 }
 
 #else

@@ -374,8 +374,18 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
         return TCPSTATE_E_REENTRANT;
     }
     tcpstate_packet *pkt = &e->scratch_pkt; /* not on the stack: see engine.h */
-    tcpstate_status st = tcpstate__decode_hot(linktype, frame, caplen, wirelen, &e->decode, pkt);
-    return feed_frame(e, pkt, st, NULL, NULL, ts);
+    /* The view is kept clean between frames (decode_fast.h,
+     * fast_or_layered()): tcpstate_init() zeroed it with the engine, only
+     * this writes it, and a frame that dirtied it is scrubbed once read, so
+     * that the common frame need not zero its tail. */
+    tcpstate__dirty_flag dirtied;
+    tcpstate_status st =
+        tcpstate__decode_hot_clean(linktype, frame, caplen, wirelen, &e->decode, pkt, &dirtied);
+    st = feed_frame(e, pkt, st, NULL, NULL, ts);
+    if (dirtied) {
+        tcpstate__decode_scrub(pkt);
+    }
+    return st;
 }
 
 /* ------------------------------------------------------------------ batch */

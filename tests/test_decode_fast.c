@@ -3,11 +3,13 @@
  * The decoder's fast path (src/decode_fast.h, src/decode_fast.c) against
  * the layered decoder: for every frame, tcpstate_decode_ex() (which tries
  * the fast path first), tcpstate__decode_hot() (the same inline code as
- * feed.c runs it, for a view and options never NULL) and the layered
- * decoder alone give the same status and the same packet view, byte for
- * byte. Frames: every capture of both shared corpora
- * (skipped when ../shared is absent), and a million mutations of frames the
- * fast path takes (lengths, versions, flags, options, truncation).
+ * feed.c runs it, for a view and options never NULL),
+ * tcpstate__decode_hot_clean() (as tcpstate_feed() runs it, into a view kept
+ * clean between frames) and the layered decoder alone give the same status
+ * and the same packet view, byte for byte. Frames: every capture of both
+ * shared corpora (skipped when ../shared is absent), and a million mutations
+ * of frames the fast path takes (lengths, versions, flags, options,
+ * truncation).
  */
 #define _DEFAULT_SOURCE
 #include <criterion/criterion.h>
@@ -33,7 +35,7 @@ Test(decode_fast, left_out_when_built_for_size)
 }
 #else
 
-static uint64_t compared, fast_taken;
+static uint64_t compared, fast_taken, kept_clean;
 
 enum { TCP_HDR_LEN = 20 };
 
@@ -55,6 +57,23 @@ static void same(uint32_t linktype, const uint8_t *f, size_t caplen, size_t wire
     tcpstate_status sd = tcpstate__decode_hot(linktype, f, caplen, wirelen, &none, &d);
     cr_assert(eq(int, sd, sb), "%s: status %d as feed.c decodes, %d layered", what, sd, sb);
     cr_assert(memcmp(&d, &b, sizeof d) == 0, "%s: the packet views differ as feed.c decodes", what);
+    /* As tcpstate_feed() calls it: into a view kept clean between frames,
+     * the same one for every frame compared (so each is decoded over what
+     * the one before left), zero at first as the engine's is, and scrubbed
+     * after a frame that dirtied it. */
+    static tcpstate_packet kept;
+    int dirtied = -1;
+    tcpstate_status sk =
+        tcpstate__decode_hot_clean(linktype, f, caplen, wirelen, &none, &kept, &dirtied);
+    cr_assert(eq(int, sk, sb), "%s: status %d into a clean view, %d layered", what, sk, sb);
+    cr_assert(memcmp(&kept, &b, sizeof kept) == 0, "%s: the packet views differ in a clean view",
+              what);
+    cr_assert(dirtied == 0 || dirtied == 1, "%s: dirtied is %d", what, dirtied);
+    if (dirtied) {
+        tcpstate__decode_scrub(&kept);
+    } else {
+        kept_clean++;
+    }
     static tcpstate_packet c;
     memset(&c, 0, sizeof c);
     c.frame = f;
@@ -165,6 +184,7 @@ Test(decode_fast, mutated_frames_decode_the_same_either_way)
     cr_log_info("%llu frames compared, %llu took the fast path", (unsigned long long)compared,
                 (unsigned long long)fast_taken);
     cr_assert(ge(u64, fast_taken, (compared / 4) + 1), "the fast path is exercised");
+    cr_assert(ge(u64, kept_clean, (compared / 32) + 1), "frames leave a clean view clean");
 }
 
 /* Every snap length of every base frame: the capture ending in the link, IP
@@ -277,6 +297,135 @@ Test(decode_fast, wire_lengths_beyond_32_bits_decode_the_same_either_way)
 #else
     cr_skip_test("size_t has 32 bits: no wire length beyond them");
 #endif
+}
+
+/* ------------------------------------------------------------ clean views */
+
+/* Frames that dirty a view's tail beyond the option fields: an 802.1Q tag
+ * and a SACK block (the one-pass decoder out of line, then the option
+ * walker), and (with tunnels) the same segment in IP in IP (the layered
+ * decoder); then frames the inline path takes, with and without options. */
+static size_t dirty_frame(unsigned which, uint16_t flags, uint16_t sport, uint8_t *out, size_t cap)
+{
+    static const uint8_t sack_opt[] = {1, 1, 5, 10, 0, 0, 0, 9, 0, 0, 0, 12};
+    struct frame_spec s;
+    memset(&s, 0, sizeof s);
+    s.linktype = TCPSTATE_LINKTYPE_ETHERNET;
+    s.sport = sport;
+    s.dport = 443;
+    s.seq = 1000;
+    s.ack = 2000;
+    s.flags = flags;
+    s.payload_len = 10;
+    s.tcp_opts = sack_opt;
+    s.tcp_opts_len = sizeof sack_opt;
+    if (which == 0) {
+        s.n_vlan = 1;
+        s.vlan[0] = 42;
+        return frame_build(&s, out, cap, NULL);
+    }
+    static uint8_t inner[256];
+    s.linktype = TCPSTATE_LINKTYPE_RAW;
+    size_t in = frame_build(&s, inner, sizeof inner, NULL);
+    static const uint8_t eth[14] = {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00};
+    struct fb_wrap w;
+    memset(&w, 0, sizeof w);
+    w.link = eth;
+    w.link_len = sizeof eth;
+    w.proto = 4;
+    return frame_wrap(&w, inner, in, out, cap, NULL, NULL);
+}
+
+Test(decode_fast, a_view_dirtied_and_scrubbed_decodes_the_next_frame_as_the_layered_decoder)
+{
+    static uint8_t dirty[256], plain[256];
+    static tcpstate_packet kept, left, want;
+    static const tcpstate_decode_options none;
+    for (unsigned which = 0; which < 2; which++) {
+        size_t dn = dirty_frame(which, TCPSTATE_TH_ACK, 40000, dirty, sizeof dirty);
+        cr_assert(ge(sz, dn, 1));
+        for (unsigned kind = 0; kind < KINDS; kind++) {
+            size_t pn = base_frame(kind, plain, sizeof plain);
+            uint32_t lt = kind_linktype(kind);
+            int dirtied = -1;
+            memset(&kept, 0, sizeof kept);
+            memset(&left, 0, sizeof left);
+            tcpstate_status st = tcpstate__decode_hot_clean(TCPSTATE_LINKTYPE_ETHERNET, dirty, dn,
+                                                            dn, &none, &kept, &dirtied);
+            cr_assert(eq(int, dirtied, 1), "the frame that dirties the view says so");
+            cr_assert(eq(
+                int, st,
+                tcpstate__decode_layered(TCPSTATE_LINKTYPE_ETHERNET, dirty, dn, dn, NULL, &want)));
+            cr_assert(memcmp(&kept, &want, sizeof kept) == 0);
+            memcpy(&left, &kept, sizeof left);
+            tcpstate__decode_scrub(&kept);
+            st = tcpstate__decode_hot_clean(lt, plain, pn, pn, &none, &kept, &dirtied);
+            cr_assert(eq(int, st, tcpstate__decode_layered(lt, plain, pn, pn, NULL, &want)));
+            cr_assert(memcmp(&kept, &want, sizeof kept) == 0,
+                      "frame %u after dirtying frame %u: the views differ", kind, which);
+            if (dirtied == 0 && which == 0) {
+                /* The scrub is what made them equal: without it the inline
+                 * path leaves the tag and the SACK block in the view. */
+                st = tcpstate__decode_hot_clean(lt, plain, pn, pn, &none, &left, &dirtied);
+                cr_assert(eq(int, dirtied, 0));
+                cr_assert(memcmp(&left, &want, sizeof left) != 0,
+                          "frame %u: the view left dirty differs", kind);
+                cr_assert(eq(u32, left.sack_left[0], 9));
+                cr_assert(eq(u8, left.vlan_count, 1));
+            }
+        }
+    }
+}
+
+/* What tcpstate_feed() hands the callbacks: the frame after one that
+ * dirtied the engine's view is decoded as the layered decoder decodes it. */
+static tcpstate_packet seen;
+static unsigned syns;
+
+static int on_syn(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
+{
+    (void)user;
+    (void)flow;
+    cr_assert_not_null(ev->pkt);
+    memcpy(&seen, ev->pkt, sizeof seen);
+    syns++;
+    return TCPSTATE_CB_CONTINUE;
+}
+
+Test(decode_fast, feed_scrubs_its_view_after_a_frame_that_dirtied_it)
+{
+    static uint8_t dirty[256], plain[256];
+    static tcpstate_packet want;
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    tcpstate_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_syn = on_syn;
+    size_t len = tcpstate_footprint(&cfg);
+    cr_assert(ge(sz, len, 1));
+    uint8_t *mem = aligned_alloc(64, (len + 63) & ~(size_t)63);
+    cr_assert_not_null(mem);
+    tcpstate_engine *e = NULL;
+    cr_assert(eq(int, tcpstate_init(mem, len, &cfg, &cb, NULL, &e), TCPSTATE_OK));
+    for (unsigned i = 0; i < 8; i++) {
+        /* a SYN that dirties the view (VLAN tag, SACK block), then a plain
+         * SYN of another flow, taken inline */
+        size_t dn = dirty_frame(0, TCPSTATE_TH_SYN, (uint16_t)(1000 + i), dirty, sizeof dirty);
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, dirty, dn, dn, 1000 + i),
+                     TCPSTATE_OK));
+        cr_assert(eq(u8, seen.vlan_count, 1));
+        /* SYN (kind bit 3), no options or the BSD layout (kind 2 << 5) */
+        size_t pn = base_frame(8u | (i & 1u ? 64u : 0u), plain, sizeof plain);
+        plain[14 + 20 + 0] = (uint8_t)(0x80 + i); /* the source port's high byte: a new flow */
+        cr_assert(eq(int, tcpstate_feed(e, TCPSTATE_LINKTYPE_ETHERNET, plain, pn, pn, 2000 + i),
+                     TCPSTATE_OK));
+        cr_assert(eq(
+            int, tcpstate__decode_layered(TCPSTATE_LINKTYPE_ETHERNET, plain, pn, pn, NULL, &want),
+            TCPSTATE_OK));
+        cr_assert(memcmp(&seen, &want, sizeof seen) == 0, "round %u: the views differ", i);
+    }
+    cr_assert(eq(u32, syns, 16));
+    free(mem);
 }
 
 /* ------------------------------------------------------------ corpora */
