@@ -216,6 +216,8 @@ static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpsta
     if (tcpstate__track_fast(e, f, pkt, side, ts, evflags, out, opts)) {
         return TRACK_DONE;
     }
+#else
+    (void)opts; /* only the fast paths have tests to leave out */
 #endif
     return tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
 }
