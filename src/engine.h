@@ -47,6 +47,7 @@ struct batch_slot {
     struct tcpstate_flow *hint;
     struct ft_probe probe; /* stage 1's buckets and tag for k.hash, for stage 2 */
     uint8_t keyed;         /* k and probe are set */
+    uint8_t dirtied;       /* the decode dirtied pkt: scrub it once fed (decode_fast.h) */
     tcpstate_status status;
 };
 

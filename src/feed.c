@@ -401,8 +401,10 @@ static HOT_INLINE void stage_decode_hash(tcpstate_engine *e, uint32_t linktype,
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &e->batch[i];
         const tcpstate_frame *fr = &frames[i];
-        b->status =
-            tcpstate__decode_hot(linktype, fr->data, fr->caplen, fr->wirelen, &e->decode, &b->pkt);
+        int dirtied; /* (not kept in memory as tcpstate_feed()'s: goes to b at once) */
+        b->status = tcpstate__decode_hot_clean(linktype, fr->data, fr->caplen, fr->wirelen,
+                                               &e->decode, &b->pkt, &dirtied);
+        b->dirtied = dirtied != 0;
         b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
         if (b->keyed) {
             make_keyed(e, &b->pkt, &b->k, opts);
@@ -461,7 +463,16 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
         }
         status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL, b->hint,
                                  frames[i].ts, opts);
+        if (b->dirtied) {
+            tcpstate__decode_scrub(&b->pkt);
+        }
         if (status[i] == TCPSTATE_E_CALLBACK) {
+            /* The frames decoded but not fed: their views clean again too. */
+            for (size_t j = i + 1; j < n; j++) {
+                if (e->batch[j].dirtied) {
+                    tcpstate__decode_scrub(&e->batch[j].pkt);
+                }
+            }
             return i + 1;
         }
     }

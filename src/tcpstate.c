@@ -329,6 +329,10 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
     e->user = user;
     e->expiry_floor = UINT64_MAX;
     e->batch = cfg->batch_max != 0 ? (struct batch_slot *)(void *)batch : NULL;
+    if (e->batch != NULL) {
+        /* Clean views (decode_fast.h): the batch keeps them so, as tcpstate_feed() its own. */
+        memset(batch, 0, lay.batch_bytes);
+    }
     e->batch_max = cfg->batch_max;
     set_server_ports(e, cfg, ports);
     e->weak_key = key_is_zero(cfg->hash_key);

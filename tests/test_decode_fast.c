@@ -428,6 +428,90 @@ Test(decode_fast, feed_scrubs_its_view_after_a_frame_that_dirtied_it)
     free(mem);
 }
 
+/* The same for tcpstate_feed_batch(), whose views are the batch's slots: a
+ * batch of frames that dirty them, then a batch of plain ones in the same
+ * slots; and a batch whose first callback stops the call, leaving decoded,
+ * dirtied views that were never fed. */
+static tcpstate_packet seen_n[4];
+static unsigned stop_at = ~0u;
+
+static int on_syn_n(void *user, tcpstate_flow *flow, const tcpstate_event *ev)
+{
+    (void)user;
+    (void)flow;
+    cr_assert_not_null(ev->pkt);
+    cr_assert(lt(u32, syns, 4));
+    memcpy(&seen_n[syns], ev->pkt, sizeof seen_n[0]);
+    return syns++ == stop_at ? TCPSTATE_CB_STOP : TCPSTATE_CB_CONTINUE;
+}
+
+Test(decode_fast, feed_batch_scrubs_its_views_after_frames_that_dirtied_them)
+{
+    static uint8_t dirty[4][256], plain[4][256];
+    static tcpstate_packet want;
+    tcpstate_config cfg;
+    tcpstate_config_init(&cfg);
+    cfg.batch_max = 4;
+    tcpstate_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.on_syn = on_syn_n;
+    syns = 0;
+    size_t len = tcpstate_footprint(&cfg);
+    cr_assert(ge(sz, len, 1));
+    uint8_t *mem = aligned_alloc(64, (len + 63) & ~(size_t)63);
+    cr_assert_not_null(mem);
+    memset(mem, 0xa5, len); /* tcpstate_init() takes memory as it comes */
+    tcpstate_engine *e = NULL;
+    cr_assert(eq(int, tcpstate_init(mem, len, &cfg, &cb, NULL, &e), TCPSTATE_OK));
+    tcpstate_frame fd[4], fp[4];
+    tcpstate_status st[4];
+    /* First plain frames into slots nothing was decoded into yet. */
+    for (unsigned i = 0; i < 4; i++) {
+        size_t pn = base_frame(8u | (i & 1u ? 64u : 0u), plain[i], sizeof plain[i]);
+        plain[i][14 + 20 + 0] = (uint8_t)(0xc0 + i);
+        fp[i] = (tcpstate_frame){plain[i], (uint32_t)pn, (uint32_t)pn, 500 + i};
+    }
+    cr_assert(eq(sz, tcpstate_feed_batch(e, TCPSTATE_LINKTYPE_ETHERNET, fp, 4, st), 4));
+    cr_assert(eq(u32, syns, 4));
+    for (unsigned i = 0; i < 4; i++) {
+        cr_assert(eq(int,
+                     tcpstate__decode_layered(TCPSTATE_LINKTYPE_ETHERNET, fp[i].data, fp[i].caplen,
+                                              fp[i].caplen, NULL, &want),
+                     TCPSTATE_OK));
+        cr_assert(memcmp(&seen_n[i], &want, sizeof want) == 0, "first batch, slot %u", i);
+    }
+    for (unsigned round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < 4; i++) {
+            size_t dn = dirty_frame(0, TCPSTATE_TH_SYN, (uint16_t)(1000 + 8 * round + i), dirty[i],
+                                    sizeof dirty[i]);
+            fd[i] = (tcpstate_frame){dirty[i], (uint32_t)dn, (uint32_t)dn, 1000 + 8 * round + i};
+            size_t pn = base_frame(8u | (i & 1u ? 64u : 0u), plain[i], sizeof plain[i]);
+            plain[i][14 + 20 + 0] = (uint8_t)(0x80 + 8 * round + i); /* a new flow each */
+            fp[i] = (tcpstate_frame){plain[i], (uint32_t)pn, (uint32_t)pn, 2000 + 8 * round + i};
+        }
+        /* Round 0 feeds all four dirtying frames; round 1 stops at the
+         * first callback, the other three decoded but not fed. */
+        syns = 0;
+        stop_at = round == 0 ? ~0u : 0u;
+        size_t ran = tcpstate_feed_batch(e, TCPSTATE_LINKTYPE_ETHERNET, fd, 4, st);
+        cr_assert(eq(sz, ran, round == 0 ? 4 : 1));
+        cr_assert(eq(u8, seen_n[0].vlan_count, 1));
+        syns = 0;
+        stop_at = ~0u;
+        cr_assert(eq(sz, tcpstate_feed_batch(e, TCPSTATE_LINKTYPE_ETHERNET, fp, 4, st), 4));
+        cr_assert(eq(u32, syns, 4));
+        for (unsigned i = 0; i < 4; i++) {
+            cr_assert(eq(int,
+                         tcpstate__decode_layered(TCPSTATE_LINKTYPE_ETHERNET, fp[i].data,
+                                                  fp[i].caplen, fp[i].caplen, NULL, &want),
+                         TCPSTATE_OK));
+            cr_assert(memcmp(&seen_n[i], &want, sizeof want) == 0,
+                      "round %u, slot %u: the views differ", round, i);
+        }
+    }
+    free(mem);
+}
+
 /* ------------------------------------------------------------ corpora */
 
 static void compare_file(const char *path)
