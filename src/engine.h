@@ -63,7 +63,7 @@ struct tcpstate_engine {
     tcpstate_event_cb cb[TCPSTATE_EV_COUNT];
     void *user;
     uint64_t now;        /* newest timestamp seen */
-    uint64_t frame_no;   /* tcpstate_feed() calls */
+    uint64_t frame_no;   /* frames fed; tcpstate_stats::frames too (stats.frames stays 0) */
     uint8_t in_callback; /* re-entry guard */
     uint8_t stop;        /* a callback returned STOP during this call */
     uint8_t weak_key;    /* the hash key is all zero (tcpstate_stats.weak_hash_key) */

@@ -314,8 +314,7 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
                                                struct tcpstate_flow *hint, uint64_t ts,
                                                const int opts)
 {
-    e->frame_no++;
-    e->stats.frames++;
+    e->frame_no++; /* also tcpstate_stats::frames (tcpstate_get_stats()) */
     e->stop = 0;
     ts = tcpstate__clamp_time(e, ts);
     /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead). */

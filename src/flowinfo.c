@@ -141,6 +141,7 @@ tcpstate_status tcpstate_get_stats(const tcpstate_engine *e, tcpstate_stats *out
         return TCPSTATE_E_INVAL;
     }
     *out = e->stats;
+    out->frames = e->frame_no; /* the same count: kept once (feed.c) */
     out->flows_active = e->ft.used;
     return TCPSTATE_OK;
 }
