@@ -317,12 +317,13 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
     e->frame_no++; /* also tcpstate_stats::frames (tcpstate_get_stats()) */
     e->stop = 0;
     ts = tcpstate__clamp_time(e, ts);
-    /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead). */
-    if (e->expire_budget != 0 &&
-        (ts >= e->expiry_floor || (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0))) {
+    /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead).
+     * The tests that are nearly always false come first, here and below. */
+    if ((ts >= e->expiry_floor || (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME) != 0)) &&
+        e->expire_budget != 0) {
         tcpstate__run_expiry(e, ts, e->expire_budget);
     }
-    if (e->reasm != NULL && (pkt->frag_flags & TCPSTATE_FRAG_IS)) {
+    if ((pkt->frag_flags & TCPSTATE_FRAG_IS) && e->reasm != NULL) {
         /* In the engine, not on the stack: see engine.h. */
         st = tcpstate__reasm_stage(e, &pkt, e->scratch_whole, st, ts);
         k = NULL; /* a completed datagram is keyed afresh */
