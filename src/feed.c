@@ -234,8 +234,7 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
     if (f == NULL) {
         return none;
     }
-    struct track_out *out = e->seg_out; /* not on the stack: see engine.h */
-    out->want = e->ev_want;
+    struct track_out *out = e->seg_out; /* not on the stack: see engine.h; `want` set at init */
     if (track_one(e, f, pkt, side, ts, evflags, out, opts) == TRACK_REUSE) {
         if (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
             /* Zeek decides where connections start (find_flow asked it): the

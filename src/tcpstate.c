@@ -326,6 +326,7 @@ tcpstate_status tcpstate_init(void *mem, size_t len, const tcpstate_config *cfg,
             e->ev_want = (uint16_t)(e->ev_want | 1u << k);
         }
     }
+    e->seg_out->want = e->ev_want; /* the callbacks never change: once, not per segment */
     e->user = user;
     e->expiry_floor = UINT64_MAX;
     e->batch = cfg->batch_max != 0 ? (struct batch_slot *)(void *)batch : NULL;
