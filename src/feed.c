@@ -170,17 +170,14 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
     return f;
 }
 
-/* Deliver what the tracker returned for one segment sent by `dir`; nothing is
- * built for an event without a callback. The fields its events share are
+/* Deliver what the tracker returned for one segment sent by `dir` (at least
+ * one event); nothing is built for an event without a callback. The fields its events share are
  * written once, into a frame the callbacks cannot change (they see it
  * const), so that fewer values live across the calls. */
 static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
                                const struct track_out *out, const tcpstate_packet *pkt,
                                tcpstate_side dir, uint64_t ts)
 {
-    if (out->n == 0) {
-        return;
-    }
     tcpstate_event ev;
     memset(&ev, 0, sizeof ev);
     ev.dir = (uint8_t)dir;
@@ -255,9 +252,12 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
     uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
     file_flow(e, f, was, ts);
-    deliver(e, f, out, pkt, side, ts);
-    if (f->fflags & FF_DROP) {
-        tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
+    if (out->n != 0) {
+        deliver(e, f, out, pkt, side, ts);
+        /* Only these events' callbacks can ask to drop the flow. */
+        if (f->fflags & FF_DROP) {
+            tcpstate__end_flow(e, f, TCPSTATE_END_DROPPED, ts, pkt, side);
+        }
     }
     return TCPSTATE_OK;
 }
