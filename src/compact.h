@@ -34,8 +34,11 @@ static inline unsigned bit_length64(uint64_t v)
 
 static inline uint64_t ufloat_encode(uint64_t v, unsigned mant_bits, unsigned exp_max)
 {
-    if ((v >> mant_bits) == 0) {
-        return v; /* exact: the common case (a flow's age, per packet), without a bit scan */
+    if (v <= (UINT64_C(1) << mant_bits) - 1) {
+        /* exact: the common case (a flow's age, per packet), without a bit
+         * scan; a compare with the constant (not a shift and a test of the
+         * high bits) is one instruction fewer on x86-64 */
+        return v;
     }
     unsigned len = bit_length64(v);
     unsigned e = len - mant_bits;
