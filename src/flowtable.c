@@ -238,9 +238,13 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
 
 /* ------------------------------------------------------------------ index */
 
-static uint32_t slot_value(const struct flowtable *ft, uint32_t tag, uint32_t idx)
+/* The slot of record `idx` under the probe of its hash: the tag bits
+ * tcpstate__ft_probe_of() already placed above the index bits, and the
+ * index + 1 below them (fewer instructions than shifting
+ * tcpstate__ft_tag_of()'s tag into place: the same value). */
+static uint32_t slot_value(const struct ft_probe *p, uint32_t idx)
 {
-    return (tag << ft->idx_bits) | (idx + 1u);
+    return p->tag | (idx + 1u);
 }
 
 /* Searching buckets: the first slot holding a value (0: the first empty
@@ -319,8 +323,12 @@ static int emptier_slot(uint32_t **s0, uint32_t *s1)
  * keys go to the emptier bucket), so rehashing the candidates' keys here
  * costs nothing on the common path; without it, a full pair of buckets would
  * force an eviction among its flows even when finished flows sit elsewhere. */
-static RARE int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mine)
+static RARE int make_room(struct flowtable *ft, uint64_t hash, uint32_t mine)
 {
+    /* The buckets again, from the hash: passing the caller's would keep them
+     * in memory on its common path. */
+    uint32_t b[2];
+    tcpstate__ft_buckets(ft, hash, b);
     for (unsigned k = 0; k < 2; k++) {
         uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
         for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
@@ -343,26 +351,24 @@ static RARE int make_room(struct flowtable *ft, const uint32_t b[2], uint32_t mi
 
 int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t hash)
 {
-    uint32_t b[2];
-    tcpstate__ft_buckets(ft, hash, b);
-    uint32_t *s = &ft->slots[(size_t)b[0] * FT_BUCKET_SLOTS];
-    int i = emptier_slot(&s, &ft->slots[(size_t)b[1] * FT_BUCKET_SLOTS]);
-    uint32_t mine = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
+    struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+    uint32_t *s = &ft->slots[(size_t)p.b[0] * FT_BUCKET_SLOTS];
+    int i = emptier_slot(&s, &ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]);
+    uint32_t mine = slot_value(&p, tcpstate__ft_index(ft, f));
     if (i >= 0) {
         s[i] = mine;
         return 0;
     }
-    return make_room(ft, b, mine);
+    return make_room(ft, hash, mine);
 }
 
-static HOT_INLINE void unindex(struct flowtable *ft, struct tcpstate_flow *f)
+/* Take record `f`, pool index `idx`, out of the index. */
+static HOT_INLINE void unindex(struct flowtable *ft, const struct tcpstate_flow *f, uint32_t idx)
 {
-    uint32_t b[2];
-    uint64_t hash = flow_hash(ft, f);
-    uint32_t want = slot_value(ft, tcpstate__ft_tag_of(ft, hash), tcpstate__ft_index(ft, f));
-    tcpstate__ft_buckets(ft, hash, b);
+    struct ft_probe p = tcpstate__ft_probe_of(ft, flow_hash(ft, f));
+    uint32_t want = slot_value(&p, idx);
     for (unsigned k = 0; k < 2; k++) {
-        uint32_t *s = &ft->slots[(size_t)b[k] * FT_BUCKET_SLOTS];
+        uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
         int i = slot_holding(s, want);
         if (i >= 0) {
             s[i] = 0;
@@ -398,7 +404,8 @@ struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struc
 }
 
 /* A record's bytes for a new flow of `key`: the key, everything else zero. */
-static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const struct flow_key *key)
+static void record_init(struct flowtable *ft, struct tcpstate_flow *f, uint32_t idx,
+                        const struct flow_key *key)
 {
     /* Key, then every byte after it zeroed, in two fixed-size parts: one
      * memset of the whole record became a `rep stos` (a slow start on x86). */
@@ -408,12 +415,10 @@ static void record_init(struct flowtable *ft, struct tcpstate_flow *f, const str
     memset(f->ep, 0, sizeof f->ep);
     /* On no list: linked to itself, which tcpstate__ft_list_unlink() takes apart by
      * writing only this record (see tcpstate__ft_take()). */
-    uint32_t idx = tcpstate__ft_index(ft, f);
     f->prev = idx;
     f->next = idx;
-    uint8_t *ext = tcpstate__ft_ext(ft, f);
-    if (ext != NULL) {
-        memset(ext, 0, ft->ext_stride);
+    if (ft->ext != NULL) { /* tcpstate__ft_ext(), from the index at hand */
+        memset(ft->ext + (size_t)idx * ft->ext_stride, 0, ft->ext_stride);
     }
 }
 
@@ -422,9 +427,10 @@ struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_
     if (ft->free_head == FT_NIL) {
         return NULL;
     }
-    struct tcpstate_flow *f = &ft->flows[ft->free_head];
+    uint32_t idx = ft->free_head;
+    struct tcpstate_flow *f = &ft->flows[idx];
     ft->free_head = f->next;
-    record_init(ft, f, key);
+    record_init(ft, f, idx, key);
     ft->used++;
     return f;
 }
@@ -438,20 +444,23 @@ struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_f
     tcpstate__ft_release(ft, f);
     return tcpstate__ft_take(ft, key);
 #else
-    unindex(ft, f);
+    /* The pool index once, for the slot and for the record's links. */
+    uint32_t idx = tcpstate__ft_index(ft, f);
+    unindex(ft, f, idx);
     tcpstate__ft_list_unlink(ft, f);
-    record_init(ft, f, key);
+    record_init(ft, f, idx, key);
     return f;
 #endif
 }
 
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f)
 {
-    unindex(ft, f);
+    uint32_t idx = tcpstate__ft_index(ft, f);
+    unindex(ft, f, idx);
     tcpstate__ft_list_unlink(ft, f);
     f->cls = CLS_FREE;
     f->next = ft->free_head;
-    ft->free_head = tcpstate__ft_index(ft, f);
+    ft->free_head = idx;
     ft->used--;
 }
 
