@@ -132,7 +132,19 @@ struct flowtable {
     struct tcpstate_sipkey sip; /* SipHash state after keying */
     uint32_t zone_offset;       /* zone keying (TCPSTATE_F_ZONE_KEY): where a flow's zone
                                    sits in its extension bytes; UINT32_MAX: not keyed */
+    /* 1 << idx_bits, the lowest tag bit (tcpstate__ft_set_idx_bits()): the
+     * probe of every frame reads it rather than shifting twice (its
+     * negation is the tag mask). In what was padding: the engine's size is
+     * bounded (TCPSTATE_STATIC_FIXED_). */
+    uint32_t tag_unit;
 };
+
+/* The bits a slot's pool index takes, and the lowest tag bit above them. */
+static inline void tcpstate__ft_set_idx_bits(struct flowtable *ft, uint32_t idx_bits)
+{
+    ft->idx_bits = idx_bits;
+    ft->tag_unit = 1u << idx_bits;
+}
 
 /* Equal keys: 8-byte loads (memcpy: keys need no alignment; compilers make
  * each a load). Three cover the addresses' first 8 bytes and bytes 30-37

@@ -90,13 +90,12 @@ struct ft_probe {
 static inline struct ft_probe tcpstate__ft_probe_of(const struct flowtable *ft, uint64_t hash)
 {
     struct ft_probe p;
-    uint32_t idx_bits = ft->idx_bits;
     tcpstate__ft_buckets(ft, hash, p.b);
     /* tcpstate__ft_tag_of() << idx_bits in one shift: the hash bits above
      * the tag's fall off the top. */
-    p.tag = (uint32_t)hash << idx_bits;
-    p.tag = p.tag != 0 ? p.tag : 1u << idx_bits;
-    p.tag_mask = UINT32_MAX << idx_bits;
+    p.tag = (uint32_t)hash << ft->idx_bits;
+    p.tag = p.tag != 0 ? p.tag : ft->tag_unit;
+    p.tag_mask = 0u - ft->tag_unit; /* UINT32_MAX << idx_bits */
     return p;
 }
 

@@ -188,7 +188,7 @@ Test(keying, the_probe_tag_is_the_stored_tag)
     memset(&ft, 0, sizeof ft);
     unsigned zero_tags = 0;
     for (uint32_t bits = 1; bits <= 29; bits++) {
-        ft.idx_bits = bits;
+        tcpstate__ft_set_idx_bits(&ft, bits);
         ft.n_buckets = 1000;
         for (unsigned n = 0; n < 2000; n++) {
             uint64_t h = (uint64_t)next32() << 32 | next32();
