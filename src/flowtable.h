@@ -331,7 +331,10 @@ static inline uint64_t tcpstate__flow_last_ts(const struct tcpstate_flow *f)
 
 static inline void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t ts)
 {
-    f->age = u32f_encode(ts >= f->first_ts ? ts - f->first_ts : 0);
+    /* 0 if ts is before the first segment: the difference wrapped, and only
+     * a wrapped difference exceeds ts (one compare after the subtraction). */
+    uint64_t d = ts - f->first_ts;
+    f->age = u32f_encode(d <= ts ? d : 0);
 }
 
 /* The lookups (tcpstate__ft_lookup_zone(), tcpstate__ft_lookup(),
