@@ -5,8 +5,10 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <string.h>
 
 #include "compact.h"
+#include "flowtable.h"
 #include "hash.h"
 #include "seq.h"
 
@@ -143,4 +145,31 @@ Test(compact, encoding_is_monotonic_and_saturates)
         prev = c;
     }
     cr_assert(eq(u16, u16f_encode(UINT64_MAX), u16f_encode(UINT64_C(1) << 40)));
+}
+
+/* A flow's last time is kept as its age since the first segment: exact
+ * below 2^27 ns, and a time before the first segment (or at it) reads back
+ * as the first segment's, wherever the first segment lies in 64 bits. */
+Test(compact, a_flow_age_is_never_negative)
+{
+    const uint64_t firsts[] = {0, 1, 1000, UINT64_C(1) << 40, UINT64_MAX - 5, UINT64_MAX};
+    for (unsigned i = 0; i < sizeof firsts / sizeof *firsts; i++) {
+        struct tcpstate_flow f;
+        memset(&f, 0, sizeof f);
+        uint64_t first = firsts[i];
+        f.first_ts = first;
+        tcpstate__flow_set_last_ts(&f, first);
+        cr_assert(eq(u64, tcpstate__flow_last_ts(&f), first));
+        if (first != 0) {
+            tcpstate__flow_set_last_ts(&f, first - 1);
+            cr_assert(eq(u64, tcpstate__flow_last_ts(&f), first), "first %llu",
+                      (unsigned long long)first);
+            tcpstate__flow_set_last_ts(&f, 0);
+            cr_assert(eq(u64, tcpstate__flow_last_ts(&f), first));
+        }
+        if (first <= UINT64_MAX - 134217727u) {
+            tcpstate__flow_set_last_ts(&f, first + 134217727u);
+            cr_assert(eq(u64, tcpstate__flow_last_ts(&f), first + 134217727u));
+        }
+    }
 }
