@@ -86,7 +86,8 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
      * forge in bulk (DESIGN "Tracking semantics"). */
     unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
     int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
-    /* The record is on no list until its class is known (filed below). */
+    /* The record comes listed, as the newest closed flow (its states);
+     * file_flow() below moves it if tcpstate__track_open() set others. */
     struct tcpstate_flow *f;
     if (!tcpstate__ft_pool_empty(&e->ft)) {
         f = tcpstate__ft_take(&e->ft, key);

@@ -403,7 +403,9 @@ struct tcpstate_flow *tcpstate__ft_newer(const struct flowtable *ft, const struc
     return f->next == FT_NIL ? NULL : &ft->flows[f->next];
 }
 
-/* A record's bytes for a new flow of `key`: the key, everything else zero. */
+/* A record's bytes for a new flow of `key`: the key, everything else zero;
+ * then listed as the newest closed flow (see tcpstate__ft_take()). */
+_Static_assert(TCPSTATE_CLOSED == 0, "a zeroed endpoint is CLOSED");
 static void record_init(struct flowtable *ft, struct tcpstate_flow *f, uint32_t idx,
                         const struct flow_key *key)
 {
@@ -413,13 +415,10 @@ static void record_init(struct flowtable *ft, struct tcpstate_flow *f, uint32_t 
     memset(&f->fflags, 0,
            offsetof(struct tcpstate_flow, ep) - offsetof(struct tcpstate_flow, fflags));
     memset(f->ep, 0, sizeof f->ep);
-    /* On no list: linked to itself, which tcpstate__ft_list_unlink() takes apart by
-     * writing only this record (see tcpstate__ft_take()). */
-    f->prev = idx;
-    f->next = idx;
     if (ft->ext != NULL) { /* tcpstate__ft_ext(), from the index at hand */
         memset(ft->ext + (size_t)idx * ft->ext_stride, 0, ft->ext_stride);
     }
+    tcpstate__ft_list_append(ft, f, idx, CLS_CLOSED);
 }
 
 struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key)

@@ -218,26 +218,24 @@ static inline int tcpstate__ft_holds(const struct flowtable *ft, const struct tc
     return f->cls != CLS_FREE && tcpstate__ft_key_eq(&f->key, key) &&
            (ft->zone_offset == UINT32_MAX || tcpstate__ft_zone(ft, f) == zone);
 }
-/* Take a record from the free list (NULL if none): zeroed, key copied, on
- * no list yet, since a new flow's class is known only once the tracker has
- * set its states (listing it then spares a move between lists). Such a
- * record is linked to itself, so that tcpstate__ft_touch() lists it and
- * tcpstate__ft_release() frees it like any other. */
+/* Take a record from the free list (NULL if none): zeroed, key copied,
+ * listed as the newest flow of the class of its states, both CLOSED:
+ * CLS_CLOSED. A flow opened by a SYN keeps those states until its first
+ * segment is tracked, so the new-flow path's filing finds it in place; any
+ * other moves once, ending where it would have been listed. */
 struct tcpstate_flow *tcpstate__ft_take(struct flowtable *ft, const struct flow_key *key);
-/* Turn a listed record into a taken one for `key`: what
+/* Turn a listed record into a newly taken one for `key`: what
  * tcpstate__ft_release() and then tcpstate__ft_take() do to an eviction's
  * victim when the pool is empty (the record goes through the free list and
  * back), without the detour. */
 struct tcpstate_flow *tcpstate__ft_reuse(struct flowtable *ft, struct tcpstate_flow *f,
                                          const struct flow_key *key);
-/* List a record on no list (taken) at the newest end of the list of class
- * `cls`: tcpstate__ft_touch() without the unlink. Inline: the new-flow path
- * runs it once per flow (feed.c). */
-static inline void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f,
-                                         enum flow_class cls)
+/* List record `f`, pool index `idx`, on no list at the newest end of the
+ * list of class `cls`: tcpstate__ft_touch() without the unlink. */
+static inline void tcpstate__ft_list_append(struct flowtable *ft, struct tcpstate_flow *f,
+                                            uint32_t idx, enum flow_class cls)
 {
     struct ft_list *l = &ft->list[cls];
-    uint32_t idx = (uint32_t)(f - ft->flows);
     f->cls = (uint8_t)cls;
     f->next = FT_NIL;
     f->prev = l->tail;
@@ -247,6 +245,11 @@ static inline void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_f
         l->head = idx;
     }
     l->tail = idx;
+}
+static inline void tcpstate__ft_list_add(struct flowtable *ft, struct tcpstate_flow *f,
+                                         enum flow_class cls)
+{
+    tcpstate__ft_list_append(ft, f, (uint32_t)(f - ft->flows), cls);
 }
 /* Whether the pool has no free record. */
 static inline int tcpstate__ft_pool_empty(const struct flowtable *ft)
@@ -258,8 +261,7 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
 /* Unindex, unlist and free a record. */
 void tcpstate__ft_release(struct flowtable *ft, struct tcpstate_flow *f);
 
-/* Take a record off its class's list (a taken record, linked to itself,
- * only writes itself). */
+/* Take a record off its class's list. */
 static inline void tcpstate__ft_list_unlink(struct flowtable *ft, struct tcpstate_flow *f)
 {
     struct ft_list *l = &ft->list[f->cls];
@@ -274,9 +276,9 @@ static inline void tcpstate__ft_list_unlink(struct flowtable *ft, struct tcpstat
         l->tail = f->prev;
     }
 }
-/* Move a flow to the newest end of the list of class `cls` (a taken record,
- * on no list, is listed there). Inline: the per-frame path refiles a flow
- * on nearly every class change, about four times per connection. */
+/* Move a flow to the newest end of the list of class `cls`. Inline: the
+ * per-frame path refiles a flow on nearly every class change, about four
+ * times per connection. */
 static inline void tcpstate__ft_touch(struct flowtable *ft, struct tcpstate_flow *f,
                                       enum flow_class cls)
 {

@@ -57,6 +57,33 @@ static struct flow_key key_n(unsigned n)
     return k;
 }
 
+/* A record comes listed as the newest closed flow (a zeroed record's ends
+ * are both CLOSED, which a SYN's new flow keeps until its segment is
+ * tracked), whether taken from the pool or reused from a victim; filing it
+ * elsewhere leaves that list as it was. */
+Test(flowtable_index, a_new_record_is_the_newest_closed_flow_until_filed)
+{
+    struct flowtable ft = small_table();
+    struct flow_key k1 = key_n(1), k2 = key_n(2), k3 = key_n(3);
+    struct tcpstate_flow *a = tcpstate__ft_alloc(&ft, &k1, CLS_CLOSED);
+    struct tcpstate_flow *b = tcpstate__ft_take(&ft, &k2);
+    cr_assert(eq(int, b->cls, CLS_CLOSED));
+    cr_assert(eq(ptr, tcpstate__ft_oldest(&ft, CLS_CLOSED), a));
+    cr_assert(eq(ptr, tcpstate__ft_newer(&ft, a), b));
+    cr_assert(eq(ptr, tcpstate__ft_newer(&ft, b), NULL));
+    tcpstate__ft_touch(&ft, b, CLS_EMBRYONIC);
+    cr_assert(eq(ptr, tcpstate__ft_newer(&ft, a), NULL));
+    cr_assert(eq(ptr, tcpstate__ft_oldest(&ft, CLS_EMBRYONIC), b));
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, a, tcpstate__ft_hash(&ft, &k1)), 0));
+    struct tcpstate_flow *c = tcpstate__ft_reuse(&ft, a, &k3);
+    cr_assert(eq(ptr, c, a));
+    cr_assert(eq(int, c->cls, CLS_CLOSED));
+    cr_assert(eq(ptr, tcpstate__ft_oldest(&ft, CLS_CLOSED), c));
+    cr_assert(eq(ptr, tcpstate__ft_newer(&ft, c), NULL));
+    cr_assert(eq(ptr, tcpstate__ft_oldest(&ft, CLS_EMBRYONIC), b));
+    cr_assert_null(tcpstate__ft_lookup(&ft, &k1, tcpstate__ft_hash(&ft, &k1)));
+}
+
 /* The n-th key (from `from` on) whose real hash picks buckets {b0, b1} in
  * either order, or whose pair contains b0 when `b1` is UINT32_MAX. */
 static struct flow_key key_in(const struct flowtable *ft, uint32_t b0, uint32_t b1, unsigned *from)
