@@ -220,10 +220,11 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
                                                 uint64_t hash)
 {
     struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+    uint32_t tag_mask = tcpstate__ft_tag_mask(ft);
     PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* as the inline lookup does */
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)p.b[k] * FT_BUCKET_SLOTS];
-        for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, p.tag_mask); m != 0; m &= m - 1u) {
+        for (unsigned m = tcpstate__ft_bucket_matches(s, p.tag, tag_mask); m != 0; m &= m - 1u) {
             struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, &p, s[tcpstate__ft_lowest_bit(m)]);
             PREFETCH((const char *)f + 64);
             PREFETCH((const char *)f + sizeof *f - 1u);
@@ -242,10 +243,7 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
  * tcpstate__ft_probe_of() already placed above the index bits, and the
  * index + 1 below them (fewer instructions than shifting
  * tcpstate__ft_tag_of()'s tag into place: the same value). */
-static uint32_t slot_value(const struct ft_probe *p, uint32_t idx)
-{
-    return p->tag | (idx + 1u);
-}
+static uint32_t slot_value(const struct ft_probe *p, uint32_t idx) { return p->tag | (idx + 1u); }
 
 /* Searching buckets: the first slot holding a value (0: the first empty
  * one), and the emptier of a key's two buckets. SSE2 (every x86-64) does a

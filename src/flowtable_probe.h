@@ -84,8 +84,16 @@ static inline uint32_t tcpstate__ft_slot_index(const struct flowtable *ft, uint3
  * the index bits) that a slot of its key carries. */
 struct ft_probe {
     uint32_t b[2];
-    uint32_t tag, tag_mask;
+    uint32_t tag;
 };
+
+/* The tag bits of a slot: UINT32_MAX << idx_bits, the negation of the
+ * lowest one (one instruction from what the table holds, so that a batch
+ * keeps no copy per frame). */
+static inline uint32_t tcpstate__ft_tag_mask(const struct flowtable *ft)
+{
+    return 0u - ft->tag_unit;
+}
 
 static inline struct ft_probe tcpstate__ft_probe_of(const struct flowtable *ft, uint64_t hash)
 {
@@ -95,7 +103,6 @@ static inline struct ft_probe tcpstate__ft_probe_of(const struct flowtable *ft, 
      * the tag's fall off the top. */
     p.tag = (uint32_t)hash << ft->idx_bits;
     p.tag = p.tag != 0 ? p.tag : ft->tag_unit;
-    p.tag_mask = 0u - ft->tag_unit; /* UINT32_MAX << idx_bits */
     return p;
 }
 
@@ -109,13 +116,12 @@ static inline struct tcpstate_flow *tcpstate__ft_slot_flow(const struct flowtabl
 
 /* The record holding `key` among the slots of bucket `b`, or NULL; zones are
  * not compared (zone keyed tables use tcpstate__ft_lookup_zoned()). */
-static inline struct tcpstate_flow *tcpstate__ft_find_in_bucket(const struct flowtable *ft,
-                                                                uint32_t b,
-                                                                const struct ft_probe *p,
-                                                                const struct flow_key *key)
+static inline struct tcpstate_flow *
+tcpstate__ft_find_in_bucket(const struct flowtable *ft, uint32_t b, const struct ft_probe *p,
+                            uint32_t tag_mask, const struct flow_key *key)
 {
     const uint32_t *s = &ft->slots[(size_t)b * FT_BUCKET_SLOTS];
-    for (unsigned m = tcpstate__ft_bucket_matches(s, p->tag, p->tag_mask); m != 0; m &= m - 1u) {
+    for (unsigned m = tcpstate__ft_bucket_matches(s, p->tag, tag_mask); m != 0; m &= m - 1u) {
         struct tcpstate_flow *f = tcpstate__ft_slot_flow(ft, p, s[tcpstate__ft_lowest_bit(m)]);
         /* The key is in the record's first line; the tracker will want the
          * rest (a record spans two or three lines): ask for it now. */
@@ -144,9 +150,10 @@ tcpstate__ft_lookup_unzoned(const struct flowtable *ft, const struct flow_key *k
 {
 #if !defined(__OPTIMIZE_SIZE__)
     struct ft_probe p = tcpstate__ft_probe_of(ft, hash);
+    uint32_t tag_mask = tcpstate__ft_tag_mask(ft);
     PREFETCH(&ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]); /* while the first is read */
-    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, key);
-    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, key);
+    struct tcpstate_flow *f = tcpstate__ft_find_in_bucket(ft, p.b[0], &p, tag_mask, key);
+    return f != NULL ? f : tcpstate__ft_find_in_bucket(ft, p.b[1], &p, tag_mask, key);
 #else
     return tcpstate__ft_lookup_zoned(ft, key, 0, hash);
 #endif
@@ -178,7 +185,7 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowta
 {
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)p->b[k] * FT_BUCKET_SLOTS];
-        unsigned m = tcpstate__ft_bucket_matches(s, p->tag, p->tag_mask);
+        unsigned m = tcpstate__ft_bucket_matches(s, p->tag, tcpstate__ft_tag_mask(ft));
         if (m != 0) {
             return tcpstate__ft_slot_flow(ft, p, s[tcpstate__ft_lowest_bit(m)]);
         }
