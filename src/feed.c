@@ -467,8 +467,10 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
             const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
             PREFETCH_NEIGHBOURS(e, ahead->hint);
         }
-        status[i] = feed_decoded(e, &b->pkt, b->status, b->keyed ? &b->k : NULL, b->hint,
-                                 frames[i].ts, opts);
+        /* (b->k is stale when the frame was not keyed: then its status
+         * tracks nothing, unless reassembly completes a datagram with it,
+         * which is keyed afresh.) */
+        status[i] = feed_decoded(e, &b->pkt, b->status, &b->k, b->hint, frames[i].ts, opts);
         if (b->dirtied) {
             tcpstate__decode_scrub(&b->pkt);
         }
