@@ -215,6 +215,34 @@ Test(reasm, in_order_fragments_track_the_segment_once_as_if_whole)
     finish_and_compare(want);
 }
 
+/* The same through tcpstate_feed_batch(): the fragment that completes the
+ * datagram (the last, not the first: its frame decodes to no segment, so
+ * the batch has not keyed it) is keyed and tracked as the whole segment. */
+Test(reasm, fragments_in_one_batch_track_the_segment_as_one_by_one)
+{
+    NEEDS_REASSEMBLY();
+    static char want[16384];
+    static uint8_t f[3][FB_MAX_FRAME];
+    reference(CLI, SRV, want, sizeof want);
+    start();
+    handshake(CLI, SRV);
+    uint32_t n = frag_payload_len(data.b, data.l3);
+    const uint32_t off[3] = {0, 1480, 2960}, len[3] = {1480, 1480, n - 2960};
+    tcpstate_frame fr[3];
+    for (unsigned i = 0; i < 3; i++) {
+        size_t l = frag_make(data.b, data.l3, off[i], len[i], i < 2, 7, NULL, f[i], sizeof f[i]);
+        cr_assert(ge(sz, l, 1));
+        fr[i] = (tcpstate_frame){f[i], (uint32_t)l, (uint32_t)l, 4 * SEC};
+    }
+    tcpstate_status st[3];
+    cr_assert(eq(sz, tcpstate_feed_batch(eng, data.linktype, fr, 3, st), 3));
+    assert_status(st[0], TCPSTATE_SKIP_FRAGMENT);
+    assert_status(st[1], TCPSTATE_SKIP_FRAGMENT);
+    assert_status(st[2], TCPSTATE_OK);
+    cr_assert(eq(u32, payload_seen_len, 3000));
+    finish_and_compare(want);
+}
+
 Test(reasm, out_of_order_fragments)
 {
     NEEDS_REASSEMBLY();
