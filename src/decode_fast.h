@@ -2,15 +2,17 @@
 /*
  * The decoder's fast path, its part that every frame runs (decode_fast.c
  * holds the rest): inline in the per-frame path, so that the common frame's
- * decode costs no call. feed.c calls tcpstate__decode_hot() for every frame
- * it feeds, one and batched, and tcpstate_decode_ex() (decode.c) runs the
- * same code with its arguments checked; the rarer frames leave through a
- * jump to decode_fast.c or the layered decoder. Why each piece is written as
- * it is: decode_fast.c's opening comment.
+ * decode costs no call. feed.c calls tcpstate__decode_hot_clean() for every
+ * frame it feeds, one and batched, into views it keeps clean (see
+ * fast_or_layered()), and tcpstate_decode_ex() (decode.c) runs the same code
+ * with its arguments checked; the rarer frames leave through a jump to
+ * decode_fast.c or the layered decoder. Why each piece is written as it is:
+ * decode_fast.c's opening comment.
  *
- * Built for size (-Os) none of it exists: tcpstate__decode_hot() is then
- * tcpstate_decode_ex(), the layered decoder, as before (issue 9's 16 KiB
- * configuration), and decode_fast.c is empty.
+ * Built for size (-Os) none of it exists: tcpstate__decode_hot() and
+ * tcpstate__decode_hot_clean() are then tcpstate_decode_ex(), the layered
+ * decoder, as before (issue 9's 16 KiB configuration), and decode_fast.c is
+ * empty.
  */
 #ifndef TCPSTATE_DECODE_FAST_H
 #define TCPSTATE_DECODE_FAST_H
