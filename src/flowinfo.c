@@ -81,7 +81,8 @@ tcpstate_status tcpstate_flow_get_info(const tcpstate_flow *flow, tcpstate_flow_
     for (unsigned s = 0; s < 2; s++) {
         unsigned k = s == TCPSTATE_ORIG ? (unsigned)orig_hi : (unsigned)!orig_hi;
         const struct endpoint *ep = &flow->ep[s];
-        memcpy(info->addr[s], flow->key.addr[k], 16);
+        /* (4 bytes of an IPv4 key: the table keeps a value after them.) */
+        memcpy(info->addr[s], flow->key.addr[k], v6 ? 16u : 4u);
         info->port[s] = flow->key.port[k];
         info->state[s] = ep->state;
         info->isn[s] = ep->isn;

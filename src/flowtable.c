@@ -200,16 +200,30 @@ uint32_t tcpstate__ft_zone(const struct flowtable *ft, const struct tcpstate_flo
     return z;
 }
 
+/* A record of an IPv4 flow outside any zone keeps the hash it was indexed
+ * under in its key's bytes 8-15: an IPv4 key leaves its address bytes 4-15
+ * zero, and neither the compare (tcpstate__ft_key_eq(): bytes 0-7, 16-23,
+ * 30-37) nor the hash of such a flow (hash_v4(): the first 4 bytes of each
+ * address, the ports, the tag) reads them. So taking it out of the index
+ * (nearly every new flow evicts a finished one) costs no SipHash. The value
+ * never leaves the library: tcpstate_flow_get_info() copies 4 address bytes
+ * of an IPv4 key. */
+enum { FT_KEPT_HASH = 8 };
+static HOT_INLINE int keeps_hash(const struct tcpstate_flow *f, uint32_t zone)
+{
+    return zone == 0 && !(f->key.tag & FT_KEY_V6);
+}
+
 /* The hash a flow was indexed under (inline, as unindex() below: nearly
  * every new flow evicts a finished one, whose slot this finds). */
 static HOT_INLINE uint64_t flow_hash(const struct flowtable *ft, const struct tcpstate_flow *f)
 {
     uint32_t zone = tcpstate__ft_zone(ft, f);
-#if !defined(__OPTIMIZE_SIZE__)
-    if (zone == 0 && !(f->key.tag & FT_KEY_V6)) {
-        return hash_v4(ft, &f->key); /* as tcpstate__ft_hash_zone() would, two calls fewer */
+    if (keeps_hash(f, zone)) {
+        uint64_t h;
+        memcpy(&h, (const uint8_t *)&f->key + FT_KEPT_HASH, 8);
+        return h;
     }
-#endif
     return tcpstate__ft_hash_zone(ft, &f->key, zone);
 }
 
@@ -353,6 +367,9 @@ int tcpstate__ft_insert(struct flowtable *ft, struct tcpstate_flow *f, uint64_t 
     uint32_t *s = &ft->slots[(size_t)p.b[0] * FT_BUCKET_SLOTS];
     int i = emptier_slot(&s, &ft->slots[(size_t)p.b[1] * FT_BUCKET_SLOTS]);
     uint32_t mine = slot_value(&p, tcpstate__ft_index(ft, f));
+    if (keeps_hash(f, tcpstate__ft_zone(ft, f))) {
+        memcpy((uint8_t *)&f->key + FT_KEPT_HASH, &hash, 8);
+    }
     if (i >= 0) {
         s[i] = mine;
         return 0;

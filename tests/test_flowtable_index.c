@@ -84,6 +84,37 @@ Test(flowtable_index, a_new_record_is_the_newest_closed_flow_until_filed)
     cr_assert_null(tcpstate__ft_lookup(&ft, &k1, tcpstate__ft_hash(&ft, &k1)));
 }
 
+/* An IPv4 record keeps the hash it was indexed under (flowtable.c,
+ * keeps_hash()): released, it leaves the slot that hash chose even when the
+ * key's own hash would choose another, and nothing of it shows in the
+ * flow's addresses. */
+Test(flowtable_index, an_ipv4_record_leaves_the_slot_of_the_hash_it_was_indexed_under)
+{
+    struct flowtable ft = small_table();
+    struct flow_key k = key_n(7);
+    uint64_t other = ~tcpstate__ft_hash(&ft, &k); /* not the key's own */
+    struct tcpstate_flow *f = tcpstate__ft_take(&ft, &k);
+    cr_assert_not_null(f);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, other), 0));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &k, other), f));
+    tcpstate_flow_info fi;
+    cr_assert(eq(int, tcpstate_flow_get_info(f, &fi), TCPSTATE_OK));
+    static const uint8_t zero[12];
+    for (unsigned s = 0; s < 2; s++) {
+        cr_assert(eq(int, memcmp(fi.addr[s] + 4, zero, 12), 0), "address %u shows more", s);
+    }
+    unsigned used = 0;
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        used += slots[i] != 0;
+    }
+    cr_assert(eq(u32, used, 1));
+    tcpstate__ft_release(&ft, f);
+    for (unsigned i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        cr_assert(eq(u32, slots[i], 0), "slot %u still holds the record", i);
+    }
+    cr_assert_null(tcpstate__ft_lookup(&ft, &k, other));
+}
+
 /* The n-th key (from `from` on) whose real hash picks buckets {b0, b1} in
  * either order, or whose pair contains b0 when `b1` is UINT32_MAX. */
 static struct flow_key key_in(const struct flowtable *ft, uint32_t b0, uint32_t b1, unsigned *from)
