@@ -59,10 +59,9 @@ static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packe
  * not due: a flow behind it ends at most one period late, and is reported at
  * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
  * (1.07 s) and at least 1 ns (docs/state-machine.md, "Lazy aging"). */
-static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
-                                 uint64_t ts)
+static HOT_INLINE void file_flow_as(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
+                                    uint64_t ts, enum flow_class cls)
 {
-    enum flow_class cls = tcpstate__track_class(f);
     unsigned sh = e->file_shift[cls];
     if (cls == f->cls && was != UINT64_MAX && (was >> sh) == (ts >> sh)) {
         return; /* its deadline only moved later: the expiry floor still holds */
@@ -72,6 +71,13 @@ static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, ui
     if (deadline < e->expiry_floor) {
         e->expiry_floor = deadline;
     }
+}
+
+/* file_flow_as() with the class the flow's states make now. */
+static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
+                                 uint64_t ts)
+{
+    file_flow_as(e, f, was, ts, tcpstate__track_class(f));
 }
 
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
@@ -210,19 +216,24 @@ static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
 
 /* The tracker on one segment: its fast paths inline (most segments; a call
  * and its register saves were a tenth of the tracker's cost), the general
- * path for the rest. */
+ * path for the rest. `*cls`: the flow's class after the segment where the
+ * fast paths know it (cheaper there than tcpstate__track_class()), else
+ * CLS_COUNT. */
 static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpstate_flow *f,
                                                const tcpstate_packet *pkt, tcpstate_side side,
                                                uint64_t ts, uint32_t evflags, struct track_out *out,
-                                               const int opts)
+                                               const int opts, unsigned *cls)
 {
 #if TCPSTATE_TRACK_FAST
-    if (tcpstate__track_fast(e, f, pkt, side, ts, evflags, out, opts)) {
+    unsigned taken = tcpstate__track_fast(e, f, pkt, side, ts, evflags, out, opts);
+    if (taken != TRACK_FAST_NO) {
+        *cls = taken - TRACK_FAST_CLASS(0);
         return TRACK_DONE;
     }
 #else
     (void)opts; /* only the fast paths have tests to leave out */
 #endif
+    *cls = CLS_COUNT;
     return tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
 }
 
@@ -239,7 +250,8 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
         return none;
     }
     struct track_out *out = e->seg_out; /* not on the stack: see engine.h; `want` set at init */
-    if (track_one(e, f, pkt, side, ts, evflags, out, opts) == TRACK_REUSE) {
+    unsigned cls;
+    if (track_one(e, f, pkt, side, ts, evflags, out, opts, &cls) == TRACK_REUSE) {
         if (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
             /* Zeek decides where connections start (find_flow asked it): the
              * tracker starts over inside the same flow. */
@@ -258,7 +270,8 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
     }
     uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
-    file_flow(e, f, was, ts);
+    file_flow_as(e, f, was, ts,
+                 cls < CLS_COUNT ? (enum flow_class)cls : tcpstate__track_class(f));
     if (out->n != 0) {
         deliver(e, f, out, pkt, side, ts);
         /* Only these events' callbacks can ask to drop the flow. */

@@ -152,6 +152,27 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
     note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
 }
 
+/* What the fast paths return: 0 for a segment they decline, else 1 + the
+ * flow's activity class after it (tcpstate__track_class()), which they know
+ * more cheaply than the caller would (per-frame path: file_flow() in
+ * feed.c). tests/test_track_fast.c checks it against tcpstate__track_class()
+ * on every segment they take. */
+#define TRACK_FAST_NO         0u
+#define TRACK_FAST_CLASS(cls) (1u + (unsigned)(cls))
+
+/* The activity class after a segment track_common() took:
+ * tcpstate__track_class() with what the segment leaves known (the sender
+ * believed, no RST pending on either end), so only the receiver's flags
+ * `rf` are read. */
+static HOT_INLINE unsigned common_class(const struct tcpstate_flow *f, unsigned rf)
+{
+    unsigned cls = tcpstate__pair_class[f->ep[0].state][f->ep[1].state];
+    if (cls <= CLS_CLOSING && cls != CLS_EMBRYONIC && !(rf & EP_BELIEVED)) {
+        return CLS_EMBRYONIC;
+    }
+    return cls;
+}
+
 /* The common segments: a plausible segment with ACK and no SYN or RST, and
  * with or without a FIN (RFC 9293 §3.10.7.4 "fifth" and "eighth"), where
  *  - the ACK step: the sender's cell keeps, and the receiver's keeps or is
@@ -163,9 +184,10 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
  * Handled here without the general path's per-segment context, with the
  * same guards and events in run_step()'s order, and the same bookkeeping
  * (note_sender() and note_flow() as specialised above).
- * Returns 0 (nothing done) for any other segment: SYN, RST, a retransmitted
- * FIN, an implausible segment, an ACK from SYN_SENT or to CLOSED. */
-static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
+ * Returns TRACK_FAST_NO (nothing done) for any other segment: SYN, RST, a
+ * retransmitted FIN, an implausible segment, an ACK from SYN_SENT or to
+ * CLOSED; else TRACK_FAST_CLASS(the flow's class after it). */
+static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow *f,
                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
                                    uint32_t evflags, struct track_out *out, const int fin,
                                    const int opts)
@@ -174,32 +196,39 @@ static HOT_INLINE int track_common(tcpstate_engine *e, struct tcpstate_flow *f,
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
     const unsigned how = tcpstate__ack_fast[s->state][r->state];
     if (how == ACKF_NO) {
-        return 0;
+        return TRACK_FAST_NO;
     }
     if (!(opts && (e->flags & TCPSTATE_F_NO_WINDOW_CHECK))) {
         if (!plausible_of(s, r, pkt->ack, pkt->seq)) {
-            return 0; /* implausible: the general path reports it */
+            return TRACK_FAST_NO; /* implausible: the general path reports it */
         }
         /* FIN acceptability (fin_acceptable()), unchanged by the ACK step. */
         if (fin && !seq_acceptable_ep(s, r, pkt->seq + pkt->payload_len, 1)) {
-            return 0;
+            return TRACK_FAST_NO;
         }
     }
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
      * its state as it is. */
     const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
     if (fin && sc->guard != G_NONE && sc->guard != G_FIN_CROSS) {
-        return 0; /* G_FIN_AGAIN: the general path tells a retransmission */
+        return TRACK_FAST_NO; /* G_FIN_AGAIN: the general path tells a retransmission */
     }
     out->n = 0;
     if (fin || how != ACKF_KEEP) {
         /* (With neither, the steady state's ACK: no state moves, no event.) */
         common_steps(e, f, s, r, pkt, sender, ts, evflags, out, how, sc, fin);
     }
+    /* Before note_common_sender() changes them: what the class reads. */
+    const unsigned sf = s->flags, rf = r->flags;
     s->pkts++;
     note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
     note_common_flow(f);
-    return 1;
+    if (!fin && how == ACKF_KEEP && (sf & EP_BELIEVED) && !((sf | rf) & EP_RST_PENDING)) {
+        /* The steady state: no state moved, the sender was believed and no
+         * RST pending; the class is the one the flow was filed with. */
+        return TRACK_FAST_CLASS(f->cls);
+    }
+    return TRACK_FAST_CLASS(common_class(f, rf));
 }
 
 /* note_sender() for the segments track_opening() takes, the same updates
@@ -253,9 +282,11 @@ static HOT_INLINE void note_opening_sender(struct endpoint *s, struct endpoint *
  * SYN_RECEIVED, and the receiver to ESTABLISHED if it acknowledges the SYN,
  * §3.10.7.3; else nothing moves, TCPSTATE_EVF_BAD_ACK), in a flow not
  * already reset or closed. What run_step() does for them (G_SYN_OPEN,
- * G_SYNACK_OPEN, G_RCV_SYNACK), without the per-segment context. Returns 0
- * for any other SYN. */
-static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
+ * G_SYNACK_OPEN, G_RCV_SYNACK), without the per-segment context. Returns
+ * TRACK_FAST_NO for any other SYN, else TRACK_FAST_CLASS(CLS_EMBRYONIC):
+ * the states it leaves, SYN_SENT / CLOSED, SYN_RECEIVED / ESTABLISHED and
+ * (a wrong acknowledgment) CLOSED / SYN_SENT, all make a flow embryonic. */
+static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
                                     const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
                                     uint32_t evflags, struct track_out *out, const int synack,
                                     const int opts)
@@ -266,11 +297,11 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
     if (s->state != sCL || r->state != (synack ? sSS : sCL) ||
         (f->fflags & (FF_RESET | FF_CLOSED))) {
-        return 0;
+        return TRACK_FAST_NO;
     }
     if (synack && !(opts && (e->flags & TCPSTATE_F_NO_WINDOW_CHECK)) &&
         !ack_plausible_of(s, r, pkt->ack)) {
-        return 0;
+        return TRACK_FAST_NO;
     }
     out->n = 0;
     uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
@@ -300,17 +331,17 @@ static HOT_INLINE int track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
      * handshake nor the close is complete; the previous segment is this one. */
     f->fflags = (uint8_t)((f->fflags & ~(FF_PREV_SYN | FF_PREV_SYNACK)) |
                           (synack ? FF_PREV_SYNACK : FF_PREV_SYN));
-    return 1;
+    return TRACK_FAST_CLASS(CLS_EMBRYONIC);
 }
 
 /* The fast paths: track_common() for a segment with ACK, or ACK and FIN,
  * and track_opening() for a SYN or SYN-ACK (a copy for each, where the
  * compiler makes copies, with the flags known). `opts` 0 promises that the
  * engine has none of TCPSTATE_F_PER_FRAME_OPTS (engine.h): the windows are
- * checked. Returns 0 when the segment
- * needs the general path. tests/test_track_fast.c holds the two to the same
- * results. */
-static HOT_INLINE int tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
+ * checked. Returns TRACK_FAST_NO when the segment needs the general path,
+ * else TRACK_FAST_CLASS(the flow's class after it).
+ * tests/test_track_fast.c holds the two to the same results. */
+static HOT_INLINE unsigned tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out,
                                            const int opts)
@@ -329,7 +360,7 @@ static HOT_INLINE int tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_f
     if (fl == (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK)) {
         return track_opening(e, f, pkt, sender, ts, evflags, out, 1, opts);
     }
-    return 0;
+    return TRACK_FAST_NO;
 }
 
 #endif

@@ -35,13 +35,23 @@ enum track_verdict tcpstate__track_general(tcpstate_engine *e, struct tcpstate_f
                                            const tcpstate_packet *pkt, tcpstate_side sender,
                                            uint64_t ts, uint32_t evflags, struct track_out *out);
 
-/* What feed.c does with a segment: the fast paths, else the general path. */
+/* What feed.c does with a segment: the fast paths, else the general path.
+ * The class the fast paths return for a segment they take is the one
+ * feed.c files the flow with: it must be tcpstate__track_class()'s, given
+ * (as feed.c keeps it) the flow filed with its class before the segment. */
+static unsigned fast_classes;
+
 static enum track_verdict fast_then_general(tcpstate_engine *e, struct tcpstate_flow *f,
                                             const tcpstate_packet *pkt, tcpstate_side sender,
-                                            uint64_t ts, uint32_t evflags, struct track_out *out)
+                                            uint64_t ts, uint32_t evflags, struct track_out *out,
+                                            unsigned n)
 {
-    if (tcpstate__track_fast(e, f, pkt, sender, ts, evflags, out,
-                             (e->flags & TCPSTATE_F_PER_FRAME_OPTS) != 0)) {
+    unsigned taken = tcpstate__track_fast(e, f, pkt, sender, ts, evflags, out,
+                                          (e->flags & TCPSTATE_F_PER_FRAME_OPTS) != 0);
+    if (taken != TRACK_FAST_NO) {
+        cr_assert(eq(u32, taken - TRACK_FAST_CLASS(0), (unsigned)tcpstate__track_class(f)),
+                  "class after the fast path differs at segment %u", n);
+        fast_classes++;
         return TRACK_DONE;
     }
     return tcpstate__track_general(e, f, pkt, sender, ts, evflags, out);
@@ -131,6 +141,7 @@ Test(track_fast, equals_the_general_path_on_random_segments)
             fa.ep[sender].state = TCPSTATE_CLOSED;
             fa.ep[sender ^ 1].state = (next32() & 1) ? TCPSTATE_CLOSED : TCPSTATE_SYN_SENT;
         }
+        fa.cls = (uint8_t)tcpstate__track_class(&fa); /* filed by its previous segment */
         struct tcpstate_flow fb = fa;
         const struct endpoint *snd = &fb.ep[sender], *rcv = &fb.ep[sender ^ 1];
         const unsigned snd_was = snd->state, rcv_was = rcv->state;
@@ -168,7 +179,7 @@ Test(track_fast, equals_the_general_path_on_random_segments)
                                     : (uint16_t)(1u << TCPSTATE_EV_ACK | 1u << TCPSTATE_EV_RST |
                                                  1u << TCPSTATE_EV_FLOW_END);
         uint32_t evflags = (n & 8) ? TCPSTATE_EVF_NEW_FLOW : 0u;
-        enum track_verdict va = fast_then_general(&ea, &fa, &pkt, sender, 5000, evflags, &oa);
+        enum track_verdict va = fast_then_general(&ea, &fa, &pkt, sender, 5000, evflags, &oa, n);
         enum track_verdict vb = general_track_general(&eb, &fb, &pkt, sender, 5000, evflags, &ob);
 
         cr_assert(eq(int, va, vb), "verdict differs at segment %u", n);
@@ -213,4 +224,5 @@ Test(track_fast, equals_the_general_path_on_random_segments)
     cr_assert(ge(u32, closing, 5000), "only %u FINs closing a connection", closing);
     cr_assert(ge(u32, opening, 2000), "only %u SYNs and SYN-ACKs opening one", opening);
     cr_assert(ge(u32, other, 20000), "only %u other segments", other);
+    cr_assert(ge(u32, fast_classes, 50000), "only %u classes checked", fast_classes);
 }
