@@ -94,16 +94,22 @@ static HOT_INLINE void note_common_sender(struct endpoint *s, struct endpoint *p
     peer->flags = (uint8_t)(pf & ~EP_RST_PENDING);
 }
 
-/* note_flow() after a segment with ACK and no SYN or RST. */
-static HOT_INLINE void note_common_flow(struct tcpstate_flow *f)
+/* note_flow() after a segment with ACK and no SYN or RST, with the class
+ * `pc` the two states make (tcpstate__pair_class: one load for both tests,
+ * which the class after the segment needs too): both ESTABLISHED is
+ * CLS_ESTABLISHED, both CLOSED or TIME_WAIT is CLS_TIME_WAIT or CLS_CLOSED,
+ * and no other pair is either (track_table.c). */
+_Static_assert(CLS_CLOSED > CLS_TIME_WAIT && CLS_TIME_WAIT > CLS_CLOSING &&
+                   CLS_TIME_WAIT > CLS_ESTABLISHED && CLS_TIME_WAIT > CLS_EMBRYONIC,
+               "the classes of two finished ends are the highest");
+static HOT_INLINE void note_common_flow(struct tcpstate_flow *f, unsigned pc)
 {
-    unsigned a = f->ep[0].state, b = f->ep[1].state, ff = f->fflags;
-    if (a == sES && b == sES && !(ff & FF_MIDSTREAM)) {
+    unsigned ff = f->fflags;
+    if (pc == CLS_ESTABLISHED && !(ff & FF_MIDSTREAM)) {
         ff |= FF_HANDSHAKE;
     }
     /* Closed by FINs: both ends CLOSED or TIME_WAIT without a reset. */
-    if (!(ff & FF_RESET) && (a == sCL || a == sTW) && (b == sCL || b == sTW) &&
-        (f->ep[0].flags & f->ep[1].flags & EP_FIN)) {
+    if (!(ff & FF_RESET) && pc >= CLS_TIME_WAIT && (f->ep[0].flags & f->ep[1].flags & EP_FIN)) {
         ff |= FF_CLOSED;
     }
     f->fflags = (uint8_t)(ff & ~(FF_PREV_SYN | FF_PREV_SYNACK));
@@ -160,17 +166,16 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
 #define TRACK_FAST_NO         0u
 #define TRACK_FAST_CLASS(cls) (1u + (unsigned)(cls))
 
-/* The activity class after a segment track_common() took:
- * tcpstate__track_class() with what the segment leaves known (the sender
- * believed, no RST pending on either end), so only the receiver's flags
- * `rf` are read. */
-static HOT_INLINE unsigned common_class(const struct tcpstate_flow *f, unsigned rf)
+/* The activity class after a segment track_common() took, from the class
+ * `pc` its states make: tcpstate__track_class() with what the segment
+ * leaves known (the sender believed, no RST pending on either end), so
+ * only the receiver's flags `rf` are read. */
+static HOT_INLINE unsigned common_class(unsigned pc, unsigned rf)
 {
-    unsigned cls = tcpstate__pair_class[f->ep[0].state][f->ep[1].state];
-    if (cls <= CLS_CLOSING && cls != CLS_EMBRYONIC && !(rf & EP_BELIEVED)) {
+    if (pc <= CLS_CLOSING && pc != CLS_EMBRYONIC && !(rf & EP_BELIEVED)) {
         return CLS_EMBRYONIC;
     }
-    return cls;
+    return pc;
 }
 
 /* The common segments: a plausible segment with ACK and no SYN or RST, and
@@ -218,17 +223,12 @@ static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow
         /* (With neither, the steady state's ACK: no state moves, no event.) */
         common_steps(e, f, s, r, pkt, sender, ts, evflags, out, how, sc, fin);
     }
-    /* Before note_common_sender() changes them: what the class reads. */
-    const unsigned sf = s->flags, rf = r->flags;
+    const unsigned rf = r->flags; /* (the class reads it: before its RST_PENDING goes) */
     s->pkts++;
     note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
-    note_common_flow(f);
-    if (!fin && how == ACKF_KEEP && (sf & EP_BELIEVED) && !((sf | rf) & EP_RST_PENDING)) {
-        /* The steady state: no state moved, the sender was believed and no
-         * RST pending; the class is the one the flow was filed with. */
-        return TRACK_FAST_CLASS(f->cls);
-    }
-    return TRACK_FAST_CLASS(common_class(f, rf));
+    const unsigned pc = tcpstate__pair_class[f->ep[0].state][f->ep[1].state];
+    note_common_flow(f, pc);
+    return TRACK_FAST_CLASS(common_class(pc, rf));
 }
 
 /* note_sender() for the segments track_opening() takes, the same updates
