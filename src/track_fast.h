@@ -115,6 +115,18 @@ static HOT_INLINE void note_common_flow(struct tcpstate_flow *f, unsigned pc)
     f->fflags = (uint8_t)(ff & ~(FF_PREV_SYN | FF_PREV_SYNACK));
 }
 
+/* The flags every event of a segment carries (the general path's
+ * c.evflags). Formed where an event is recorded, not ahead: an engine
+ * listens to few kinds (the yardstick's to ACK, RST and flow ends), and the
+ * value kept live across a step cost more than forming it. */
+#define EV_KIND(k) (1u << (k))
+static HOT_INLINE uint32_t seg_evflags(const struct tcpstate_flow *f, const tcpstate_packet *pkt,
+                                       uint32_t evflags)
+{
+    return evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
+           ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
+}
+
 /* The steps of track_common() that may move a state: the ACK step where
  * the receiver's cell is guarded (ACKF_SYN, ACKF_FIN), and the FIN step; their
  * events, and the handshake's round-trip time. Apart from the steady state's
@@ -125,16 +137,17 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
                                     struct track_out *out, unsigned how, const struct cell *sc,
                                     const int fin)
 {
-    const uint32_t flags0 = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
-                            ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
     if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
         if (how == ACKF_SYN ? acks_syn_of(r, pkt) : covers_fin_of(r, pkt->ack)) {
             r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
-            const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
-            emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags0);
-            emit_changes(out, sender, before, after, flags0);
+            if (out->want & (EV_KIND(TCPSTATE_EV_ACK) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
+                const uint32_t flags = seg_evflags(f, pkt, evflags);
+                const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+                emit_to(out, TCPSTATE_EV_ACK, sender, before, after, flags);
+                emit_changes(out, sender, before, after, flags);
+            }
         } else if (how == ACKF_SYN) {
             e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
         }
@@ -143,17 +156,20 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
         /* The FIN step (the receiver's FIN cells have no guards). */
         const uint8_t pre[2] = {f->ep[0].state, f->ep[1].state};
         const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][r->state];
-        uint32_t flags = flags0;
-        unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &flags) : sc->next;
+        uint32_t cross = 0; /* TCPSTATE_EVF_SIMULTANEOUS, or not */
+        unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &cross) : sc->next;
         if (ns != KEEP) {
             s->state = (uint8_t)ns;
         }
         if (fr->next != KEEP) {
             r->state = fr->next;
         }
-        const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
-        emit_to(out, TCPSTATE_EV_FIN, sender, pre, after, flags);
-        emit_changes(out, sender, pre, after, flags);
+        if (out->want & (EV_KIND(TCPSTATE_EV_FIN) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
+            const uint32_t flags = seg_evflags(f, pkt, evflags) | cross;
+            const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+            emit_to(out, TCPSTATE_EV_FIN, sender, pre, after, flags);
+            emit_changes(out, sender, pre, after, flags);
+        }
     }
     note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
 }
@@ -304,23 +320,26 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
         return TRACK_FAST_NO;
     }
     out->n = 0;
-    uint32_t flags = evflags | (pkt->payload_len > 0 ? TCPSTATE_EVF_DATA : 0u) |
-                     ((f->fflags & FF_MIDSTREAM) ? TCPSTATE_EVF_MIDSTREAM : 0u);
     uint8_t before[2]; /* as tested above */
     before[sender] = sCL;
     before[sender ^ 1] = synack ? sSS : sCL;
+    uint32_t bad = 0; /* TCPSTATE_EVF_BAD_ACK, or not */
     if (!synack || synack_acks_syn_of(r, pkt)) {
         s->state = tcpstate__sender_next[step][sCL].next;
         if (synack) {
             r->state = tcpstate__receiver_next[step][sSS].next;
         }
     } else {
-        flags |= TCPSTATE_EVF_BAD_ACK; /* a wrong acknowledgment moves neither end */
+        bad = TCPSTATE_EVF_BAD_ACK; /* a wrong acknowledgment moves neither end */
         e->stats.bad_acks++;
     }
-    const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
-    emit_to(out, synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN, sender, before, after, flags);
-    emit_changes(out, sender, before, after, flags);
+    const tcpstate_event_kind kind = synack ? TCPSTATE_EV_SYNACK : TCPSTATE_EV_SYN;
+    if (out->want & (EV_KIND(kind) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
+        const uint32_t flags = seg_evflags(f, pkt, evflags) | bad;
+        const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+        emit_to(out, kind, sender, before, after, flags);
+        emit_changes(out, sender, before, after, flags);
+    }
     if (synack) {
         note_rtt(f, before, sender, fl, ts); /* (a SYN completes no handshake) */
     }
