@@ -171,7 +171,12 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
             emit_changes(out, sender, pre, after, flags);
         }
     }
-    note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+    if (!fin) {
+        /* (An ACK's sample needs the responder, then the receiver, moved
+         * from SYN_RECEIVED to ESTABLISHED; after a FIN step it is in
+         * CLOSE_WAIT.) */
+        note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+    }
 }
 
 /* What the fast paths return: 0 for a segment they decline, else 1 + the
