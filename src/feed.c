@@ -216,25 +216,25 @@ static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
 
 /* The tracker on one segment: its fast paths inline (most segments; a call
  * and its register saves were a tenth of the tracker's cost), the general
- * path for the rest. `*cls`: the flow's class after the segment where the
- * fast paths know it (cheaper there than tcpstate__track_class()), else
- * CLS_COUNT. */
+ * path for the rest. `*cls`: the flow's class after the segment (the fast
+ * paths know it more cheaply than tcpstate__track_class()). */
 static HOT_INLINE enum track_verdict track_one(tcpstate_engine *e, struct tcpstate_flow *f,
                                                const tcpstate_packet *pkt, tcpstate_side side,
                                                uint64_t ts, uint32_t evflags, struct track_out *out,
-                                               const int opts, unsigned *cls)
+                                               const int opts, enum flow_class *cls)
 {
 #if TCPSTATE_TRACK_FAST
     unsigned taken = tcpstate__track_fast(e, f, pkt, side, ts, evflags, out, opts);
     if (taken != TRACK_FAST_NO) {
-        *cls = taken - TRACK_FAST_CLASS(0);
+        *cls = (enum flow_class)(taken - TRACK_FAST_CLASS(0));
         return TRACK_DONE;
     }
 #else
     (void)opts; /* only the fast paths have tests to leave out */
 #endif
-    *cls = CLS_COUNT;
-    return tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
+    enum track_verdict v = tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
+    *cls = tcpstate__track_class(f);
+    return v;
 }
 
 static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct keyed *k,
@@ -250,7 +250,7 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
         return none;
     }
     struct track_out *out = e->seg_out; /* not on the stack: see engine.h; `want` set at init */
-    unsigned cls;
+    enum flow_class cls;
     if (track_one(e, f, pkt, side, ts, evflags, out, opts, &cls) == TRACK_REUSE) {
         if (opts && (e->flags & TCPSTATE_F_ZEEK_LIFETIME)) {
             /* Zeek decides where connections start (find_flow asked it): the
@@ -264,14 +264,14 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
             }
         }
         (void)tcpstate__track_general(e, f, pkt, side, ts, evflags, out);
+        cls = tcpstate__track_class(f);
     }
     if (opts && e->history_offset != UINT32_MAX) {
         tcpstate__zeek_segment(tcpstate__flow_history_record(e, f), pkt, side == TCPSTATE_ORIG, ts);
     }
     uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
-    file_flow_as(e, f, was, ts,
-                 cls < CLS_COUNT ? (enum flow_class)cls : tcpstate__track_class(f));
+    file_flow_as(e, f, was, ts, cls);
     if (out->n != 0) {
         deliver(e, f, out, pkt, side, ts);
         /* Only these events' callbacks can ask to drop the flow. */
