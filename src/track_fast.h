@@ -325,9 +325,6 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
         return TRACK_FAST_NO;
     }
     out->n = 0;
-    uint8_t before[2]; /* as tested above */
-    before[sender] = sCL;
-    before[sender ^ 1] = synack ? sSS : sCL;
     uint32_t bad = 0; /* TCPSTATE_EVF_BAD_ACK, or not */
     if (!synack || synack_acks_syn_of(r, pkt)) {
         s->state = tcpstate__sender_next[step][sCL].next;
@@ -342,11 +339,18 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
     if (out->want & (EV_KIND(kind) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
         const uint32_t flags = seg_evflags(f, pkt, evflags) | bad;
         const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+        uint8_t before[2]; /* as tested above; formed only for an event */
+        before[sender] = sCL;
+        before[sender ^ 1] = synack ? sSS : sCL;
         emit_to(out, kind, sender, before, after, flags);
         emit_changes(out, sender, before, after, flags);
     }
-    if (synack) {
-        note_rtt(f, before, sender, fl, ts); /* (a SYN completes no handshake) */
+    if (synack && sender == TCPSTATE_RESP) {
+        /* The SYN's sample (note_rtt(): a SYN completes no handshake, and a
+         * SYN-ACK completes one only sent by the responder to the
+         * originator's SYN_SENT). */
+        const uint8_t pre[2] = {sSS, sCL}; /* ORIG, RESP: as tested above */
+        note_rtt(f, pre, sender, fl, ts);
     }
     s->pkts++;
     note_opening_sender(s, r, pkt, synack);
