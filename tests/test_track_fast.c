@@ -37,8 +37,7 @@ enum track_verdict tcpstate__track_general(tcpstate_engine *e, struct tcpstate_f
 
 /* What feed.c does with a segment: the fast paths, else the general path.
  * The class the fast paths return for a segment they take is the one
- * feed.c files the flow with: it must be tcpstate__track_class()'s, given
- * (as feed.c keeps it) the flow filed with its class before the segment. */
+ * feed.c files the flow with: it must be tcpstate__track_class()'s. */
 static unsigned fast_classes;
 
 static enum track_verdict fast_then_general(tcpstate_engine *e, struct tcpstate_flow *f,
