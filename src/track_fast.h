@@ -244,12 +244,11 @@ static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow
         /* (With neither, the steady state's ACK: no state moves, no event.) */
         common_steps(e, f, s, r, pkt, sender, ts, evflags, out, how, sc, fin);
     }
-    const unsigned rf = r->flags; /* (the class reads it: before its RST_PENDING goes) */
     s->pkts++;
     note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
     const unsigned pc = tcpstate__pair_class[f->ep[0].state][f->ep[1].state];
     note_common_flow(f, pc);
-    return TRACK_FAST_CLASS(common_class(pc, rf));
+    return TRACK_FAST_CLASS(common_class(pc, r->flags));
 }
 
 /* note_sender() for the segments track_opening() takes, the same updates
