@@ -137,9 +137,9 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
                                     struct track_out *out, unsigned how, const struct cell *sc,
                                     const int fin)
 {
-    const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
     if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
+        const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
         if (how == ACKF_SYN ? acks_syn_of(r, pkt) : covers_fin_of(r, pkt->ack)) {
             r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
             if (out->want & (EV_KIND(TCPSTATE_EV_ACK) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
@@ -151,11 +151,18 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
         } else if (how == ACKF_SYN) {
             e->stats.bad_acks++; /* and no change (TCPSTATE_EVF_BAD_ACK, on no event) */
         }
+        if (!fin) {
+            /* The handshake's sample: only this step moves the responder
+             * from SYN_RECEIVED to ESTABLISHED, as an ACK's sample needs
+             * (after a FIN step it would be in CLOSE_WAIT). */
+            note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
+        }
     }
     if (fin) {
-        /* The FIN step (the receiver's FIN cells have no guards). */
-        const uint8_t pre[2] = {f->ep[0].state, f->ep[1].state};
-        const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][r->state];
+        /* The FIN step (the receiver's FIN cells have no guards). Its
+         * states before are formed only for an event. */
+        const unsigned ss = s->state, rs = r->state;
+        const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][rs];
         uint32_t cross = 0; /* TCPSTATE_EVF_SIMULTANEOUS, or not */
         unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &cross) : sc->next;
         if (ns != KEEP) {
@@ -167,15 +174,12 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
         if (out->want & (EV_KIND(TCPSTATE_EV_FIN) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
             const uint32_t flags = seg_evflags(f, pkt, evflags) | cross;
             const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
+            uint8_t pre[2];
+            pre[sender] = (uint8_t)ss;
+            pre[sender ^ 1] = (uint8_t)rs;
             emit_to(out, TCPSTATE_EV_FIN, sender, pre, after, flags);
             emit_changes(out, sender, pre, after, flags);
         }
-    }
-    if (!fin) {
-        /* (An ACK's sample needs the responder, then the receiver, moved
-         * from SYN_RECEIVED to ESTABLISHED; after a FIN step it is in
-         * CLOSE_WAIT.) */
-        note_rtt(f, before, sender, TCPSTATE_TH_ACK, ts);
     }
 }
 
