@@ -59,25 +59,25 @@ static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packe
  * not due: a flow behind it ends at most one period late, and is reported at
  * its own deadline. Periods are 1/64 of the class's timeout, at most 2^30 ns
  * (1.07 s) and at least 1 ns (docs/state-machine.md, "Lazy aging"). */
-static HOT_INLINE void file_flow_as(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
-                                    uint64_t ts, enum flow_class cls)
+static HOT_INLINE void refile(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t ts,
+                              enum flow_class cls)
 {
-    unsigned sh = e->file_shift[cls];
-    if (cls == f->cls && was != UINT64_MAX && (was >> sh) == (ts >> sh)) {
-        return; /* its deadline only moved later: the expiry floor still holds */
-    }
     tcpstate__ft_touch(&e->ft, f, cls);
     uint64_t deadline = tcpstate__add_sat(ts, e->timeout[cls]);
     if (deadline < e->expiry_floor) {
         e->expiry_floor = deadline;
     }
 }
-
-/* file_flow_as() with the class the flow's states make now. */
+/* A flow's segment at ts after one at `was`: refiled unless neither its
+ * class nor its period changed. */
 static HOT_INLINE void file_flow(tcpstate_engine *e, struct tcpstate_flow *f, uint64_t was,
-                                 uint64_t ts)
+                                 uint64_t ts, enum flow_class cls)
 {
-    file_flow_as(e, f, was, ts, tcpstate__track_class(f));
+    unsigned sh = e->file_shift[cls];
+    if (cls == f->cls && (was >> sh) == (ts >> sh)) {
+        return; /* its deadline only moved later: the expiry floor still holds */
+    }
+    refile(e, f, ts, cls);
 }
 
 /* A new flow for `key`: from the free pool, or by evicting per policy. */
@@ -93,7 +93,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
     unsigned fl = pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_RST);
     int allow_est = (e->flags & TCPSTATE_F_EVICT_ESTABLISHED) != 0 && fl == TCPSTATE_TH_SYN;
     /* The record comes listed, as the newest closed flow (its states);
-     * file_flow() below moves it if tcpstate__track_open() set others. */
+     * refile() below moves it if tcpstate__track_open() set others. */
     struct tcpstate_flow *f;
     if (!tcpstate__ft_pool_empty(&e->ft)) {
         f = tcpstate__ft_take(&e->ft, key);
@@ -128,7 +128,7 @@ static RARE struct tcpstate_flow *open_flow(tcpstate_engine *e, const struct key
         int first_from_orig = tcpstate__track_sender(f, src_is_hi) == TCPSTATE_ORIG;
         tcpstate__zeek_open(tcpstate__flow_history_record(e, f), first_from_orig, ts);
     }
-    file_flow(e, f, UINT64_MAX, ts);
+    refile(e, f, ts, tcpstate__track_class(f)); /* filed for the first time */
     e->stats.flows_created++;
     if (e->ft.used > e->stats.flows_peak) {
         e->stats.flows_peak = e->ft.used;
@@ -271,7 +271,7 @@ static HOT_INLINE tcpstate_status track_frame(tcpstate_engine *e, const struct k
     }
     uint64_t was = tcpstate__flow_last_ts(f);
     tcpstate__flow_set_last_ts(f, ts);
-    file_flow_as(e, f, was, ts, cls);
+    file_flow(e, f, was, ts, cls);
     if (out->n != 0) {
         deliver(e, f, out, pkt, side, ts);
         /* Only these events' callbacks can ask to drop the flow. */
