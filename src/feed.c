@@ -417,19 +417,26 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
 static HOT_INLINE void stage_decode_hash(tcpstate_engine *e, uint32_t linktype,
                                          const tcpstate_frame *frames, size_t n, const int opts)
 {
+    /* (In locals: the decode's byte stores could alias the engine's fields,
+     * which would then be read again for every frame.) */
+    struct batch_slot *const slots = e->batch;
+    const uint32_t *const buckets = e->ft.slots;
     for (size_t i = 0; i < n; i++) {
-        struct batch_slot *b = &e->batch[i];
+        struct batch_slot *b = &slots[i];
         const tcpstate_frame *fr = &frames[i];
         int dirtied; /* (not kept in memory as tcpstate_feed()'s: goes to b at once) */
-        b->status = tcpstate__decode_hot_clean(linktype, fr->data, fr->caplen, fr->wirelen,
-                                               &e->decode, &b->pkt, &dirtied);
+        tcpstate_status st = tcpstate__decode_hot_clean(linktype, fr->data, fr->caplen, fr->wirelen,
+                                                        &e->decode, &b->pkt, &dirtied);
+        int keyed = st == TCPSTATE_OK || st == TCPSTATE_E_BAD_TCP_CHECKSUM;
+        b->status = st;
         b->dirtied = dirtied != 0;
-        b->keyed = b->status == TCPSTATE_OK || b->status == TCPSTATE_E_BAD_TCP_CHECKSUM;
-        if (b->keyed) {
+        b->keyed = (uint8_t)keyed;
+        if (keyed) {
             make_keyed(e, &b->pkt, &b->k, opts);
-            b->probe = tcpstate__ft_probe_of(&e->ft, b->k.hash);
-            PREFETCH(&e->ft.slots[(size_t)b->probe.b[0] * FT_BUCKET_SLOTS]);
-            PREFETCH(&e->ft.slots[(size_t)b->probe.b[1] * FT_BUCKET_SLOTS]);
+            struct ft_probe p = tcpstate__ft_probe_of(&e->ft, b->k.hash);
+            b->probe = p;
+            PREFETCH(&buckets[(size_t)p.b[0] * FT_BUCKET_SLOTS]);
+            PREFETCH(&buckets[(size_t)p.b[1] * FT_BUCKET_SLOTS]);
         }
     }
 }
@@ -441,8 +448,9 @@ static HOT_INLINE void stage_decode_hash(tcpstate_engine *e, uint32_t linktype,
  * holds the frame's key, and looks the frame up otherwise. */
 static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
 {
+    struct batch_slot *const slots = e->batch;
     for (size_t i = 0; i < n; i++) {
-        struct batch_slot *b = &e->batch[i];
+        struct batch_slot *b = &slots[i];
         b->hint = NULL;
         if (b->keyed) {
             b->hint = tcpstate__ft_lookup_hint(&e->ft, &b->probe);
@@ -471,13 +479,14 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
 static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *frames, size_t n,
                                      tcpstate_status *status, const int opts)
 {
+    struct batch_slot *const slots = e->batch;
     for (size_t i = 0; i < n && i < NEIGHBOUR_LEAD; i++) {
-        PREFETCH_NEIGHBOURS(e, e->batch[i].hint);
+        PREFETCH_NEIGHBOURS(e, slots[i].hint);
     }
     for (size_t i = 0; i < n; i++) {
-        struct batch_slot *b = &e->batch[i];
+        struct batch_slot *b = &slots[i];
         if (i + NEIGHBOUR_LEAD < n) {
-            const struct batch_slot *ahead = &e->batch[i + NEIGHBOUR_LEAD];
+            const struct batch_slot *ahead = &slots[i + NEIGHBOUR_LEAD];
             PREFETCH_NEIGHBOURS(e, ahead->hint);
         }
         /* (b->k is stale when the frame was not keyed: then its status
@@ -490,8 +499,8 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
         if (status[i] == TCPSTATE_E_CALLBACK) {
             /* The frames decoded but not fed: their views clean again too. */
             for (size_t j = i + 1; j < n; j++) {
-                if (e->batch[j].dirtied) {
-                    tcpstate__decode_scrub(&e->batch[j].pkt);
+                if (slots[j].dirtied) {
+                    tcpstate__decode_scrub(&slots[j].pkt);
                 }
             }
             return i + 1;
