@@ -79,7 +79,8 @@ void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, 
     ft->cap = cap;
     ft->n_buckets = buckets_for(cap);
     ft->ext_stride = ext_stride;
-    tcpstate__ft_set_idx_bits(ft, bit_length64(cap));
+    uint32_t idx_bits = bit_length64(cap);
+    tcpstate__ft_set_idx_bits(ft, idx_bits > FT_MIN_IDX_BITS ? idx_bits : FT_MIN_IDX_BITS);
     tcpstate__sipkey_init(&ft->sip, hash_key);
     ft->zone_offset = UINT32_MAX;
     tcpstate__ft_clear(ft);

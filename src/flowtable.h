@@ -22,6 +22,13 @@
 #define FT_NIL          UINT32_MAX /* no flow (list ends, free list end) */
 #define FT_BUCKET_SLOTS 16u        /* 16 x 4-byte slots: one 64-byte cache line */
 #define FT_KEY_V6       0x8000u    /* flow_key.tag bit: IPv6 addresses */
+/* A slot keeps its pool index + 1 in at least the low 16 bits, so that in
+ * a table below 2^16 flows (nearly every one) the tag is the upper 16 bits
+ * alone: the probe compares them as words, without masking each slot
+ * (flowtable_probe.h). 16 tag bits leave 32 slots a 1 in 2^11 chance of a
+ * false match per lookup (a key compare in a record, nothing more). */
+#define FT_MIN_IDX_BITS  16u
+#define FT_WORD_TAG_MASK 0xffff0000u /* the tag mask of such a table */
 
 /* Canonical flow key: the two endpoints ordered (address, port) low to high,
  * so both directions of a connection build the same bytes. No padding (checked

@@ -18,7 +18,7 @@
  * slot (all zero) never matches one. tcpstate__ft_buckets() takes a bucket
  * from the top bits of each 32-bit half (as many as the bucket count needs:
  * up to 24), so the tag comes from the bottom of the low half (32 - idx_bits
- * bits, at most 28, at least 4). Tag bits that overlapped the bucket bits would be nearly
+ * bits: 16 below 2^16 flows, FT_MIN_IDX_BITS; at least 3). Tag bits that overlapped the bucket bits would be nearly
  * equal for every key of a bucket: in a large table almost every slot would
  * match, and each match costs a key compare in a record not in cache. */
 static inline uint32_t tcpstate__ft_tag_of(const struct flowtable *ft, uint64_t hash)
@@ -37,12 +37,29 @@ static inline __m128i tcpstate__ft_match4(const uint32_t *s, __m128i t, __m128i 
     return _mm_cmpeq_epi32(_mm_and_si128(v, k), t);
 }
 
+/* The tags of a table of up to 2^16 - 1 flows: each slot's upper 16 bits
+ * (FT_MIN_IDX_BITS), compared as 16-bit words without masking. A slot whose
+ * word matches gives 0xffff0000 (its index word is not 0) or, empty, never
+ * matches (a tag is not 0): the packs below turn the upper word's sign
+ * into the slot's bit either way, and 0x0000ffff (an empty slot) into none. */
+static inline __m128i tcpstate__ft_match4_word(const uint32_t *s, __m128i t)
+{
+    return _mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(const void *)s), t);
+}
+
 /* The four compare results (0 or -1 per slot) narrowed to one byte per slot
  * by saturating packs, in slot order, then one byte mask: bit i is slot i. */
 static inline unsigned tcpstate__ft_bucket_matches(const uint32_t *s, uint32_t tag,
                                                    uint32_t tag_mask)
 {
     const __m128i t = _mm_set1_epi32((int)tag), k = _mm_set1_epi32((int)tag_mask);
+    if (tag_mask == FT_WORD_TAG_MASK) { /* every table below 2^16 flows: no mask */
+        __m128i lo = _mm_packs_epi32(tcpstate__ft_match4_word(s, t),
+                                     tcpstate__ft_match4_word(s + 4, t));
+        __m128i hi = _mm_packs_epi32(tcpstate__ft_match4_word(s + 8, t),
+                                     tcpstate__ft_match4_word(s + 12, t));
+        return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));
+    }
     __m128i lo = _mm_packs_epi32(tcpstate__ft_match4(s, t, k), tcpstate__ft_match4(s + 4, t, k));
     __m128i hi =
         _mm_packs_epi32(tcpstate__ft_match4(s + 8, t, k), tcpstate__ft_match4(s + 12, t, k));

@@ -206,6 +206,52 @@ Test(keying, the_probe_tag_is_the_stored_tag)
     cr_assert(ge(u32, zero_tags, 29 * 400 + 1));
 }
 
+/* A table below 2^16 flows keeps the index in the low 16 slot bits and the
+ * tag in the upper 16 (FT_MIN_IDX_BITS), and the bucket match (SSE2's word
+ * compare where it exists) finds exactly the slots whose masked tag equals
+ * the probe's: never an empty slot, never a slot of another tag sharing the
+ * index word, every slot of the tag whatever its index. */
+Test(keying, a_small_tables_bucket_match_is_its_masked_tag_compare)
+{
+    static _Alignas(64) uint32_t slots[4 * FT_BUCKET_SLOTS];
+    static struct tcpstate_flow pool[32];
+    const uint8_t hash_key[16] = {1, 2, 3};
+    struct flowtable ft;
+    tcpstate__ft_init(&ft, 32, 0, slots, pool, NULL, hash_key);
+    cr_assert(eq(u32, ft.idx_bits, FT_MIN_IDX_BITS));
+    cr_assert(eq(u32, tcpstate__ft_tag_mask(&ft), FT_WORD_TAG_MASK));
+    unsigned hits = 0, near = 0;
+    for (unsigned n = 0; n < 100000; n++) {
+        struct ft_probe p = tcpstate__ft_probe_of(&ft, (uint64_t)next32() << 32 | next32());
+        uint32_t s[FT_BUCKET_SLOTS];
+        unsigned want = 0;
+        for (unsigned i = 0; i < FT_BUCKET_SLOTS; i++) {
+            uint32_t idx1 = (next32() & 0xffffu) | 1u; /* an index + 1: never 0 */
+            switch (next32() % 4) {
+            case 0:
+                s[i] = 0; /* empty */
+                break;
+            case 1:
+                s[i] = p.tag | idx1; /* the probe's tag */
+                break;
+            case 2: /* another tag, differing in one bit, same index word */
+                s[i] = (p.tag ^ (1u << (16 + next32() % 16))) | idx1;
+                near += s[i] >> 16 != 0;
+                break;
+            default:
+                s[i] = next32() | 1u;
+                break;
+            }
+            want |= (unsigned)(s[i] != 0 && (s[i] & FT_WORD_TAG_MASK) == p.tag) << i;
+        }
+        unsigned got = tcpstate__ft_bucket_matches(s, p.tag, tcpstate__ft_tag_mask(&ft));
+        cr_assert(eq(u32, got, want), "round %u", n);
+        hits += got != 0;
+    }
+    cr_assert(gt(u32, hits, 90000));
+    cr_assert(gt(u32, near, 100000));
+}
+
 /* A zone keyed table holds one key once per zone (the out-of-line lookup),
  * and finds each under its own zone only. */
 Test(keying, a_zone_keyed_table_holds_a_key_once_per_zone)
