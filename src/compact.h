@@ -54,6 +54,7 @@ static inline uint64_t ufloat_decode(uint64_t code, unsigned mant_bits)
     return mant << (code >> mant_bits);
 }
 
+#define U32F_EXACT_MAX ((UINT64_C(1) << 27) - 1) /* u32f_encode(v) == v up to this */
 static inline uint32_t u32f_encode(uint64_t v) { return (uint32_t)ufloat_encode(v, 27, 31); }
 static inline uint64_t u32f_decode(uint32_t c) { return ufloat_decode(c, 27); }
 static inline uint16_t u16f_encode(uint64_t v) { return (uint16_t)ufloat_encode(v, 12, 15); }

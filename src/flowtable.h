@@ -343,7 +343,16 @@ static inline void tcpstate__flow_set_last_ts(struct tcpstate_flow *f, uint64_t 
     /* 0 if ts is before the first segment: the difference wrapped, and only
      * a wrapped difference exceeds ts (one compare after the subtraction). */
     uint64_t d = ts - f->first_ts;
-    f->age = u32f_encode(d <= ts ? d : 0);
+    d = d <= ts ? d : 0;
+    /* u32f_encode()'s exact case (nearly every packet) tested here, apart
+     * from the call: GCC then branches on the subtraction's borrow and on
+     * one compare (u32f_encode() alone: a compare and a conditional move
+     * more, 1 Ir/pkt on CG). */
+    if (d <= U32F_EXACT_MAX) {
+        f->age = (uint32_t)d;
+    } else {
+        f->age = u32f_encode(d);
+    }
 }
 
 /* The lookups (tcpstate__ft_lookup_zone(), tcpstate__ft_lookup(),
