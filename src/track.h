@@ -83,8 +83,11 @@ void tcpstate__track_cell(int receiver, enum track_step step, tcpstate_tcp_state
  * test below: CLS_CLOSED (both CLOSED), CLS_TIME_WAIT (both CLOSED or
  * TIME_WAIT), CLS_EMBRYONIC (either end short of ESTABLISHED), else
  * CLS_ESTABLISHED (both ESTABLISHED) or CLS_CLOSING (src/track_table.c: one
- * load instead of a chain of compares on every packet). */
-extern const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT];
+ * load instead of a chain of compares on every packet). Rows of 16 (the
+ * rest never read): a shift indexes them, not a multiply by 11. */
+#define TRACK_PAIR_ROW 16
+_Static_assert(TCPSTATE_STATE_COUNT <= TRACK_PAIR_ROW, "pair class rows");
+extern const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TRACK_PAIR_ROW];
 
 /* The activity class of a flow (inline: every packet). */
 static inline enum flow_class tcpstate__track_class(const struct tcpstate_flow *f)

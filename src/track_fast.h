@@ -35,19 +35,29 @@
  * build without the fast paths does not carry it; tests/test_transitions.c
  * checks every pair against the cells. */
 enum ack_fast { ACKF_NO, ACKF_KEEP, ACKF_SYN, ACKF_FIN };
+#define ACKF_MASK 3u
+/* Above the ACKF_ bits, where the guarded receiver's cell moves it
+ * (ACKF_SYN, ACKF_FIN; else 0): a shift of the value already loaded instead
+ * of a second table's load. */
+#define ACKF_NEXT_SHIFT 2
 /* clang-format off */
 #define ACKF(a, b)                                                                   \
     ((a) == sSS || (b) == sCL                  ? ACKF_NO                             \
      : (b) == sSR                              ? ACKF_SYN                            \
      : (b) == sF1 || (b) == sCG || (b) == sLA  ? ACKF_FIN                            \
                                                : ACKF_KEEP)
-#define ROW(a) {ACKF(a, sCL), ACKF(a, sLI), ACKF(a, sSS), ACKF(a, sSR), ACKF(a, sES), ACKF(a, sF1), \
-                ACKF(a, sF2), ACKF(a, sCW), ACKF(a, sCG), ACKF(a, sLA), ACKF(a, sTW)}
+#define ACKN(b)                                                                      \
+    ((b) == sSR ? sES : (b) == sF1 ? sF2 : (b) == sCG ? sTW : (b) == sLA ? sCL : 0)
+#define ACKC(a, b) (ACKF(a, b) | (ACKF(a, b) >= ACKF_SYN ? ACKN(b) : 0) << ACKF_NEXT_SHIFT)
+#define ROW(a) {ACKC(a, sCL), ACKC(a, sLI), ACKC(a, sSS), ACKC(a, sSR), ACKC(a, sES), ACKC(a, sF1), \
+                ACKC(a, sF2), ACKC(a, sCW), ACKC(a, sCG), ACKC(a, sLA), ACKC(a, sTW)}
 /* Rows of 16 (the rest ACKF_NO, never read): a shift indexes them. */
 static const uint8_t tcpstate__ack_fast[TCPSTATE_STATE_COUNT][16] = {
     ROW(sCL), ROW(sLI), ROW(sSS), ROW(sSR), ROW(sES), ROW(sF1),
     ROW(sF2), ROW(sCW), ROW(sCG), ROW(sLA), ROW(sTW)};
 #undef ROW
+#undef ACKC
+#undef ACKN
 #undef ACKF
 /* clang-format on */
 
@@ -134,14 +144,15 @@ static HOT_INLINE uint32_t seg_evflags(const struct tcpstate_flow *f, const tcps
 static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f, struct endpoint *s,
                                     struct endpoint *r, const tcpstate_packet *pkt,
                                     tcpstate_side sender, uint64_t ts, uint32_t evflags,
-                                    struct track_out *out, unsigned how, const struct cell *sc,
+                                    struct track_out *out, unsigned af, const struct cell *sc,
                                     const int fin)
 {
+    const unsigned how = af & ACKF_MASK;
     if (how != ACKF_KEEP) {
         /* The ACK step: the receiver moves if the guard holds. */
         const uint8_t before[2] = {f->ep[0].state, f->ep[1].state};
         if (how == ACKF_SYN ? acks_syn_of(r, pkt) : covers_fin_of(r, pkt->ack)) {
-            r->state = tcpstate__receiver_next[TRACK_ACK][r->state].next;
+            r->state = (uint8_t)(af >> ACKF_NEXT_SHIFT);
             if (out->want & (EV_KIND(TCPSTATE_EV_ACK) | EV_KIND(TCPSTATE_EV_STATE_CHANGE))) {
                 const uint32_t flags = seg_evflags(f, pkt, evflags);
                 const uint8_t after[2] = {f->ep[0].state, f->ep[1].state};
@@ -224,7 +235,7 @@ static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow
 {
     const size_t so = (size_t)sender * sizeof(struct endpoint);
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
-    const unsigned how = tcpstate__ack_fast[s->state][r->state];
+    const unsigned af = tcpstate__ack_fast[s->state][r->state], how = af & ACKF_MASK;
     if (how == ACKF_NO) {
         return TRACK_FAST_NO;
     }
@@ -246,7 +257,7 @@ static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow
     out->n = 0;
     if (fin || how != ACKF_KEEP) {
         /* (With neither, the steady state's ACK: no state moves, no event.) */
-        common_steps(e, f, s, r, pkt, sender, ts, evflags, out, how, sc, fin);
+        common_steps(e, f, s, r, pkt, sender, ts, evflags, out, af, sc, fin);
     }
     s->pkts++;
     note_common_sender(s, r, pkt, pkt->payload_len + (fin ? 1u : 0u), fin);
@@ -300,6 +311,13 @@ static HOT_INLINE void note_opening_sender(struct endpoint *s, struct endpoint *
     peer->flags = (uint8_t)(pf & ~EP_RST_PENDING);
 }
 
+/* Where track_opening()'s segments move the ends (the G_SYN_OPEN,
+ * G_SYNACK_OPEN and G_RCV_SYNACK cells of track_table.c, from CLOSED and,
+ * for the SYN-ACK's receiver, SYN_SENT). */
+#define OPEN_SYN_SENDER      sSS
+#define OPEN_SYNACK_SENDER   sSR
+#define OPEN_SYNACK_RECEIVER sES
+
 /* The opening of a connection: a SYN between two CLOSED ends (RFC 9293
  * §3.10.1: SYN_SENT; the receiver stays CLOSED, LISTEN not being
  * observable), or the plausible SYN-ACK answering it (the sender to
@@ -316,7 +334,6 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
                                     const int opts)
 {
     const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
-    const enum track_step step = synack ? TRACK_SYNACK : TRACK_SYN;
     const size_t so = (size_t)sender * sizeof(struct endpoint);
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
     if (s->state != sCL || r->state != (synack ? sSS : sCL) ||
@@ -330,9 +347,12 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
     out->n = 0;
     uint32_t bad = 0; /* TCPSTATE_EVF_BAD_ACK, or not */
     if (!synack || synack_acks_syn_of(r, pkt)) {
-        s->state = tcpstate__sender_next[step][sCL].next;
+        /* The cells' targets as constants (tests/test_transitions.c checks
+         * them against tcpstate__sender_next / tcpstate__receiver_next):
+         * the tables are extern, so their loads would stay. */
+        s->state = synack ? OPEN_SYNACK_SENDER : OPEN_SYN_SENDER;
         if (synack) {
-            r->state = tcpstate__receiver_next[step][sSS].next;
+            r->state = OPEN_SYNACK_RECEIVER;
         }
     } else {
         bad = TCPSTATE_EVF_BAD_ACK; /* a wrong acknowledgment moves neither end */

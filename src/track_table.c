@@ -97,7 +97,7 @@ const struct cell tcpstate__receiver_next[TRACK_STEPS][TCPSTATE_STATE_COUNT] = {
                                     : CLS_CLOSING)
 #define ROW(a) {PAIR(a, sCL), PAIR(a, sLI), PAIR(a, sSS), PAIR(a, sSR), PAIR(a, sES), PAIR(a, sF1), \
                 PAIR(a, sF2), PAIR(a, sCW), PAIR(a, sCG), PAIR(a, sLA), PAIR(a, sTW)}
-const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TCPSTATE_STATE_COUNT] = {
+const uint8_t tcpstate__pair_class[TCPSTATE_STATE_COUNT][TRACK_PAIR_ROW] = {
     ROW(sCL), ROW(sLI), ROW(sSS), ROW(sSR), ROW(sES), ROW(sF1),
     ROW(sF2), ROW(sCW), ROW(sCG), ROW(sLA), ROW(sTW)};
 #undef ROW

@@ -175,9 +175,26 @@ Test(transitions, the_fast_ack_view_matches_the_cells)
                     want = ACKF_FIN;
                 }
             }
-            cr_expect(eq(u8, tcpstate__ack_fast[a][b], (uint8_t)want), "%s -> %s: %u, want %u",
+            const unsigned got = tcpstate__ack_fast[a][b];
+            cr_expect(eq(u32, got & ACKF_MASK, want), "%s -> %s: %u, want %u",
                       tcpstate_state_name((tcpstate_tcp_state)a),
-                      tcpstate_state_name((tcpstate_tcp_state)b), tcpstate__ack_fast[a][b], want);
+                      tcpstate_state_name((tcpstate_tcp_state)b), got & ACKF_MASK, want);
+            /* Where a guarded receiver moves: its cell's target. */
+            if (want == ACKF_SYN || want == ACKF_FIN) {
+                cr_expect(eq(u32, got >> ACKF_NEXT_SHIFT, rc->next), "%s -> %s: next %u, want %u",
+                          tcpstate_state_name((tcpstate_tcp_state)a),
+                          tcpstate_state_name((tcpstate_tcp_state)b), got >> ACKF_NEXT_SHIFT,
+                          rc->next);
+            }
         }
     }
+}
+
+/* track_opening()'s targets, constants in track_fast.h, are the cells'. */
+Test(transitions, the_fast_opening_targets_match_the_cells)
+{
+    cr_expect(eq(u8, tcpstate__sender_next[TRACK_SYN][sCL].next, (uint8_t)OPEN_SYN_SENDER));
+    cr_expect(eq(u8, tcpstate__sender_next[TRACK_SYNACK][sCL].next, (uint8_t)OPEN_SYNACK_SENDER));
+    cr_expect(eq(u8, tcpstate__receiver_next[TRACK_SYNACK][sSS].next,
+                 (uint8_t)OPEN_SYNACK_RECEIVER));
 }
