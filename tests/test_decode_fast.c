@@ -49,6 +49,10 @@ static void same(uint32_t linktype, const uint8_t *f, size_t caplen, size_t wire
     tcpstate_status sb = tcpstate__decode_layered(linktype, f, caplen, wirelen, NULL, &b);
     cr_assert(eq(int, sa, sb), "%s: status %d with the fast path, %d without", what, sa, sb);
     cr_assert(memcmp(&a, &b, sizeof a) == 0, "%s: the packet views differ", what);
+    /* The per-packet keying (flowtable_key.h) reads an IPv4 view's two
+     * addresses in one load: dst must lie 4 bytes after src. */
+    cr_assert(sb != TCPSTATE_OK || b.ip_version != 4 || b.dst == b.src + 4,
+              "%s: an IPv4 view's dst is not 4 bytes after its src", what);
     /* As feed.c calls it: the engine's options (zeroed by default), never
      * NULL, and its own view. */
     static tcpstate_packet d;

@@ -46,8 +46,13 @@ Test(keying, the_fused_key_and_hash_equal_the_layered_ones)
         tcpstate_packet pkt;
         memset(&pkt, 0, sizeof pkt);
         pkt.ip_version = (n % 5) == 0 ? 6 : 4;
-        pkt.src = src;
-        pkt.dst = dst;
+        /* An IPv4 view points into its header, dst 4 bytes after src (the
+         * fused keying reads both at once); an IPv6 one anywhere. */
+        uint8_t hdr[20];
+        memcpy(hdr + 12, src, 4);
+        memcpy(hdr + 16, dst, 4);
+        pkt.src = pkt.ip_version == 4 ? hdr + 12 : src;
+        pkt.dst = pkt.ip_version == 4 ? hdr + 16 : dst;
         pkt.sport = (uint16_t)(next32() & 7);
         pkt.dport = (uint16_t)(next32() & 7);
         pkt.vlan_count = (uint8_t)(next32() & 1);
