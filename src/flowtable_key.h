@@ -55,7 +55,8 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
      * they compare as src and dst do, and are equal exactly when those are. */
     uint64_t sd = tcpstate__ft_raw_be64(raw);
     uint64_t ds = sd << 32 | sd >> 32;
-    uint32_t ports = (uint32_t)pkt->sport | (uint32_t)pkt->dport << 16; /* port[0] | port[1] << 16 */
+    /* port[0] | port[1] << 16 */
+    uint32_t ports = (uint32_t)pkt->sport | (uint32_t)pkt->dport << 16;
     int swap = sd != ds ? sd > ds : (ports & 0xffffu) > ports >> 16;
     /* lo's 4 bytes, then hi's: exchanging the halves of a 64-bit number
      * exchanges its two 4-byte halves in memory in either byte order. */
@@ -63,11 +64,14 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     ports = swap ? ports << 16 | ports >> 16 : ports;
     uint32_t tag = vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u;
 
-    uint8_t b[8];
-    memcpy(b, &pair, 8);
-    memset(key->addr, 0, sizeof key->addr);
-    memcpy(key->addr[0], b, 4);
-    memcpy(key->addr[1], b + 4, 4);
+    /* The pair stored across the two addresses puts hi at addr[1] with no
+     * shift to extract it; the zeroing after covers its first half (addr[0]'s
+     * last 4 bytes), and lo goes in last. */
+    unsigned char *kb = (unsigned char *)key->addr;
+    memcpy(kb + 12, &pair, 8);
+    memset(kb, 0, 16);
+    memcpy(kb, &pair, 4);
+    memset(kb + 20, 0, 12);
     key->port[0] = (uint16_t)ports;
     key->port[1] = (uint16_t)(ports >> 16);
     key->tag = (uint16_t)tag;
