@@ -43,9 +43,16 @@
 static HOT_INLINE void make_keyed(const tcpstate_engine *e, const tcpstate_packet *pkt,
                                   struct keyed *k, const int opts)
 {
-    k->zone = opts && (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
+    uint32_t zone = 0;
+    if (opts) {
+        /* (Without the options the table has no zones and nothing reads
+         * k->zone: tcpstate__ft_holds() and tcpstate__ft_set_zone() look at
+         * it only in a zone keyed table.) */
+        zone = (e->flags & TCPSTATE_F_ZONE_KEY) ? pkt->zone : 0u;
+        k->zone = zone;
+    }
     k->hash = tcpstate__ft_key_hash(&e->ft, pkt, opts && (e->flags & TCPSTATE_F_VLAN_KEY) != 0,
-                                    k->zone, &k->key, &k->src_is_hi);
+                                    zone, &k->key, &k->src_is_hi);
 }
 
 /* Lazy aging. Moving a flow to the newest end of its list on every segment
