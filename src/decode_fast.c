@@ -133,10 +133,7 @@ int tcpstate__decode_fast(uint32_t linktype, const uint8_t *frame, size_t caplen
 
 /* Out of line: only the frames that left tcpstate_feed()'s view dirty
  * (decode_fast.h, fast_or_layered()) come here. */
-void tcpstate__decode_scrub(tcpstate_packet *pkt)
-{
-    zero_tail(pkt);
-}
+void tcpstate__decode_scrub(tcpstate_packet *pkt) { zero_tail(pkt); }
 
 /* A frame the fast path declined after fast_start(): the layered decoder,
  * from the arguments kept in the view (wirelen as normalized, which the

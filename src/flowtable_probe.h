@@ -18,9 +18,10 @@
  * slot (all zero) never matches one. tcpstate__ft_buckets() takes a bucket
  * from the top bits of each 32-bit half (as many as the bucket count needs:
  * up to 24), so the tag comes from the bottom of the low half (32 - idx_bits
- * bits: 16 below 2^16 flows, FT_MIN_IDX_BITS; at least 3). Tag bits that overlapped the bucket bits would be nearly
- * equal for every key of a bucket: in a large table almost every slot would
- * match, and each match costs a key compare in a record not in cache. */
+ * bits: 16 below 2^16 flows, FT_MIN_IDX_BITS; at least 3). Tag bits that
+ * overlapped the bucket bits would be nearly equal for every key of a
+ * bucket: in a large table almost every slot would match, and each match
+ * costs a key compare in a record not in cache. */
 static inline uint32_t tcpstate__ft_tag_of(const struct flowtable *ft, uint64_t hash)
 {
     uint32_t tag_bits = 32u - ft->idx_bits;
@@ -54,8 +55,8 @@ static inline unsigned tcpstate__ft_bucket_matches(const uint32_t *s, uint32_t t
 {
     const __m128i t = _mm_set1_epi32((int)tag), k = _mm_set1_epi32((int)tag_mask);
     if (tag_mask == FT_WORD_TAG_MASK) { /* every table below 2^16 flows: no mask */
-        __m128i lo = _mm_packs_epi32(tcpstate__ft_match4_word(s, t),
-                                     tcpstate__ft_match4_word(s + 4, t));
+        __m128i lo =
+            _mm_packs_epi32(tcpstate__ft_match4_word(s, t), tcpstate__ft_match4_word(s + 4, t));
         __m128i hi = _mm_packs_epi32(tcpstate__ft_match4_word(s + 8, t),
                                      tcpstate__ft_match4_word(s + 12, t));
         return (unsigned)_mm_movemask_epi8(_mm_packs_epi16(lo, hi));

@@ -382,7 +382,6 @@ tcpstate_status tcpstate_reset(tcpstate_engine *e)
 
 /* ------------------------------------------------------------------ events, ends */
 
-
 /* Where each end reason is counted in tcpstate_stats (a table, not a
  * switch: smaller, and one load on every flow's end). */
 static const uint16_t end_counter[TCPSTATE_END_COUNT] = {

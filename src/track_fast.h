@@ -229,9 +229,9 @@ static HOT_INLINE unsigned common_class(unsigned pc, unsigned rf)
  * retransmitted FIN, an implausible segment, an ACK from SYN_SENT or to
  * CLOSED; else TRACK_FAST_CLASS(the flow's class after it). */
 static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow *f,
-                                   const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                   uint32_t evflags, struct track_out *out, const int fin,
-                                   const int opts)
+                                        const tcpstate_packet *pkt, tcpstate_side sender,
+                                        uint64_t ts, uint32_t evflags, struct track_out *out,
+                                        const int fin, const int opts)
 {
     const size_t so = (size_t)sender * sizeof(struct endpoint);
     struct endpoint *s = EP_AT(f, so), *r = EP_AT(f, so ^ sizeof(struct endpoint));
@@ -329,9 +329,9 @@ static HOT_INLINE void note_opening_sender(struct endpoint *s, struct endpoint *
  * the states it leaves, SYN_SENT / CLOSED, SYN_RECEIVED / ESTABLISHED and
  * (a wrong acknowledgment) CLOSED / SYN_SENT, all make a flow embryonic. */
 static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flow *f,
-                                    const tcpstate_packet *pkt, tcpstate_side sender, uint64_t ts,
-                                    uint32_t evflags, struct track_out *out, const int synack,
-                                    const int opts)
+                                         const tcpstate_packet *pkt, tcpstate_side sender,
+                                         uint64_t ts, uint32_t evflags, struct track_out *out,
+                                         const int synack, const int opts)
 {
     const unsigned fl = synack ? TCPSTATE_TH_SYN | TCPSTATE_TH_ACK : TCPSTATE_TH_SYN;
     const size_t so = (size_t)sender * sizeof(struct endpoint);
@@ -393,9 +393,9 @@ static HOT_INLINE unsigned track_opening(tcpstate_engine *e, struct tcpstate_flo
  * else TRACK_FAST_CLASS(the flow's class after it).
  * tests/test_track_fast.c holds the two to the same results. */
 static HOT_INLINE unsigned tcpstate__track_fast(tcpstate_engine *e, struct tcpstate_flow *f,
-                                           const tcpstate_packet *pkt, tcpstate_side sender,
-                                           uint64_t ts, uint32_t evflags, struct track_out *out,
-                                           const int opts)
+                                                const tcpstate_packet *pkt, tcpstate_side sender,
+                                                uint64_t ts, uint32_t evflags,
+                                                struct track_out *out, const int opts)
 {
     const unsigned fl =
         pkt->tcp_flags & (TCPSTATE_TH_SYN | TCPSTATE_TH_ACK | TCPSTATE_TH_FIN | TCPSTATE_TH_RST);

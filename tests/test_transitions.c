@@ -195,6 +195,6 @@ Test(transitions, the_fast_opening_targets_match_the_cells)
 {
     cr_expect(eq(u8, tcpstate__sender_next[TRACK_SYN][sCL].next, (uint8_t)OPEN_SYN_SENDER));
     cr_expect(eq(u8, tcpstate__sender_next[TRACK_SYNACK][sCL].next, (uint8_t)OPEN_SYNACK_SENDER));
-    cr_expect(eq(u8, tcpstate__receiver_next[TRACK_SYNACK][sSS].next,
-                 (uint8_t)OPEN_SYNACK_RECEIVER));
+    cr_expect(
+        eq(u8, tcpstate__receiver_next[TRACK_SYNACK][sSS].next, (uint8_t)OPEN_SYNACK_RECEIVER));
 }
