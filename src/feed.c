@@ -341,7 +341,9 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
                                                const int opts)
 {
     e->frame_no++; /* also tcpstate_stats::frames (tcpstate_get_stats()) */
-    e->stop = 0;
+    /* e->stop is 0: each call that runs callbacks (a frame here,
+     * tcpstate_expire(), tcpstate_finish()) clears it on its way out
+     * (tcpstate__call_result()). */
     ts = tcpstate__clamp_time(e, ts);
     /* Nothing is due before the expiry floor (Zeek lifetimes sweep instead).
      * The tests that are nearly always false come first, here and below. */
