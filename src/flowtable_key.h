@@ -18,6 +18,14 @@ uint64_t tcpstate__ft_key_hash_other(const struct flowtable *ft, const tcpstate_
                                      int *src_is_hi);
 
 #if !defined(__OPTIMIZE_SIZE__)
+/* x86-64 (SSE2 always there): the key's addresses as two vector stores. */
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#define KEY_SSE2 1
+#else
+#define KEY_SSE2 0
+#endif
+
 /* 8 bytes as loaded (memory order) read as a big-endian and as a
  * little-endian number: a byte swap and a move where bytes are
  * little-endian, whatever the host (compilers see through the array). */
@@ -64,14 +72,23 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     ports = swap ? ports << 16 | ports >> 16 : ports;
     uint32_t tag = vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u;
 
+    unsigned char *kb = (unsigned char *)key->addr;
+#if KEY_SSE2
+    /* Each address with its 12 zero bytes as one 16-byte store: lo moved
+     * in with the zeros above it, hi shifted down in its register (five
+     * instructions where the stores below take six). */
+    __m128i both = _mm_cvtsi64_si128((long long)pair);
+    _mm_storeu_si128((__m128i *)(void *)kb, _mm_cvtsi32_si128((int)(uint32_t)pair));
+    _mm_storeu_si128((__m128i *)(void *)(kb + 16), _mm_srli_epi64(both, 32));
+#else
     /* The pair stored across the two addresses puts hi at addr[1] with no
      * shift to extract it; the zeroing after covers its first half (addr[0]'s
      * last 4 bytes), and lo goes in last. */
-    unsigned char *kb = (unsigned char *)key->addr;
     memcpy(kb + 12, &pair, 8);
     memset(kb, 0, 16);
     memcpy(kb, &pair, 4);
     memset(kb + 20, 0, 12);
+#endif
     key->port[0] = (uint16_t)ports;
     key->port[1] = (uint16_t)(ports >> 16);
     key->tag = (uint16_t)tag;
