@@ -191,9 +191,9 @@ static HOT_INLINE struct tcpstate_flow *find_flow(tcpstate_engine *e, const stru
 }
 
 /* Deliver what the tracker returned for one segment sent by `dir` (at least
- * one event); nothing is built for an event without a callback. The fields its events share are
- * written once, into a frame the callbacks cannot change (they see it
- * const), so that fewer values live across the calls. */
+ * one event); nothing is built for an event without a callback. The fields
+ * its events share are written once, into a frame the callbacks cannot
+ * change (they see it const), so that fewer values live across the calls. */
 static HOT_INLINE void deliver(tcpstate_engine *e, struct tcpstate_flow *f,
                                const struct track_out *out, const tcpstate_packet *pkt,
                                tcpstate_side dir, uint64_t ts)
@@ -372,6 +372,18 @@ static HOT_INLINE tcpstate_status feed_decoded(tcpstate_engine *e, const tcpstat
     e->stats.frames_by_status[tcpstate_status_index(st)]++;
     return st;
 }
+/* Whether the engine runs the per-frame path's full copy: it has some of
+ * TCPSTATE_F_PER_FRAME_OPTS, or the library is built for size (one copy,
+ * the full one). */
+static HOT_INLINE int full_copy(const tcpstate_engine *e)
+{
+#if defined(__OPTIMIZE_SIZE__)
+    (void)e;
+    return 1;
+#else
+    return (e->flags & TCPSTATE_F_PER_FRAME_OPTS) != 0;
+#endif
+}
 /* feed_decoded() for an engine with some of TCPSTATE_F_PER_FRAME_OPTS: out
  * of line, so that the common copy stays lean. */
 static RARE tcpstate_status feed_decoded_opts(tcpstate_engine *e, const tcpstate_packet *pkt,
@@ -380,17 +392,14 @@ static RARE tcpstate_status feed_decoded_opts(tcpstate_engine *e, const tcpstate
 {
     return feed_decoded(e, pkt, st, k, hint, ts, 1);
 }
-/* feed_decoded() in the copy the engine's configuration needs (one copy at
- * -Os, where size counts more). */
+/* feed_decoded() in the copy the engine needs (full_copy()). */
 static HOT_INLINE tcpstate_status feed_frame(tcpstate_engine *e, const tcpstate_packet *pkt,
                                              tcpstate_status st, const struct keyed *k,
                                              struct tcpstate_flow *hint, uint64_t ts)
 {
-#if !defined(__OPTIMIZE_SIZE__)
-    if (!(e->flags & TCPSTATE_F_PER_FRAME_OPTS)) {
+    if (!full_copy(e)) {
         return feed_decoded(e, pkt, st, k, hint, ts, 0);
     }
-#endif
     return feed_decoded_opts(e, pkt, st, k, hint, ts);
 }
 
@@ -528,7 +537,7 @@ static HOT_INLINE size_t run_stages(tcpstate_engine *e, uint32_t linktype,
     return stage_track(e, frames, n, status, opts);
 }
 /* run_stages() for an engine with some of TCPSTATE_F_PER_FRAME_OPTS, out of
- * line (one copy at -Os). */
+ * line (full_copy()). */
 static RARE size_t run_stages_opts(tcpstate_engine *e, uint32_t linktype,
                                    const tcpstate_frame *frames, size_t n, tcpstate_status *status)
 {
@@ -562,13 +571,9 @@ size_t tcpstate_feed_batch(tcpstate_engine *e, uint32_t linktype, const tcpstate
         if (chunk > e->batch_max) {
             chunk = e->batch_max;
         }
-#if !defined(__OPTIMIZE_SIZE__)
-        size_t ran = !(e->flags & TCPSTATE_F_PER_FRAME_OPTS)
-                         ? run_stages(e, linktype, frames + done, chunk, status + done, 0)
-                         : run_stages_opts(e, linktype, frames + done, chunk, status + done);
-#else
-        size_t ran = run_stages_opts(e, linktype, frames + done, chunk, status + done);
-#endif
+        size_t ran = full_copy(e)
+                         ? run_stages_opts(e, linktype, frames + done, chunk, status + done)
+                         : run_stages(e, linktype, frames + done, chunk, status + done, 0);
         done += ran;
         if (ran < chunk) {
             return done; /* a callback stopped the call */
