@@ -835,9 +835,17 @@ TCPSTATE_API size_t tcpstate_footprint(const tcpstate_config *cfg);
  */
 #define TCPSTATE_STATIC_PORT_BYTES(n) ((size_t)((n) > 4096u ? 8192u : 2u * (uint32_t)(n)))
 
+/** Part of TCPSTATE_STATIC_FIXED_: on x86-64, the AES round keys of the flow hash
+ *  (internal). */
+#if defined(__x86_64__) || defined(_M_X64)
+#define TCPSTATE_STATIC_HASH_ 256u
+#else
+#define TCPSTATE_STATIC_HASH_ 0u
+#endif
 /** Part of TCPSTATE_STATIC_BYTES(): the engine (with the tracker's event buffer) and the
  *  64-byte alignment slack (internal). */
-#define TCPSTATE_STATIC_FIXED_ ((uint64_t)1535u + 32u * (uint64_t)sizeof(void *))
+#define TCPSTATE_STATIC_FIXED_                                                                     \
+    ((uint64_t)1535u + TCPSTATE_STATIC_HASH_ + 32u * (uint64_t)sizeof(void *))
 /** Part of TCPSTATE_STATIC_BYTES(): one flow record (internal). */
 #define TCPSTATE_STATIC_FLOW_ 120u
 /** Part of TCPSTATE_STATIC_BYTES(): one slot of the batch workspace (internal). */

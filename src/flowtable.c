@@ -82,6 +82,14 @@ void tcpstate__ft_init(struct flowtable *ft, uint32_t cap, uint32_t ext_stride, 
     uint32_t idx_bits = bit_length64(cap);
     tcpstate__ft_set_idx_bits(ft, idx_bits > FT_MIN_IDX_BITS ? idx_bits : FT_MIN_IDX_BITS);
     tcpstate__sipkey_init(&ft->sip, hash_key);
+#if TCPSTATE_AES_HASH
+    ft->hash_aes = (uint32_t)tcpstate__aes_usable();
+    if (ft->hash_aes) {
+        uint8_t aes_key[16];
+        tcpstate__aes_derive(aes_key, hash_key);
+        tcpstate__aes_expand(&ft->aes, aes_key);
+    }
+#endif
     ft->zone_offset = UINT32_MAX;
     tcpstate__ft_clear(ft);
 }
@@ -145,20 +153,21 @@ static uint64_t le32_of(const uint8_t *p)
 }
 
 /* The hash input is the key packed into as few bytes as it needs: an IPv4
- * key is 14 bytes (two addresses, two ports, the tag), two SipHash blocks;
- * an IPv6 key its 38 bytes. Both encodings are injective and differ in
- * length (14 against 38, and 42 with a zone; SipHash's last block includes
- * the length), so two distinct keys are two distinct inputs. SipHash-1-3 is a PRF under the
- * secret 128-bit key: without the key an attacker cannot predict bucket
- * choices or tags, and cannot learn them from hash values either, since no
- * value leaves the library (only timing could hint at a collision, and each
- * hint is about one pair of tuples under one engine's key). */
+ * key is 14 bytes (two addresses, two ports, the tag), one AES block or two
+ * SipHash blocks (tcpstate__ft_hash_words()); an IPv6 key its 38 bytes, and
+ * 42 with a zone, for SipHash-1-3 (whose last block includes the length).
+ * Each encoding is injective, so two distinct keys are two distinct inputs
+ * of one function. Both functions are PRFs under the secret key (hash_aes.h
+ * for AES-128): without the key an attacker cannot predict bucket choices
+ * or tags, and cannot learn them from hash values either, since no value
+ * leaves the library (only timing could hint at a collision, and each hint
+ * is about one pair of tuples under one engine's key). */
 /* The hash of an IPv4 key: its 14 bytes as two little-endian words. */
 static HOT_INLINE uint64_t hash_v4(const struct flowtable *ft, const struct flow_key *key)
 {
     uint64_t w0 = le32_of(key->addr[0]) | le32_of(key->addr[1]) << 32;
     uint64_t w1 = (uint64_t)key->port[0] | (uint64_t)key->port[1] << 16 | (uint64_t)key->tag << 32;
-    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+    return tcpstate__ft_hash_words(ft, w0, w1);
 }
 
 uint64_t tcpstate__ft_hash(const struct flowtable *ft, const struct flow_key *key)

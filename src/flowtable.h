@@ -17,6 +17,7 @@
 
 #include "compact.h"
 #include "hash.h"
+#include "hash_aes.h"
 #include "tcpstate.h"
 
 #define FT_NIL          UINT32_MAX /* no flow (list ends, free list end) */
@@ -137,6 +138,12 @@ struct flowtable {
     uint32_t free_head;
     struct ft_list list[CLS_COUNT];
     struct tcpstate_sipkey sip; /* SipHash state after keying */
+#if TCPSTATE_AES_HASH
+    /* IPv4 keys hash with AES-128 when hash_aes is 1 (the CPU has it, at
+     * init: hash_aes.h), with SipHash under sip when 0. */
+    struct tcpstate_aeskey aes;
+    uint32_t hash_aes;
+#endif
     uint32_t zone_offset;       /* zone keying (TCPSTATE_F_ZONE_KEY): where a flow's zone
                                    sits in its extension bytes; UINT32_MAX: not keyed */
     /* 1 << idx_bits, the lowest tag bit (tcpstate__ft_set_idx_bits()): the
@@ -145,6 +152,21 @@ struct flowtable {
      * bounded (TCPSTATE_STATIC_FIXED_). */
     uint32_t tag_unit;
 };
+
+/* The hash of an IPv4 key given as its 14 bytes in two little-endian words
+ * (w0: the addresses, w1: ports and tag): AES-128 where the engine chose it
+ * at init, SipHash-1-3 otherwise (hash_aes.h). Every IPv4 hash of a table
+ * goes through here, so a key hashes the same wherever it is hashed. */
+static inline uint64_t tcpstate__ft_hash_words(const struct flowtable *ft, uint64_t w0,
+                                               uint64_t w1)
+{
+#if TCPSTATE_AES_HASH
+    if (ft->hash_aes) {
+        return tcpstate__aes_hash(&ft->aes, w0, w1);
+    }
+#endif
+    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+}
 
 /* The bits a slot's pool index takes, and the lowest tag bit above them. */
 static inline void tcpstate__ft_set_idx_bits(struct flowtable *ft, uint32_t idx_bits)

@@ -97,7 +97,7 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     /* The 14-byte hash input of an IPv4 key (flowtable.c, hash_v4()). */
     uint64_t w0 = tcpstate__ft_raw_le64(pair);
     uint64_t w1 = (uint64_t)ports | (uint64_t)tag << 32;
-    return tcpstate__siphash13_short(&ft->sip, w0, w1, 14);
+    return tcpstate__ft_hash_words(ft, w0, w1);
 }
 
 #endif

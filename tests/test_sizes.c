@@ -101,7 +101,7 @@ Test(sizes, static_bytes_is_a_compile_time_constant_that_holds_an_engine)
 }
 
 /* As a small target configures it: no batch workspace, no reassembly. */
-Test(sizes, a_64_flow_engine_fits_in_10_KiB_and_the_fixed_cost_in_2_KiB)
+Test(sizes, a_64_flow_engine_fits_in_10_KiB_and_the_fixed_cost_in_2_KiB_plus_aes_keys)
 {
     tcpstate_config cfg = config(64, 0, 0);
     cfg.batch_max = 0;
@@ -110,7 +110,10 @@ Test(sizes, a_64_flow_engine_fits_in_10_KiB_and_the_fixed_cost_in_2_KiB)
     size_t fp1 = tcpstate_footprint(&cfg);
     cr_log_info("footprint: %zu bytes for 64 flows, %zu for 1 flow", fp64, fp1);
     cr_assert(le(sz, fp64, 10240));
-    cr_assert(le(sz, fp1, 2048)); /* engine, slack, the minimum index and one record */
+    /* Engine, slack, the minimum index and one record; on x86-64 also the
+     * flow hash's AES round keys (src/hash_aes.h), which small targets do
+     * not have. */
+    cr_assert(le(sz, fp1, 2048u + TCPSTATE_STATIC_HASH_));
 }
 
 /* Issue 10 finding 6: on 32 bits, 35,791,395 flows with history once gave a
