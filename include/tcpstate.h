@@ -651,7 +651,9 @@ typedef struct tcpstate_config {
                                    tcpstate_flow_user_bytes(); rounded up to 8. Default 0. */
     uint32_t expire_budget;   /**< Flows tcpstate_feed() may examine for expiry per call
                                    (0: expire only in tcpstate_expire()). Default 2. */
-    uint8_t hash_key[16];     /**< Key of the flow hash (SipHash-1-3). The default all-zero
+    uint8_t hash_key[16];     /**< Key of the flow hash (IPv4 keys: AES-128 under a key
+                                   derived from this one, on x86-64 CPUs with AES-NI;
+                                   otherwise SipHash-1-3). The default all-zero
                                    key is public, so it is not collision resistant: anyone can
                                    aim tuples at a chosen flow's buckets. Draw 16 bytes from the
                                    operating system's random source (getrandom(),
