@@ -429,6 +429,20 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
 
 /* ------------------------------------------------------------------ batch */
 
+/* How many frames ahead stage 1 asks for a frame's first two lines (its
+ * headers, up to 64 to 128 bytes in): a decode otherwise waits for them,
+ * one frame after another, wherever the caller's frames are not in cache
+ * (a capture ring, the yardstick's trace). Trace S, 1k flows: 64.5 ns/packet
+ * without, 59-60 at 4, 56-57 at 8, 16 and 32; trace M: 67.4, 64, 60.3, 59.1,
+ * 59.7 (medians of 3 interleaved runs each). In integers, as PREFETCH_LINK():
+ * data + 64 may lie past a short frame, and a prefetch never faults. */
+#define FRAME_LEAD 16u
+#define PREFETCH_FRAME(fr)                                                                         \
+    do {                                                                                           \
+        PREFETCH((fr)->data);                                                                      \
+        PREFETCH((const void *)((uintptr_t)(fr)->data + 64u));                                     \
+    } while (0)
+
 /* Stage 1: decode every frame, key and hash the ones with a segment, and ask
  * for both candidate buckets of each. Reads only the frames and the table's
  * layout: nothing changes, so the order of frames does not matter yet. */
@@ -439,9 +453,15 @@ static HOT_INLINE void stage_decode_hash(tcpstate_engine *e, uint32_t linktype,
      * which would then be read again for every frame.) */
     struct batch_slot *const slots = e->batch;
     const uint32_t *const buckets = e->ft.slots;
+    for (size_t i = 0; i < n && i < FRAME_LEAD; i++) {
+        PREFETCH_FRAME(&frames[i]);
+    }
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &slots[i];
         const tcpstate_frame *fr = &frames[i];
+        if (i + FRAME_LEAD < n) {
+            PREFETCH_FRAME(&frames[i + FRAME_LEAD]);
+        }
         int dirtied; /* (not kept in memory as tcpstate_feed()'s: goes to b at once) */
         tcpstate_status st = tcpstate__decode_hot_clean(linktype, fr->data, fr->caplen, fr->wirelen,
                                                         &e->decode, &b->pkt, &dirtied);
