@@ -1008,9 +1008,10 @@ typedef struct tcpstate_frame {
  * Gives the same callbacks, in the same order, with the same statuses, stats
  * and final states as calling tcpstate_feed() on each frame in turn. The
  * engine works through the frames in chunks of tcpstate_config::batch_max:
- * it decodes and hashes a whole chunk and asks the memory system for the
- * buckets and flow records the chunk needs, then tracks the chunk's frames
- * in order, by which time that memory has mostly arrived. With batch_max 0
+ * it decodes and hashes a whole chunk (asking for each frame's headers some
+ * frames ahead) and asks the memory system for the buckets and flow records
+ * the chunk needs, then tracks the chunk's frames in order, by which time
+ * that memory has mostly arrived. With batch_max 0
  * it is a loop over tcpstate_feed().
  *
  * @param[in]  e        The engine.
