@@ -14,7 +14,10 @@
 #include <stdint.h>
 
 static inline int seq_lt(uint32_t a, uint32_t b) { return ((a - b) & 0x80000000u) != 0; }
-static inline int seq_le(uint32_t a, uint32_t b) { return a == b || seq_lt(a, b); }
+/* a == b || seq_lt(a, b) as one compare, so that no branch waits on which
+ * holds: with d = a - b, d - 1 wraps to 2^32 - 1 for d == 0 and lies in
+ * [2^31 - 1, 2^32 - 2] for d >= 2^31 (seq_lt()), below 2^31 - 1 otherwise. */
+static inline int seq_le(uint32_t a, uint32_t b) { return a - b - 1u >= 0x7FFFFFFFu; }
 static inline int seq_gt(uint32_t a, uint32_t b) { return seq_lt(b, a); }
 static inline int seq_ge(uint32_t a, uint32_t b) { return seq_le(b, a); }
 

@@ -37,6 +37,24 @@ Test(seq, the_half_space_boundary_at_2_to_the_31)
     cr_assert(eq(int, seq_gt(0x80000001u, 0), 0));
 }
 
+/* seq_le() is computed in one compare: it must still be seq_lt() or
+ * equality at every distance, the boundaries around 0 and 2^31 included. */
+Test(seq, le_is_lt_or_equal_at_every_distance)
+{
+    static const uint32_t base[] = {0u, 1u, 5u, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu, 0x12345678u};
+    static const uint32_t dist[] = {0u,          1u,          2u,          0x7FFFFFFEu,
+                                    0x7FFFFFFFu, 0x80000000u, 0x80000001u, 0xFFFFFFFEu,
+                                    0xFFFFFFFFu, 0x40000000u};
+    for (size_t i = 0; i < sizeof base / sizeof base[0]; i++) {
+        for (size_t j = 0; j < sizeof dist / sizeof dist[0]; j++) {
+            uint32_t a = base[i], b = base[i] + dist[j];
+            int want = a == b || seq_lt(a, b);
+            cr_assert(eq(int, seq_le(a, b), want), "seq_le(%u, %u)", a, b);
+            cr_assert(eq(int, seq_ge(b, a), want), "seq_ge(%u, %u)", b, a);
+        }
+    }
+}
+
 Test(seq, window_test_wraps)
 {
     cr_assert(seq_in_window(5, 0xFFFFFFF0u, 0x20));
