@@ -61,15 +61,25 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     memcpy(&raw, pkt->src, 8);
     /* src and dst as one big-endian number, and with the halves exchanged:
      * they compare as src and dst do, and are equal exactly when those are. */
-    uint64_t sd = tcpstate__ft_raw_be64(raw);
-    uint64_t ds = sd << 32 | sd >> 32;
+    const uint64_t sd = tcpstate__ft_raw_be64(raw);
+    const uint64_t ds = sd << 32 | sd >> 32;
     /* port[0] | port[1] << 16 */
     uint32_t ports = (uint32_t)pkt->sport | (uint32_t)pkt->dport << 16;
-    int swap = sd != ds ? sd > ds : (ports & 0xffffu) > ports >> 16;
+    /* Which end is hi is the packet's direction, a coin flip per packet to a
+     * branch predictor: a 0/1 value here, and the exchanges below rotations
+     * by it, with no branch (written as selects, GCC branched on them and
+     * copied the hash into each arm). Only a host talking to itself has
+     * equal addresses (the ports decide): a branch nearly never taken. */
+    unsigned swap = sd > ds;
+    if (sd == ds) {
+        swap = (ports & 0xffffu) > ports >> 16;
+    }
     /* lo's 4 bytes, then hi's: exchanging the halves of a 64-bit number
-     * exchanges its two 4-byte halves in memory in either byte order. */
-    uint64_t pair = swap ? raw << 32 | raw >> 32 : raw;
-    ports = swap ? ports << 16 | ports >> 16 : ports;
+     * (a rotation by 32) exchanges its two 4-byte halves in memory in either
+     * byte order. */
+    const unsigned turn = swap << 5; /* 32 or 0 */
+    const uint64_t pair = raw << turn | raw >> (-turn & 63u);
+    ports = ports << (turn >> 1) | ports >> (-(turn >> 1) & 31u);
     uint32_t tag = vlan_keyed && pkt->vlan_count > 0 ? pkt->vlan_id[0] & 0x0fffu : 0u;
 
     unsigned char *kb = (unsigned char *)key->addr;
@@ -92,7 +102,7 @@ static HOT_INLINE uint64_t tcpstate__ft_key_hash_v4(const struct flowtable *ft,
     key->port[0] = (uint16_t)ports;
     key->port[1] = (uint16_t)(ports >> 16);
     key->tag = (uint16_t)tag;
-    *src_is_hi = swap;
+    *src_is_hi = (int)swap;
 
     /* The 14-byte hash input of an IPv4 key (flowtable.c, hash_v4()). */
     uint64_t w0 = tcpstate__ft_raw_le64(pair);
