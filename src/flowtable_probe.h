@@ -132,6 +132,32 @@ static inline struct tcpstate_flow *tcpstate__ft_slot_flow(const struct flowtabl
     return ft->flows + (slot - p->tag) - 1;
 }
 
+/* The slots of both buckets of probe `p` whose tag matches, as one mask:
+ * bucket b[0]'s (at *s0) in bits 0-15, b[1]'s (at *s1) in bits 16-31.
+ * Which bucket holds a key is a coin flip (a new key goes to the emptier
+ * one): testing the buckets one after the other cost a mispredicted branch
+ * on every other guess, more than the second bucket's compare, so where
+ * both buckets were fetched ahead (the batch's guess) both are matched at
+ * once and the lowest bit names the first candidate either way
+ * (tcpstate__ft_probe_slot()). */
+static inline uint32_t tcpstate__ft_probe_matches(const struct flowtable *ft,
+                                                  const struct ft_probe *p, uint32_t tag_mask,
+                                                  const uint32_t **s0, const uint32_t **s1)
+{
+    *s0 = &ft->slots[(size_t)p->b[0] * FT_BUCKET_SLOTS];
+    *s1 = &ft->slots[(size_t)p->b[1] * FT_BUCKET_SLOTS];
+    return (uint32_t)tcpstate__ft_bucket_matches(*s0, p->tag, tag_mask) |
+           (uint32_t)tcpstate__ft_bucket_matches(*s1, p->tag, tag_mask) << FT_BUCKET_SLOTS;
+}
+
+/* The slot that bit i of a tcpstate__ft_probe_matches() mask stands for (a
+ * select of the bucket, no branch). */
+static inline uint32_t tcpstate__ft_probe_slot(const uint32_t *s0, const uint32_t *s1, unsigned i)
+{
+    const uint32_t *s = i < FT_BUCKET_SLOTS ? s0 : s1;
+    return s[i % FT_BUCKET_SLOTS];
+}
+
 /* The record holding `key` among the slots of bucket `b`, or NULL; zones are
  * not compared (zone keyed tables use tcpstate__ft_lookup_zoned()). */
 static inline struct tcpstate_flow *
@@ -162,7 +188,12 @@ struct tcpstate_flow *tcpstate__ft_lookup_zoned(const struct flowtable *ft,
 /* Lookup of a key in a table that is not zone keyed: such a table holds a
  * key once, so the first record with it is the flow, and the loop above
  * calls nothing (a call in it made the compiler save the probe's registers
- * on every lookup). */
+ * on every lookup). The buckets one after the other, unlike
+ * tcpstate__ft_lookup_hint(): here nothing fetched them ahead, and waiting
+ * for both lines before the first compare cost more than the mispredicted
+ * branch on which one holds the key (trace M, one frame at a time, medians
+ * of 3: 119.8 ns/packet against 99.5 without this round's changes when the
+ * lookup matched both; 91.2 against 95.0 with it as it is). */
 static inline struct tcpstate_flow *
 tcpstate__ft_lookup_unzoned(const struct flowtable *ft, const struct flow_key *key, uint64_t hash)
 {
@@ -201,6 +232,16 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup(const struct flowtable *
 static inline struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowtable *ft,
                                                              const struct ft_probe *p)
 {
+#if !defined(__OPTIMIZE_SIZE__)
+    const uint32_t *s0, *s1;
+    uint32_t m = tcpstate__ft_probe_matches(ft, p, tcpstate__ft_tag_mask(ft), &s0, &s1);
+    if (m == 0) {
+        return NULL; /* a new flow's key, most likely */
+    }
+    return tcpstate__ft_slot_flow(ft, p,
+                                  tcpstate__ft_probe_slot(s0, s1, tcpstate__ft_lowest_bit(m)));
+#else
+    /* For size: the buckets one after the other, in one loop. */
     for (unsigned k = 0; k < 2; k++) {
         const uint32_t *s = &ft->slots[(size_t)p->b[k] * FT_BUCKET_SLOTS];
         unsigned m = tcpstate__ft_bucket_matches(s, p->tag, tcpstate__ft_tag_mask(ft));
@@ -209,6 +250,7 @@ static inline struct tcpstate_flow *tcpstate__ft_lookup_hint(const struct flowta
         }
     }
     return NULL;
+#endif
 }
 
 #endif

@@ -319,13 +319,27 @@ static int slot_of(const struct flowtable *ft, const uint32_t b[2], const struct
     return -1;
 }
 
+/* The first of key_n(n), key_n(n + 1), ... whose two buckets differ, into
+ * *k and b; returns its hash. */
+static uint64_t key_in_two_buckets(const struct flowtable *ft, unsigned n, struct flow_key *k,
+                                   uint32_t b[2])
+{
+    for (;; n++) {
+        *k = key_n(n);
+        uint64_t h = tcpstate__ft_hash(ft, k);
+        tcpstate__ft_buckets(ft, h, b);
+        if (b[0] != b[1]) {
+            return h;
+        }
+    }
+}
+
 Test(flowtable_index, a_new_key_takes_the_first_free_slot_of_the_emptier_bucket_the_first_on_a_tie)
 {
     struct flowtable ft = small_table();
-    struct flow_key k = key_n(7);
-    uint64_t h = tcpstate__ft_hash(&ft, &k);
+    struct flow_key k;
     uint32_t b[2];
-    tcpstate__ft_buckets(&ft, h, b);
+    uint64_t h = key_in_two_buckets(&ft, 7, &k, b);
     /* b[0]: 3 taken, first free slot 1; b[1]: 2 taken, first free slot 0. */
     occupy(&ft, b[0], 0);
     occupy(&ft, b[0], 2);
@@ -347,6 +361,40 @@ Test(flowtable_index, a_new_key_takes_the_first_free_slot_of_the_emptier_bucket_
     cr_assert(eq(int, slot_of(&ft, b, f), -1));
     cr_assert(eq(u32, ft.slots[(size_t)b[0] * FT_BUCKET_SLOTS + 1], 0));
     cr_assert(eq(u32, used_in(&ft, b[0]) + used_in(&ft, b[1]), 6));
+}
+
+/* A slot of the first bucket that carries the key's tag but names another
+ * record must not hide the key's own slot in the second; and the batch's
+ * guess, which matches both buckets at once (flowtable_probe.h), is the
+ * first bucket's candidate, wherever the second's slot lies. */
+Test(flowtable_index, a_tag_match_in_the_first_bucket_does_not_hide_the_key_in_the_second)
+{
+    struct flowtable ft = small_table();
+    struct flow_key k;
+    uint32_t b[2];
+    uint64_t h = key_in_two_buckets(&ft, 7, &k, b);
+    struct ft_probe probe = tcpstate__ft_probe_of(&ft, h);
+    /* b[0] fuller: the key goes to b[1]'s first slot. */
+    occupy(&ft, b[0], 0);
+    occupy(&ft, b[0], 5);
+    struct tcpstate_flow *f = tcpstate__ft_alloc(&ft, &k, CLS_EMBRYONIC);
+    cr_assert(eq(int, tcpstate__ft_insert(&ft, f, h), 0));
+    cr_assert(eq(int, slot_of(&ft, b, f), (int)(b[1] * FT_BUCKET_SLOTS)));
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &k, h), f));
+    cr_assert(eq(ptr, tcpstate__ft_lookup_hint(&ft, &probe), f));
+    /* A decoy: another key's record, named in b[0]'s slot 5 under k's tag. */
+    struct flow_key dk = key_n(1000);
+    struct tcpstate_flow *d = tcpstate__ft_alloc(&ft, &dk, CLS_EMBRYONIC);
+    ft.slots[(size_t)b[0] * FT_BUCKET_SLOTS + 5] = probe.tag + tcpstate__ft_index(&ft, d) + 1u;
+    cr_assert(eq(ptr, tcpstate__ft_lookup(&ft, &k, h), f));
+    cr_assert(eq(ptr, tcpstate__ft_lookup_hint(&ft, &probe), d));
+    /* Without its own slot, the key is not there (the decoy is not it). */
+    ft.slots[(size_t)b[1] * FT_BUCKET_SLOTS] = 0;
+    cr_assert_null(tcpstate__ft_lookup(&ft, &k, h));
+    cr_assert(eq(ptr, tcpstate__ft_lookup_hint(&ft, &probe), d));
+    /* No slot with the tag at all: no guess. */
+    ft.slots[(size_t)b[0] * FT_BUCKET_SLOTS + 5] = UINT32_MAX;
+    cr_assert_null(tcpstate__ft_lookup_hint(&ft, &probe));
 }
 
 /* A flow-end callback that walks the table, as an application may. */
