@@ -174,8 +174,14 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
          * states before are formed only for an event. */
         const unsigned ss = s->state, rs = r->state;
         const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][rs];
-        uint32_t cross = 0; /* TCPSTATE_EVF_SIMULTANEOUS, or not */
-        unsigned ns = sc->guard == G_FIN_CROSS ? fin_from_close_wait(r, sc, &cross) : sc->next;
+        /* fin_from_close_wait() where the cell is G_FIN_CROSS, else the
+         * cell's target, without a branch: whether this is a close's first
+         * FIN or its second (from CLOSE_WAIT) is a coin flip per segment,
+         * which track_common() tested without one too. */
+        const unsigned crossed =
+            (unsigned)(sc->guard == G_FIN_CROSS) & (unsigned)(r->state == TCPSTATE_FIN_WAIT_1);
+        const uint32_t cross = crossed * TCPSTATE_EVF_SIMULTANEOUS; /* or 0 */
+        const unsigned ns = sc->next ^ ((sc->next ^ TCPSTATE_CLOSING) & (0u - crossed));
         if (ns != KEEP) {
             s->state = (uint8_t)ns;
         }
@@ -251,7 +257,10 @@ static HOT_INLINE unsigned track_common(tcpstate_engine *e, struct tcpstate_flow
     /* The sender's FIN cell: the ACK step (the sender's cell keeps) leaves
      * its state as it is. */
     const struct cell *sc = &tcpstate__sender_next[TRACK_FIN][s->state];
-    if (fin && sc->guard != G_NONE && sc->guard != G_FIN_CROSS) {
+    /* The guard's bit in a mask, not two compares: which of the two a FIN
+     * meets (G_NONE, a close's first FIN; G_FIN_CROSS, its second) is a coin
+     * flip per segment, and a branch on it was mispredicted as often. */
+    if (fin && ((1u << sc->guard) & ~(1u << G_NONE | 1u << G_FIN_CROSS)) != 0) {
         return TRACK_FAST_NO; /* G_FIN_AGAIN: the general path tells a retransmission */
     }
     out->n = 0;

@@ -122,7 +122,7 @@ Test(track_fast, equals_the_general_path_on_random_segments)
 {
     static tcpstate_engine ea, eb;
     static struct track_out oa, ob;
-    unsigned steady = 0, completing = 0, closing = 0, opening = 0, other = 0;
+    unsigned steady = 0, completing = 0, closing = 0, crossed = 0, opening = 0, other = 0;
     for (unsigned n = 0; n < 400000; n++) {
         struct tcpstate_flow fa;
         memset(&fa, 0, sizeof fa);
@@ -139,6 +139,12 @@ Test(track_fast, equals_the_general_path_on_random_segments)
             /* A connection opening: both CLOSED, or the receiver in SYN_SENT. */
             fa.ep[sender].state = TCPSTATE_CLOSED;
             fa.ep[sender ^ 1].state = (next32() & 1) ? TCPSTATE_CLOSED : TCPSTATE_SYN_SENT;
+        }
+        if ((next32() & 15) == 0) {
+            /* A close's second FIN, from CLOSE_WAIT, the peer's FIN acknowledged
+             * or not (FIN_WAIT_2, FIN_WAIT_1: the FINs crossed). */
+            fa.ep[sender].state = TCPSTATE_CLOSE_WAIT;
+            fa.ep[sender ^ 1].state = (next32() & 1) ? TCPSTATE_FIN_WAIT_1 : TCPSTATE_FIN_WAIT_2;
         }
         fa.cls = (uint8_t)tcpstate__track_class(&fa); /* filed by its previous segment */
         struct tcpstate_flow fb = fa;
@@ -210,6 +216,9 @@ Test(track_fast, equals_the_general_path_on_random_segments)
         } else if (kind == (TCPSTATE_TH_ACK | TCPSTATE_TH_FIN) && snd->state != snd_was &&
                    (snd_was == TCPSTATE_ESTABLISHED || snd_was == TCPSTATE_CLOSE_WAIT)) {
             closing++; /* a first or second FIN taken */
+            /* the second while the first was not yet acknowledged (the fast
+             * path's branch-free CLOSING) */
+            crossed += snd->state == TCPSTATE_CLOSING;
         } else if ((kind & ~TCPSTATE_TH_ACK) == TCPSTATE_TH_SYN && snd_was == TCPSTATE_CLOSED &&
                    snd->state != snd_was) {
             opening++; /* a SYN or SYN-ACK from CLOSED taken */
@@ -218,11 +227,12 @@ Test(track_fast, equals_the_general_path_on_random_segments)
         }
     }
     /* Every path was exercised, each many times. */
-    cr_log_info("steady %u, completing %u, closing %u, opening %u, other %u", steady, completing,
-                closing, opening, other);
+    cr_log_info("steady %u, completing %u, closing %u (crossed %u), opening %u, other %u", steady,
+                completing, closing, crossed, opening, other);
     cr_assert(ge(u32, steady, 20000), "only %u steady segments", steady);
     cr_assert(ge(u32, completing, 2000), "only %u segments completing a transition", completing);
     cr_assert(ge(u32, closing, 5000), "only %u FINs closing a connection", closing);
+    cr_assert(ge(u32, crossed, 200), "only %u FINs crossing the peer's", crossed);
     cr_assert(ge(u32, opening, 2000), "only %u SYNs and SYN-ACKs opening one", opening);
     cr_assert(ge(u32, other, 20000), "only %u other segments", other);
     cr_assert(ge(u32, fast_classes, 50000), "only %u classes checked", fast_classes);
