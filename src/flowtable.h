@@ -157,8 +157,7 @@ struct flowtable {
  * (w0: the addresses, w1: ports and tag): AES-128 where the engine chose it
  * at init, SipHash-1-3 otherwise (hash_aes.h). Every IPv4 hash of a table
  * goes through here, so a key hashes the same wherever it is hashed. */
-static inline uint64_t tcpstate__ft_hash_words(const struct flowtable *ft, uint64_t w0,
-                                               uint64_t w1)
+static inline uint64_t tcpstate__ft_hash_words(const struct flowtable *ft, uint64_t w0, uint64_t w1)
 {
 #if TCPSTATE_AES_HASH
     if (ft->hash_aes) {

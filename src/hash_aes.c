@@ -52,8 +52,7 @@ AES_TARGET static __m128i expand_step(__m128i prev, __m128i assist)
 }
 
 /* aeskeygenassist takes Rcon as an immediate: one expansion per round. */
-#define EXPAND(i, rcon)                                                                            \
-    rk[i] = expand_step(rk[(i) - 1], _mm_aeskeygenassist_si128(rk[(i) - 1], (rcon)))
+#define EXPAND(i, rcon) rk[i] = expand_step(rk[(i)-1], _mm_aeskeygenassist_si128(rk[(i)-1], (rcon)))
 
 AES_TARGET void tcpstate__aes_expand(struct tcpstate_aeskey *k, const uint8_t key[16])
 {

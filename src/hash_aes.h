@@ -66,8 +66,7 @@ uint64_t tcpstate__aes_hash_call(const struct tcpstate_aeskey *k, uint64_t w0, u
 /* The same, inline, where the file is built with AES instructions enabled
  * (CMakeLists.txt adds -maes on x86-64): FIPS-197 §5.1, AddRoundKey, nine
  * full rounds, the last without MixColumns. */
-static inline uint64_t tcpstate__aes_hash(const struct tcpstate_aeskey *k, uint64_t w0,
-                                          uint64_t w1)
+static inline uint64_t tcpstate__aes_hash(const struct tcpstate_aeskey *k, uint64_t w0, uint64_t w1)
 {
 #define TCPSTATE_AES_RK_(i) _mm_load_si128((const __m128i *)(const void *)k->rk[i])
     __m128i x = _mm_xor_si128(_mm_set_epi64x((long long)w1, (long long)w0), TCPSTATE_AES_RK_(0));
@@ -85,8 +84,7 @@ static inline uint64_t tcpstate__aes_hash(const struct tcpstate_aeskey *k, uint6
     return (uint64_t)_mm_cvtsi128_si64(x);
 }
 #else
-static inline uint64_t tcpstate__aes_hash(const struct tcpstate_aeskey *k, uint64_t w0,
-                                          uint64_t w1)
+static inline uint64_t tcpstate__aes_hash(const struct tcpstate_aeskey *k, uint64_t w0, uint64_t w1)
 {
     return tcpstate__aes_hash_call(k, w0, w1);
 }
