@@ -437,11 +437,16 @@ tcpstate_status tcpstate_feed(tcpstate_engine *e, uint32_t linktype, const uint8
  * 59.7 (medians of 3 interleaved runs each). In integers, as PREFETCH_LINK():
  * data + 64 may lie past a short frame, and a prefetch never faults. */
 #define FRAME_LEAD 16u
+#if !defined(__OPTIMIZE_SIZE__)
 #define PREFETCH_FRAME(fr)                                                                         \
     do {                                                                                           \
         PREFETCH((fr)->data);                                                                      \
         PREFETCH((const void *)((uintptr_t)(fr)->data + 64u));                                     \
     } while (0)
+#else
+/* Built for size (small targets, whose memory is close): no such code. */
+#define PREFETCH_FRAME(fr) ((void)(fr))
+#endif
 
 /* Stage 1: decode every frame, key and hash the ones with a segment, and ask
  * for both candidate buckets of each. Reads only the frames and the table's
