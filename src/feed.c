@@ -508,17 +508,6 @@ static void stage_prefetch_flows(tcpstate_engine *e, size_t n)
     }
 }
 
-/* PREFETCH_NEIGHBOURS() of a batch's guess, without a branch on whether
- * there is one (none: a new flow's frame, about one in eight; that test was
- * mispredicted on nearly every new flow): without a guess, the pool's first
- * record stands in, whose neighbours are asked for needlessly. */
-#define PREFETCH_GUESS_NEIGHBOURS(e, hint)                                                         \
-    do {                                                                                           \
-        const struct tcpstate_flow *g_ = (hint) != NULL ? (hint) : (e)->ft.flows;                  \
-        PREFETCH_LINK(e, g_->prev, next);                                                          \
-        PREFETCH_LINK(e, g_->next, prev);                                                          \
-    } while (0)
-
 /* How far ahead of the frame being tracked the batch asks for the list
  * neighbours of the record guessed for a frame (PREFETCH_NEIGHBOURS()): far
  * enough for that record, which it reads, to have arrived (trace L, 1M
@@ -535,13 +524,13 @@ static HOT_INLINE size_t stage_track(tcpstate_engine *e, const tcpstate_frame *f
 {
     struct batch_slot *const slots = e->batch;
     for (size_t i = 0; i < n && i < NEIGHBOUR_LEAD; i++) {
-        PREFETCH_GUESS_NEIGHBOURS(e, slots[i].hint);
+        PREFETCH_NEIGHBOURS(e, slots[i].hint);
     }
     for (size_t i = 0; i < n; i++) {
         struct batch_slot *b = &slots[i];
         if (i + NEIGHBOUR_LEAD < n) {
             const struct batch_slot *ahead = &slots[i + NEIGHBOUR_LEAD];
-            PREFETCH_GUESS_NEIGHBOURS(e, ahead->hint);
+            PREFETCH_NEIGHBOURS(e, ahead->hint);
         }
         /* (b->k is stale when the frame was not keyed: then its status
          * tracks nothing, unless reassembly completes a datagram with it,
