@@ -504,8 +504,10 @@ static HOT_INLINE tcpstate_status fast_or_layered(uint32_t linktype, const uint8
     return tcpstate__decode_fast_other(pkt, linktype, frame, caplen, wirelen, opt);
 }
 
-/* What feed.c runs for every frame: tcpstate_decode_ex() for a view and
- * options that are never NULL (the engine's own). */
+/* tcpstate_decode_ex() for a view and options that are never NULL, into
+ * any view (its tail zeroed). feed.c runs tcpstate__decode_hot_clean()
+ * below; tests/test_decode_fast.c holds this form to the layered decoder
+ * too. */
 static HOT_INLINE tcpstate_status tcpstate__decode_hot(uint32_t linktype, const uint8_t *frame,
                                                        size_t caplen, size_t wirelen,
                                                        const tcpstate_decode_options *opt,

@@ -199,8 +199,12 @@ static HOT_INLINE unsigned guard_eval(struct seg *c, const struct cell *cell, ui
             *flags |= TCPSTATE_EVF_RETRANSMIT;
         }
         return KEEP;
-    case G_FIN_CROSS:
-        return fin_from_close_wait(rcv, cell, flags);
+    case G_FIN_CROSS: {
+        uint32_t cross;
+        unsigned next = fin_target(rcv, cell, &cross);
+        *flags |= cross;
+        return next;
+    }
     case G_RCV_SYNACK:
         if (synack_acks_syn_of(rcv, p)) {
             return cell->next;

@@ -174,14 +174,8 @@ static HOT_INLINE void common_steps(tcpstate_engine *e, struct tcpstate_flow *f,
          * states before are formed only for an event. */
         const unsigned ss = s->state, rs = r->state;
         const struct cell *fr = &tcpstate__receiver_next[TRACK_FIN][rs];
-        /* fin_from_close_wait() where the cell is G_FIN_CROSS, else the
-         * cell's target, without a branch: whether this is a close's first
-         * FIN or its second (from CLOSE_WAIT) is a coin flip per segment,
-         * which track_common() tested without one too. */
-        const unsigned crossed =
-            (unsigned)(sc->guard == G_FIN_CROSS) & (unsigned)(r->state == TCPSTATE_FIN_WAIT_1);
-        const uint32_t cross = crossed * TCPSTATE_EVF_SIMULTANEOUS; /* or 0 */
-        const unsigned ns = sc->next ^ ((sc->next ^ TCPSTATE_CLOSING) & (0u - crossed));
+        uint32_t cross; /* TCPSTATE_EVF_SIMULTANEOUS, or 0 */
+        const unsigned ns = fin_target(r, sc, &cross);
         if (ns != KEEP) {
             s->state = (uint8_t)ns;
         }

@@ -2,8 +2,8 @@
 /*
  * The decoder's fast path (src/decode_fast.h, src/decode_fast.c) against
  * the layered decoder: for every frame, tcpstate_decode_ex() (which tries
- * the fast path first), tcpstate__decode_hot() (the same inline code as
- * feed.c runs it, for a view and options never NULL),
+ * the fast path first), tcpstate__decode_hot() (the same inline code for a
+ * view and options never NULL, into any view),
  * tcpstate__decode_hot_clean() (as tcpstate_feed() runs it, into a view kept
  * clean between frames) and the layered decoder alone give the same status
  * and the same packet view, byte for byte. Frames: every capture of both
@@ -53,8 +53,8 @@ static void same(uint32_t linktype, const uint8_t *f, size_t caplen, size_t wire
      * addresses in one load: dst must lie 4 bytes after src. */
     cr_assert(sb != TCPSTATE_OK || b.ip_version != 4 || b.dst == b.src + 4,
               "%s: an IPv4 view's dst is not 4 bytes after its src", what);
-    /* As feed.c calls it: the engine's options (zeroed by default), never
-     * NULL, and its own view. */
+    /* With the engine's options (zeroed by default), never NULL, into a
+     * view of any contents. */
     static tcpstate_packet d;
     static const tcpstate_decode_options none;
     memset(&d, 0xC3, sizeof d);
